@@ -1,0 +1,41 @@
+package dev.gatehouse.catalog;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps the whole catalog in memory so that no request waits on the database; {@link #refresh()}
+ * swaps in a new snapshot atomically. The catalog is small (thousands of rows at most), so a full
+ * reload is cheaper to reason about than change tracking.
+ */
+public final class CachedModelCatalog implements ModelCatalog {
+
+    private record Snapshot(List<CatalogModel> all, Map<String, CatalogModel> byId) {
+    }
+
+    private final CatalogRepository repository;
+    private volatile Snapshot snapshot;
+
+    public CachedModelCatalog(CatalogRepository repository) {
+        this.repository = repository;
+        refresh();
+    }
+
+    public void refresh() {
+        List<CatalogModel> all = List.copyOf(repository.loadAll());
+        snapshot = new Snapshot(all, all.stream().collect(Collectors.toUnmodifiableMap(CatalogModel::id, Function.identity())));
+    }
+
+    @Override
+    public List<CatalogModel> models() {
+        return snapshot.all();
+    }
+
+    @Override
+    public Optional<CatalogModel> find(String modelId) {
+        return Optional.ofNullable(snapshot.byId().get(modelId));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.gatehouse.catalog;
+
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+/** The catalog's own tables (schema {@code catalog}); no other module reads them directly. */
+public final class CatalogRepository {
+
+    private final JdbcClient jdbc;
+
+    private CatalogRepository(DataSource dataSource) {
+        this.jdbc = JdbcClient.create(dataSource);
+    }
+
+    /** Migrates the catalog schema to the newest version and returns a repository over it. */
+    public static CatalogRepository migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .schemas("catalog")
+                .locations("classpath:db/catalog")
+                .load()
+                .migrate();
+        return new CatalogRepository(dataSource);
+    }
+
+    public void saveModel(CatalogModel model) {
+        jdbc.sql("""
+                INSERT INTO catalog.models (id, kind, display_name, publisher, description, simulator,
+                    input_price_per_million_tokens, output_price_per_million_tokens)
+                VALUES (:id, :kind, :displayName, :publisher, :description, :simulator, :inputPrice, :outputPrice)
+                ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, display_name = EXCLUDED.display_name,
+                    publisher = EXCLUDED.publisher, description = EXCLUDED.description,
+                    simulator = EXCLUDED.simulator,
+                    input_price_per_million_tokens = EXCLUDED.input_price_per_million_tokens,
+                    output_price_per_million_tokens = EXCLUDED.output_price_per_million_tokens,
+                    updated_at = now()
+                """)
+                .param("id", model.id())
+                .param("kind", model.kind().code())
+                .param("displayName", model.displayName())
+                .param("publisher", model.publisher())
+                .param("description", model.description())
+                .param("simulator", model.simulator())
+                .param("inputPrice", model.inputPricePerMillionTokens())
+                .param("outputPrice", model.outputPricePerMillionTokens())
+                .update();
+        for (ModelBackend backend : model.backends()) {
+            saveBackend(backend);
+        }
+    }
+
+    private void saveBackend(ModelBackend backend) {
+        jdbc.sql("""
+                INSERT INTO catalog.backends (id, model_id, base_url, upstream_model, region)
+                VALUES (:id, :modelId, :baseUrl, :upstreamModel, :region)
+                ON CONFLICT (id) DO UPDATE SET model_id = EXCLUDED.model_id, base_url = EXCLUDED.base_url,
+                    upstream_model = EXCLUDED.upstream_model, region = EXCLUDED.region, updated_at = now()
+                """)
+                .param("id", backend.id())
+                .param("modelId", backend.modelId())
+                .param("baseUrl", backend.baseUrl().toString())
+                .param("upstreamModel", backend.upstreamModel())
+                .param("region", backend.region())
+                .update();
+    }
+
+    public List<CatalogModel> loadAll() {
+        Map<String, List<ModelBackend>> backendsByModel = new LinkedHashMap<>();
+        jdbc.sql("SELECT id, model_id, base_url, upstream_model, region FROM catalog.backends ORDER BY id")
+                .query((row, index) -> new ModelBackend(
+                        row.getString("id"),
+                        row.getString("model_id"),
+                        URI.create(row.getString("base_url")),
+                        row.getString("upstream_model"),
+                        row.getString("region")))
+                .list()
+                .forEach(backend -> backendsByModel
+                        .computeIfAbsent(backend.modelId(), id -> new ArrayList<>())
+                        .add(backend));
+        return jdbc.sql("""
+                SELECT id, kind, display_name, publisher, description, simulator,
+                       input_price_per_million_tokens, output_price_per_million_tokens, created_at
+                FROM catalog.models ORDER BY id
+                """)
+                .query((row, index) -> new CatalogModel(
+                        row.getString("id"),
+                        ModelKind.fromCode(row.getString("kind")),
+                        row.getString("display_name"),
+                        row.getString("publisher"),
+                        row.getString("description"),
+                        row.getBoolean("simulator"),
+                        row.getObject("input_price_per_million_tokens", BigDecimal.class),
+                        row.getObject("output_price_per_million_tokens", BigDecimal.class),
+                        row.getObject("created_at", Timestamp.class).toInstant(),
+                        backendsByModel.getOrDefault(row.getString("id"), List.of())))
+                .list();
+    }
+}

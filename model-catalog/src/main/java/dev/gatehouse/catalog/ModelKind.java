@@ -1,0 +1,26 @@
+package dev.gatehouse.catalog;
+
+/** What an OpenAI-compatible endpoint a model serves. */
+public enum ModelKind {
+    CHAT("chat"),
+    EMBEDDINGS("embeddings");
+
+    private final String code;
+
+    ModelKind(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static ModelKind fromCode(String code) {
+        for (ModelKind kind : values()) {
+            if (kind.code.equals(code)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown model kind: " + code);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.gatehouse.catalog;
+
+import dev.gatehouse.testing.TestPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CachedModelCatalogTest {
+
+    private CatalogRepository repository;
+
+    @BeforeEach
+    void migrateFreshDatabase() {
+        repository = CatalogRepository.migrate(TestPostgres.freshDatabase());
+    }
+
+    @Test
+    void findsSavedModelWithItsBackendsAndPrices() {
+        repository.saveModel(chatModel("llama-3-8b", new ModelBackend("llama-eu", "llama-3-8b",
+                URI.create("http://10.1.0.5:8000/v1"), "meta-llama/Meta-Llama-3-8B-Instruct", "eu-west")));
+
+        CatalogModel model = new CachedModelCatalog(repository).find("llama-3-8b").orElseThrow();
+
+        assertThat(model.kind()).isEqualTo(ModelKind.CHAT);
+        assertThat(model.inputPricePerMillionTokens()).isEqualByComparingTo("0.20");
+        assertThat(model.backends()).singleElement().satisfies(backend -> {
+            assertThat(backend.region()).isEqualTo("eu-west");
+            assertThat(backend.endpoint("/chat/completions")).isEqualTo(URI.create("http://10.1.0.5:8000/v1/chat/completions"));
+        });
+    }
+
+    @Test
+    void seesNewModelsOnlyAfterRefresh() {
+        CachedModelCatalog catalog = new CachedModelCatalog(repository);
+        repository.saveModel(chatModel("mistral-7b"));
+
+        assertThat(catalog.find("mistral-7b")).isEmpty();
+        catalog.refresh();
+        assertThat(catalog.find("mistral-7b")).isPresent();
+    }
+
+    @Test
+    void listsModelsSortedById() {
+        repository.saveModel(chatModel("zeta"));
+        repository.saveModel(chatModel("alpha"));
+
+        assertThat(new CachedModelCatalog(repository).models()).extracting(CatalogModel::id).containsExactly("alpha", "zeta");
+    }
+
+    @Test
+    void savingAgainUpdatesInsteadOfDuplicating() {
+        repository.saveModel(chatModel("alpha"));
+        repository.saveModel(new CatalogModel("alpha", ModelKind.CHAT, "Alpha v2", "acme", "second", false,
+                BigDecimal.ONE, BigDecimal.TEN, Instant.now(), List.of()));
+
+        assertThat(new CachedModelCatalog(repository).models()).singleElement()
+                .extracting(CatalogModel::displayName).isEqualTo("Alpha v2");
+    }
+
+    @Test
+    void rejectsBackendWithMalformedRegionCode() {
+        assertThatThrownBy(() -> repository.saveModel(chatModel("alpha", new ModelBackend("b1", "alpha",
+                URI.create("http://localhost:1/v1"), "alpha", "Europe West"))))
+                .hasMessageContaining("backends_region_check");
+    }
+
+    private static CatalogModel chatModel(String id, ModelBackend... backends) {
+        return new CatalogModel(id, ModelKind.CHAT, id, "acme", "a test model", false,
+                new BigDecimal("0.20"), new BigDecimal("0.60"), Instant.now(), List.of(backends));
+    }
+}

@@ -1,0 +1,17 @@
+package dev.gatehouse.tenant;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/** A key as the authenticator caches it: the digest, never the token. */
+record StoredApiKey(
+        String keyId,
+        UUID tenantId,
+        byte[] secretSha256,
+        Set<Role> roles,
+        Instant expiresAt,
+        Instant revokedAt,
+        TenantStatus tenantStatus,
+        Instant changedAt) {
+}

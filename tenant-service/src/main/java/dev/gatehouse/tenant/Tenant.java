@@ -1,0 +1,18 @@
+package dev.gatehouse.tenant;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** An organisation that calls models through Gatehouse. */
+public record Tenant(UUID id, String slug, String displayName, TenantStatus status) {
+
+    public Tenant {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(slug, "slug");
+        Objects.requireNonNull(status, "status");
+    }
+
+    public boolean active() {
+        return status == TenantStatus.ACTIVE;
+    }
+}
