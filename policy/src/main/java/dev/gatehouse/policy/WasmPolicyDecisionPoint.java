@@ -1,0 +1,131 @@
+package dev.gatehouse.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.styra.opa.wasm.OpaPolicy;
+import dev.gatehouse.policy.DecisionCodec.EncodedInput;
+import dev.gatehouse.policy.PolicyUnavailableException.Code;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Evaluates the Rego policy compiled to WebAssembly, in-process (Chicory, no native code). The
+ * policy bundled in this jar was built from {@code src/main/rego} by {@code scripts/build-policy.sh}.
+ *
+ * <p>Thread-safe. A Wasm instance evaluates one input at a time, so this keeps a fixed pool of
+ * instances, each with the reference data loaded once; a caller borrows one for the duration of an
+ * evaluation. Size the pool to the number of threads that decide concurrently (for a WebFlux
+ * gateway, its event-loop threads); further callers wait for a free instance.
+ */
+public final class WasmPolicyDecisionPoint implements PolicyDecisionPoint {
+
+    private static final String BUNDLE = "/dev/gatehouse/policy/wasm/";
+    private static final long BORROW_TIMEOUT_MILLIS = 1_000;
+
+    private final byte[] wasm;
+    private final String data;
+    private final String revision;
+    private final BlockingQueue<OpaPolicy> idle;
+
+    private WasmPolicyDecisionPoint(byte[] wasm, String data, String revision, int instances) {
+        this.wasm = wasm;
+        this.data = data;
+        this.revision = revision;
+        this.idle = new ArrayBlockingQueue<>(instances);
+        for (int i = 0; i < instances; i++) {
+            idle.add(newInstance());
+        }
+    }
+
+    /** The policy bundled in this jar, with one instance per available processor. */
+    public static WasmPolicyDecisionPoint bundled() {
+        return bundled(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The policy bundled in this jar, with {@code instances} Wasm instances created now (each takes
+     * a few milliseconds and a few MiB), so a broken bundle fails at start-up, not on a call.
+     */
+    public static WasmPolicyDecisionPoint bundled(int instances) {
+        if (instances < 1) {
+            throw new IllegalArgumentException("a Wasm decision point needs at least one instance");
+        }
+        byte[] manifest = resource(".manifest");
+        try {
+            String revision = DecisionCodec.MAPPER.readTree(manifest).path("revision").asText("");
+            if (revision.isEmpty()) {
+                throw new IllegalStateException("the bundled policy manifest names no revision");
+            }
+            return new WasmPolicyDecisionPoint(resource("policy.wasm"),
+                    new String(resource("data.json"), StandardCharsets.UTF_8), revision, instances);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the bundled policy manifest is not JSON", e);
+        }
+    }
+
+    /** Revision of the bundled policy: SHA-256 of its Rego sources and reference data. */
+    public String revision() {
+        return revision;
+    }
+
+    @Override
+    public PolicyDecision decide(PolicyInput input) {
+        EncodedInput encoded = DecisionCodec.encode(input);
+        OpaPolicy policy = borrow();
+        String results;
+        try {
+            results = policy.evaluate(encoded.json());
+        } catch (RuntimeException e) {
+            // The instance's memory is in an unknown state after a failed evaluation: replace it.
+            policy = newInstance();
+            throw new PolicyUnavailableException(Code.POLICY_EVALUATION_FAILED, "the Wasm policy failed to evaluate", e);
+        } finally {
+            idle.add(policy);
+        }
+        return DecisionCodec.decode(decisionIn(results), revision, encoded.digest());
+    }
+
+    private OpaPolicy borrow() {
+        try {
+            OpaPolicy policy = idle.poll(BORROW_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (policy == null) {
+                throw new PolicyUnavailableException(Code.POLICY_TIMEOUT, "no Wasm policy instance became free in time");
+            }
+            return policy;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PolicyUnavailableException(Code.POLICY_UNAVAILABLE, "interrupted while waiting for a Wasm policy instance", e);
+        }
+    }
+
+    private OpaPolicy newInstance() {
+        return OpaPolicy.builder().withPolicy(wasm).build()
+                .entrypoint(DecisionCodec.DECISION_PATH)
+                .data(data);
+    }
+
+    /** The Wasm ABI answers with a result set: {@code [{"result": <decision>}]}, or {@code []} if undefined. */
+    private static JsonNode decisionIn(String results) {
+        try {
+            return DecisionCodec.MAPPER.readTree(results).path(0).get("result");
+        } catch (JsonProcessingException e) {
+            throw new PolicyUnavailableException(Code.POLICY_RESULT_INVALID, "the Wasm policy answered with invalid JSON", e);
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = WasmPolicyDecisionPoint.class.getResourceAsStream(BUNDLE + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the policy bundle lacks " + BUNDLE + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + BUNDLE + name, e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+# Special categories of personal data (GDPR Art. 9): processed only when the tenant records an
+# Art. 9(2) basis for the category and the model is certified for it.
+package gatehouse.special_categories
+
+import data.gatehouse.reference
+
+default requested := set()
+
+requested := {category | some category in input.request.special_categories}
+
+has_basis(category) if input.tenant.special_category_bases[category] in reference.art9_bases
+
+reasons contains {
+	"code": "SPECIAL_CATEGORY_UNKNOWN",
+	"detail": sprintf("%s is not a special category of personal data", [category]),
+} if {
+	some category in requested
+	not category in reference.special_categories
+}
+
+reasons contains {
+	"code": "SPECIAL_CATEGORY_NO_BASIS",
+	"detail": sprintf("tenant %s records no Art. 9 basis for %s data", [input.tenant.id, category]),
+} if {
+	some category in requested
+	category in reference.special_categories
+	not has_basis(category)
+}
+
+reasons contains {
+	"code": "SPECIAL_CATEGORY_MODEL_NOT_CERTIFIED",
+	"detail": sprintf("model %s is not certified for %s data", [input.model.id, category]),
+} if {
+	some category in requested
+	has_basis(category)
+	not category in input.model.certified_special_categories
+}

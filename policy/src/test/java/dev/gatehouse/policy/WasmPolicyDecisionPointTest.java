@@ -1,0 +1,61 @@
+package dev.gatehouse.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class WasmPolicyDecisionPointTest extends PolicyDecisionPointContract {
+
+    private static WasmPolicyDecisionPoint wasm;
+
+    @BeforeAll
+    static void loadBundledPolicy() {
+        wasm = WasmPolicyDecisionPoint.bundled(2);
+    }
+
+    @Override
+    PolicyDecisionPoint decisionPoint() {
+        return wasm;
+    }
+
+    @Test
+    void oneInstanceKeepsItsReferenceDataAcrossManyDecisions() {
+        WasmPolicyDecisionPoint single = WasmPolicyDecisionPoint.bundled(1);
+        List<DecisionVector> vectors = vectors();
+
+        for (int round = 0; round < 5; round++) {
+            for (DecisionVector vector : vectors) {
+                assertThat(DecisionVector.policyPart(single.decide(vector.input()))).as(vector.name()).isEqualTo(vector.expected());
+            }
+        }
+    }
+
+    @Test
+    void concurrentCallersGetTheSameDecisionsAsSequentialOnes() throws Exception {
+        List<DecisionVector> vectors = vectors();
+        List<PolicyDecision> sequential = vectors.stream().map(vector -> wasm.decide(vector.input())).toList();
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<PolicyDecision>>> concurrent = IntStream.range(0, 8)
+                    .mapToObj(caller -> callers.submit(() -> vectors.stream().map(vector -> wasm.decide(vector.input())).toList()))
+                    .toList();
+            for (Future<List<PolicyDecision>> decisions : concurrent) {
+                assertThat(decisions.get()).isEqualTo(sequential);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void refusesAPoolWithoutInstances() {
+        assertThatThrownBy(() -> WasmPolicyDecisionPoint.bundled(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
