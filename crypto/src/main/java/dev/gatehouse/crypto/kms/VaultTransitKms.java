@@ -92,13 +92,12 @@ public final class VaultTransitKms implements KeyManagementService {
         try {
             call(tenant, ErrorCode.KEY_DESTROYED,
                     logical -> logical.write(keyPath(tenant) + "/config", Map.of("deletion_allowed", true)));
+            call(tenant, ErrorCode.KEY_DESTROYED, logical -> logical.delete(keyPath(tenant)));
         } catch (CryptoException e) {
-            if (e.code() == ErrorCode.KEY_DESTROYED) {
-                return;
+            if (e.code() != ErrorCode.KEY_DESTROYED) {
+                throw e;
             }
-            throw e;
         }
-        call(tenant, ErrorCode.KEY_DESTROYED, logical -> logical.delete(keyPath(tenant)));
     }
 
     private WrappedKey wrappedKey(TenantId tenant, String vaultCiphertext) {
@@ -125,18 +124,27 @@ public final class VaultTransitKms implements KeyManagementService {
 
     private LogicalResponse call(TenantId tenant, ErrorCode whenKeyMissing, VaultCall request) {
         try {
-            return request.run(client().logical());
+            return requireSuccess(request.run(client().logical()));
         } catch (VaultException e) {
-            if (isAuthFailure(e) && config.usesAppRole()) {
+            if (isAuthFailure(e.getHttpStatusCode()) && config.usesAppRole()) {
                 client = null;
                 try {
-                    return request.run(client().logical());
+                    return requireSuccess(request.run(client().logical()));
                 } catch (VaultException retried) {
                     throw translate(tenant, whenKeyMissing, retried);
                 }
             }
             throw translate(tenant, whenKeyMissing, e);
         }
+    }
+
+    /** The driver hands back some error answers instead of throwing; treat both alike. */
+    private static LogicalResponse requireSuccess(LogicalResponse response) throws VaultException {
+        int status = response.getRestResponse().getStatus();
+        if (status / 100 != 2) {
+            throw new VaultException(new String(response.getRestResponse().getBody(), StandardCharsets.UTF_8), status);
+        }
+        return response;
     }
 
     private Vault client() throws VaultException {
@@ -188,8 +196,8 @@ public final class VaultTransitKms implements KeyManagementService {
         return ssl.build();
     }
 
-    private static boolean isAuthFailure(VaultException e) {
-        return e.getHttpStatusCode() == 401 || e.getHttpStatusCode() == 403;
+    private static boolean isAuthFailure(int status) {
+        return status == 401 || status == 403;
     }
 
     /** Vault's error text is only inspected here, never passed on: it may echo request details. */
@@ -201,10 +209,10 @@ public final class VaultTransitKms implements KeyManagementService {
             return new CryptoException(ErrorCode.KEY_SERVICE_UNAVAILABLE,
                     "Vault is unreachable, too slow or failing (HTTP " + status + ") for " + subject, e);
         }
-        if (isAuthFailure(e)) {
+        if (isAuthFailure(status)) {
             return new CryptoException(ErrorCode.KEY_SERVICE_REJECTED, "Vault denied access to " + subject, e);
         }
-        if (detail.contains("not found") || status == 404) {
+        if (detail.contains("not found") || detail.contains("could be found") || status == 404) {
             String reason = whenKeyMissing == ErrorCode.KEY_DESTROYED ? " was destroyed" : " does not exist";
             return new CryptoException(whenKeyMissing, subject + reason, e);
         }
