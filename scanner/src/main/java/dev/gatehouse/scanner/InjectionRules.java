@@ -1,0 +1,151 @@
+package dev.gatehouse.scanner;
+
+import static dev.gatehouse.scanner.AttackCategory.DATA_EXFILTRATION;
+import static dev.gatehouse.scanner.AttackCategory.DELIMITER_INJECTION;
+import static dev.gatehouse.scanner.AttackCategory.INSTRUCTION_OVERRIDE;
+import static dev.gatehouse.scanner.AttackCategory.OBFUSCATION;
+import static dev.gatehouse.scanner.AttackCategory.ROLE_PLAY_JAILBREAK;
+import static dev.gatehouse.scanner.AttackCategory.SYSTEM_PROMPT_EXTRACTION;
+import static dev.gatehouse.scanner.AttackCategory.TOOL_HIJACKING;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Gatehouse's own signatures for prompt injection, written for this project. Each pattern is
+ * matched against normalised text that has been lower-cased with runs of blanks collapsed, so
+ * patterns are written in lower case with single spaces. Weights were set by hand on the
+ * development split; strong rules (≥ 0.75) block alone at the default threshold, weak ones
+ * only add evidence for the classifier. Immutable and thread-safe.
+ */
+public final class InjectionRules {
+
+    private static final Pattern BLANKS = Pattern.compile("[ \\t\\x0B\\f]+");
+
+    private static final String OVERRIDE_VERB =
+            "\\b(?:ignore|disregard|forget|skip|overlook|neglect|bypass|override|discard|abandon|set aside|throw out|do not follow|don't follow|stop following)\\b";
+    private static final String EARLIER = "\\b(?:previous|prior|above|earlier|preceding|foregoing|initial|original|former|old|existing|all)\\b";
+    private static final String DIRECTIVES =
+            "\\b(?:instructions?|prompts?|rules|directions?|directives?|guidelines?|guidance|commands?|constraints|restrictions|programming|orders|polic(?:y|ies)|context|system message|training)\\b";
+    private static final String LIMITS =
+            "\\b(?:restrictions?|limits|limitations|filters?|filtering|censorship|guidelines|rules|ethics|ethical (?:guidelines|constraints)|morals|morality|safety (?:guidelines|measures|protocols)|content polic(?:y|ies)|boundaries)\\b";
+    private static final String HIDDEN_PROMPT =
+            "(?:system (?:prompt|message|instructions?)|(?:initial|hidden|secret|original|internal|developer|pre) ?(?:prompt|instructions?|message)|instructions (?:you were|you've been|you have been) given|(?:prompt|instructions) above)";
+    private static final String AI_NAME =
+            "\\b(?:ai|a\\.i\\.|assistant|chatbot|llm|language model|copilot|agent|gpt|chatgpt|claude|gemini|model)s?\\b";
+
+    private final List<InjectionRule> rules;
+
+    private InjectionRules(List<InjectionRule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    public static InjectionRules defaults() {
+        return new InjectionRules(List.of(
+                InjectionRule.of("override.ignore-earlier-instructions", INSTRUCTION_OVERRIDE, 0.85,
+                        OVERRIDE_VERB + "[^.!?\\n]{0,30}?" + EARLIER + "[^.!?\\n]{0,25}?" + DIRECTIVES),
+                InjectionRule.of("override.ignore-your-instructions", INSTRUCTION_OVERRIDE, 0.8,
+                        OVERRIDE_VERB + " (?:all )?(?:of )?your (?:\\w+ ){0,2}?" + DIRECTIVES),
+                InjectionRule.of("override.ignore-and-say-instead", INSTRUCTION_OVERRIDE, 0.6,
+                        "\\b(?:ignore|disregard)\\b[^\\n]{0,80}\\b(?:instead|just|only) (?:say|print|output|write|respond|reply|tell|return)\\b"),
+                InjectionRule.of("override.new-instructions", INSTRUCTION_OVERRIDE, 0.45,
+                        "\\b(?:new|updated|revised|real|actual|true|overriding) (?:instructions?|directives?|orders|task|rules)\\s*(?::|follow\\b|override\\b)"),
+                InjectionRule.of("override.from-now-on", INSTRUCTION_OVERRIDE, 0.35,
+                        "\\bfrom now on\\b[^.\\n]{0,60}\\b(?:you (?:will|must|shall|are no longer|have no|no longer)|ignore|never refuse)"),
+                InjectionRule.of("override.policy-no-longer-applies", INSTRUCTION_OVERRIDE, 0.7,
+                        "\\b(?:openai|anthropic|content|safety|usage|ethical)(?: content)? (?:polic(?:y|ies)|guidelines|rules)[^.\\n]{0,40}\\b(?:do(?:es)? not apply|don't apply|no longer appl|are suspended|is suspended|are void|were lifted|can be ignored|bypass)"),
+                InjectionRule.of("override.german", INSTRUCTION_OVERRIDE, 0.85,
+                        "\\b(?:ignorier|vergiss|vergessen sie|missacht|überschreib)\\w*\\b[^.!?\\n]{0,40}\\b(?:vorherigen|bisherigen|obigen|vorigen|alle|alten|deine|ihre)\\b[^.!?\\n]{0,30}\\b(?:anweisungen|instruktionen|regeln|befehle|vorgaben|richtlinien)"),
+                InjectionRule.of("override.french", INSTRUCTION_OVERRIDE, 0.85,
+                        "\\b(?:ignore[rsz]?|oublie[rsz]?|ne tiens pas compte d|ne tenez pas compte d)\\w*\\b[^.!?\\n]{0,40}\\b(?:instructions|consignes|règles|directives)\\b"),
+                InjectionRule.of("override.spanish-italian", INSTRUCTION_OVERRIDE, 0.8,
+                        "\\b(?:ignora|olvida|omite|dimentica|ignorate|olvidá)\\w*\\b[^.!?\\n]{0,40}\\b(?:instrucciones|reglas|indicaciones|istruzioni|regole)\\b"),
+
+                InjectionRule.of("extract.reveal-system-prompt", SYSTEM_PROMPT_EXTRACTION, 0.8,
+                        "\\b(?:reveal|show|print|display|output|repeat|recite|dump|leak|tell me|give me|write out|share|disclose|expose|spell out|paste|list)\\b[^.?!\\n]{0,30}\\b(?:your|the|its|this|all|full|exact|entire)\\b[^.?!\\n]{0,20}" + HIDDEN_PROMPT),
+                InjectionRule.of("extract.what-are-your-instructions", SYSTEM_PROMPT_EXTRACTION, 0.6,
+                        "\\bwhat (?:is|are|were|was) (?:your|the) (?:exact |full |original |initial |hidden |secret )?(?:system prompt|instructions|initial prompt|rules you were given|guidelines you were given)\\b"),
+                InjectionRule.of("extract.repeat-verbatim", SYSTEM_PROMPT_EXTRACTION, 0.75,
+                        "\\b(?:repeat|print|output|echo|recite|copy|dump|spell check)\\b[^.\\n]{0,40}\\b(?:verbatim|word for word|everything (?:above|before|so far)|all (?:the )?(?:text|words) (?:above|before)|the (?:words|text) above|your (?:instructions|prompt|rules|directives)|the previous instructions)"),
+                InjectionRule.of("extract.begin-reply-with-prompt", SYSTEM_PROMPT_EXTRACTION, 0.6,
+                        "\\b(?:begin|start) your (?:reply|response|answer|output) with\\b[^.\\n]{0,20}\\b(?:you are|your instructions|the system|my instructions)"),
+                InjectionRule.of("extract.secret-value", SYSTEM_PROMPT_EXTRACTION, 0.4,
+                        "\\b(?:tell|give|reveal|show|print|spell|share|what is)\\b[^.?\\n]{0,15}\\b(?:the|your)\\b[^.?\\n]{0,12}\\b(?:password|passphrase|secret (?:key|code|word)|access code|api key|credentials)\\b"),
+                InjectionRule.of("extract.german-french", SYSTEM_PROMPT_EXTRACTION, 0.8,
+                        "\\b(?:zeig|gib|verrat|nenn|wiederhol)\\w*\\b[^.?!\\n]{0,30}\\b(?:systemprompt|system-prompt|systemnachricht|anweisungen|instruktionen)\\b|\\b(?:montre|affiche|révèle|revele|donne|répète|repete)\\w*\\b[^.?!\\n]{0,30}\\b(?:prompt système|prompt systeme|message système|instructions (?:initiales|système|cachées|secrètes))"),
+
+                InjectionRule.of("jailbreak.dan", ROLE_PLAY_JAILBREAK, 0.9,
+                        "\\bdo anything now\\b|\\bdan\\b[^.\\n]{0,60}\\b(?:stands for|mode|jailbreak|no (?:limits|restrictions|rules))"),
+                InjectionRule.of("jailbreak.named-mode", ROLE_PLAY_JAILBREAK, 0.8,
+                        "\\b(?:jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|god|chaos|anarchy|no-?limits?|opposite) mode\\b"),
+                InjectionRule.of("jailbreak.model-developer-mode", ROLE_PLAY_JAILBREAK, 0.7,
+                        "\\b(?:chatgpt|you|ai|assistant|model|gpt)\\b[^.\\n]{0,40}\\bdeveloper mode\\b[^.\\n]{0,40}\\b(?:enabled|activated|on|policies|output)"),
+                InjectionRule.of("jailbreak.unrestricted-persona", ROLE_PLAY_JAILBREAK, 0.8,
+                        "\\b(?:you are|you're|you will be|act as|acting as|pretend (?:to be|you are)|role-?play as|play the role of|become|simulate|respond as|behave like|you (?:will )?now be)\\b[^.\\n]{0,40}\\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|immoral|evil|jailbroken|rogue|unaligned|unbound|limitless|lawless|without morals)\\b"),
+                InjectionRule.of("jailbreak.ai-without-limits", ROLE_PLAY_JAILBREAK, 0.7,
+                        AI_NAME + "[^.\\n]{0,40}\\b(?:without|with no|free (?:of|from)|has no|have no|no longer has|not bound by|unbound by|beyond)\\b[^.\\n]{0,20}" + LIMITS),
+                InjectionRule.of("jailbreak.no-limits", ROLE_PLAY_JAILBREAK, 0.35,
+                        "\\b(?:without any|with no|free from all|not bound by any|no) " + LIMITS),
+                InjectionRule.of("jailbreak.freed-from-rules", ROLE_PLAY_JAILBREAK, 0.75,
+                        "\\b(?:broken|broke|freed|liberated|escaped|released) (?:free )?(?:from|of) (?:the )?(?:typical |usual |normal )?(?:confines|restrictions|rules|chains|shackles|constraints|limitations)|\\b(?:have|has) been (?:freed|liberated|jailbroken|unshackled)"),
+                InjectionRule.of("jailbreak.never-refuse", ROLE_PLAY_JAILBREAK, 0.55,
+                        "\\b(?:never|must not|cannot|can't|will not|won't|are not allowed to|not permitted to)\\b (?:ever )?(?:refuse|decline|reject a request|say (?:no|that you can't)|apologi[sz]e)"),
+                InjectionRule.of("jailbreak.dual-response", ROLE_PLAY_JAILBREAK, 0.7,
+                        "\\b(?:two|2|dual|both) (?:different |separate )?(?:responses|answers|paragraphs|outputs)\\b[^\\n]{0,120}\\b(?:normal|classic|filtered|jailbroken|unfiltered|dan|developer mode|censored|uncensored)\\b"),
+                InjectionRule.of("jailbreak.stay-in-character", ROLE_PLAY_JAILBREAK, 0.3,
+                        "\\b(?:stay|remain|keep) in character\\b|\\bbreak(?:ing)? character\\b"),
+                InjectionRule.of("jailbreak.fiction-bypass", ROLE_PLAY_JAILBREAK, 0.5,
+                        "\\b(?:hypothetical(?:ly)?|fictional|fiction|imaginary|in a (?:story|novel|movie|game))\\b[^.\\n]{0,80}\\b(?:no (?:rules|restrictions|limits|ethics|laws)|without (?:rules|restrictions|ethics|limits|laws)|ethics do not apply|bypass)"),
+                InjectionRule.of("jailbreak.german-french", ROLE_PLAY_JAILBREAK, 0.6,
+                        "\\bohne (?:jegliche |irgendwelche )?(?:einschränkungen|regeln|filter|zensur|grenzen)\\b|\\bsans (?:aucune |aucun )?(?:restriction|limite|règle|filtre|censure)s?\\b"),
+
+                InjectionRule.of("delimiter.chat-template-token", DELIMITER_INJECTION, 0.85,
+                        "<\\|?(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|system|assistant)\\|?>|\\[/?inst\\]|<</?sys>>|<(?:start|end)_of_turn>"),
+                InjectionRule.of("delimiter.closing-then-opening-tag", DELIMITER_INJECTION, 0.7,
+                        "</(?:system|instructions?|user|context|document|prompt|data|input|query)>\\s*<(?:system|instructions?|assistant|admin|developer|new_instructions)>"),
+                InjectionRule.of("delimiter.privileged-tag", DELIMITER_INJECTION, 0.5,
+                        "<(?:system|admin|developer|root)(?:[_ -]?(?:prompt|message|override|instructions?|mode))?>"),
+                InjectionRule.of("delimiter.fake-section-boundary", DELIMITER_INJECTION, 0.55,
+                        "[-=#*~_]{3,} ?(?:end|begin|start) (?:of )?(?:the )?(?:user|system|document|prompt|input|instructions|context|conversation)|\\b(?:end of (?:user input|document|context|prompt))\\b[^\\n]{0,20}\\n[^\\n]{0,40}\\b(?:system|instructions?|assistant)\\b"),
+                InjectionRule.of("delimiter.fake-role-line", DELIMITER_INJECTION, 0.45,
+                        "(?:^|\\n) ?(?:#{1,4} ?)?[\\[(<]?(?:system|assistant|developer|admin|administrator|root)(?: (?:message|prompt|override|note|instructions?))?[\\])>]? ?: ?(?:you|ignore|new|the assistant|from now|override|disregard)"),
+
+                InjectionRule.of("tool.invoke-without-consent", TOOL_HIJACKING, 0.7,
+                        "\\b(?:call|invoke|run|execute|use|trigger)\\b[^.\\n]{0,30}\\b(?:tool|function|plugin|api|action|command)\\b[^.\\n]{0,40}\\b(?:without (?:asking|approval|confirmation|permission|telling|informing|notifying)|silently|secretly|behind the user)"),
+                InjectionRule.of("tool.note-to-the-ai", TOOL_HIJACKING, 0.75,
+                        AI_NAME + "[^.\\n]{0,30}\\b(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|browsing|that reads|that processes) (?:this|these)\\b|\\b(?:important |urgent |special )?(?:note|message|instructions?|attention) (?:for|to) (?:the |any |all )?" + AI_NAME + "\\s*[:!-]"),
+                InjectionRule.of("tool.when-processing-do", TOOL_HIJACKING, 0.65,
+                        "\\b(?:when|if|while|before|after) (?:you )?(?:are )?(?:summari[sz]|translat|analy[sz]|read|process|pars)\\w*[^.\\n]{0,40}\\b(?:instead|also|first|you must|always|make sure to|do not mention)\\b[^.\\n]{0,40}\\b(?:say|tell|include|insert|add|send|respond|output|write|recommend|mention|delete|forward|call|visit|click)"),
+                InjectionRule.of("tool.decode-and-follow", OBFUSCATION, 0.75,
+                        "\\b(?:decode|decipher|decrypt|translate|convert|unscramble|reverse)\\b[^.\\n]{0,40}\\b(?:and|then)\\b[^.\\n]{0,20}\\b(?:follow|execute|obey|do what it says|comply|run|act on|carry out|perform)"),
+                InjectionRule.of("exfil.send-to-address", DATA_EXFILTRATION, 0.55,
+                        "\\b(?:send|post|upload|forward|transmit|exfiltrate|leak|submit|append)\\b[^.\\n]{0,60}\\b(?:conversation|chat history|messages|credentials|passwords?|api keys?|tokens?|secrets?|session|cookies|user data|personal data|previous messages|system prompt)\\b[^.\\n]{0,60}(?:https?://|www\\.|\\bto (?:this|the following|my) (?:url|address|server|endpoint|webhook))"),
+                InjectionRule.of("exfil.markdown-image-beacon", DATA_EXFILTRATION, 0.85,
+                        "!\\[[^\\]]*\\]\\(https?://[^)\\s]*[?&][a-z_]+=[^)\\s]*(?:\\{|\\[|%7b|\\$|<)"),
+                InjectionRule.of("exfil.exfiltrate-verb", DATA_EXFILTRATION, 0.6, "\\bexfiltrat\\w*\\b")
+        ));
+    }
+
+    /** Lower-cases and collapses blanks (not line breaks) the way the patterns expect. */
+    static String canonical(String normalized) {
+        return BLANKS.matcher(normalized.toLowerCase(Locale.ROOT)).replaceAll(" ");
+    }
+
+    /** The rules whose pattern occurs in already normalised text. */
+    public List<InjectionRule> matching(String normalizedText) {
+        String canonical = canonical(normalizedText);
+        List<InjectionRule> hits = new ArrayList<>();
+        for (InjectionRule rule : rules) {
+            if (rule.matches(canonical)) {
+                hits.add(rule);
+            }
+        }
+        return hits;
+    }
+
+    public List<InjectionRule> all() {
+        return rules;
+    }
+}

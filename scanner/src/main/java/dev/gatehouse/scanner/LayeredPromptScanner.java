@@ -1,0 +1,97 @@
+package dev.gatehouse.scanner;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The production scanner: normalisation, then signatures, then (unless the signatures are already
+ * decisive) the semantic classifier, combined per message as independent evidence
+ * ({@code 1 − Π(1 − wᵢ)}); the request's score is its most suspicious message. Personal data and
+ * special categories are collected from every message. Thread-safe; construct once.
+ */
+public final class LayeredPromptScanner implements PromptScanner {
+
+    /**
+     * The system message is written by the tenant's application, not by the end user; it is scanned
+     * (a template that splices in untrusted text shows up there) but its evidence counts half, so a
+     * prompt that says "never reveal these instructions" does not block its own application.
+     */
+    private static final double SYSTEM_MESSAGE_WEIGHT = 0.5;
+    /** Above this rule score the classifier cannot change the outcome, so its cost is skipped. */
+    private static final double DECISIVE_RULE_SCORE = 0.95;
+
+    private static final double TAG_SMUGGLING_WEIGHT = 0.6;
+    private static final double OTHER_OBFUSCATION_WEIGHT = 0.15;
+
+    private final TextNormalizer normalizer = new TextNormalizer();
+    private final InjectionRules rules;
+    private final Optional<InjectionClassifier> classifier;
+    private final PersonalDataDetector personalData = new PersonalDataDetector();
+    private final SpecialCategoryDetector specialCategories = new SpecialCategoryDetector();
+
+    public LayeredPromptScanner(InjectionRules rules, Optional<InjectionClassifier> classifier) {
+        this.rules = rules;
+        this.classifier = classifier;
+    }
+
+    /** Default rules plus the committed MiniLM classifier. Loads the ONNX model: call once. */
+    public static LayeredPromptScanner withBundledModel() {
+        return new LayeredPromptScanner(InjectionRules.defaults(), Optional.of(MiniLmInjectionClassifier.withBundledModel()));
+    }
+
+    /** Signatures only: microseconds per message, lower recall. */
+    public static LayeredPromptScanner rulesOnly() {
+        return new LayeredPromptScanner(InjectionRules.defaults(), Optional.empty());
+    }
+
+    @Override
+    public ScanResult scan(List<ScannedMessage> messages) {
+        double score = 0;
+        List<Finding> findings = new ArrayList<>();
+        Set<PiiType> pii = EnumSet.noneOf(PiiType.class);
+        Set<SpecialCategory> special = EnumSet.noneOf(SpecialCategory.class);
+        for (int i = 0; i < messages.size(); i++) {
+            ScannedMessage message = messages.get(i);
+            NormalizedText normalized = normalizer.normalize(message.content());
+            List<Finding> messageFindings = injectionFindings(i, message.role(), normalized);
+            double messageScore = combine(messageFindings);
+            if (message.role() == MessageRole.SYSTEM) {
+                messageScore *= SYSTEM_MESSAGE_WEIGHT;
+            }
+            score = Math.max(score, messageScore);
+            findings.addAll(messageFindings);
+            String plain = normalized.scannable();
+            personalData.find(plain).forEach(match -> pii.add(match.type()));
+            special.addAll(specialCategories.find(plain));
+        }
+        return new ScanResult(score, findings, pii, special);
+    }
+
+    private List<Finding> injectionFindings(int index, MessageRole role, NormalizedText normalized) {
+        List<Finding> found = new ArrayList<>();
+        for (InjectionRule rule : rules.matching(normalized.scannable())) {
+            found.add(new Finding(rule.id(), rule.category(), index, role, rule.weight()));
+        }
+        for (Obfuscation obfuscation : normalized.obfuscations()) {
+            double weight = obfuscation == Obfuscation.UNICODE_TAG_SMUGGLING ? TAG_SMUGGLING_WEIGHT : OTHER_OBFUSCATION_WEIGHT;
+            found.add(new Finding("obfuscation." + obfuscation.name().toLowerCase(java.util.Locale.ROOT),
+                    AttackCategory.OBFUSCATION, index, role, weight));
+        }
+        if (classifier.isPresent() && combine(found) < DECISIVE_RULE_SCORE) {
+            double semantic = classifier.get().score(normalized.scannable());
+            found.add(new Finding(classifier.get().id(), AttackCategory.SEMANTIC, index, role, semantic));
+        }
+        return found;
+    }
+
+    private static double combine(List<Finding> findings) {
+        double benign = 1;
+        for (Finding f : findings) {
+            benign *= 1 - f.weight();
+        }
+        return 1 - benign;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.gatehouse.scanner;
+
+/** A disguise the normaliser removed before scanning. */
+public enum Obfuscation {
+    INVISIBLE_CHARACTERS,
+    UNICODE_TAG_SMUGGLING,
+    HOMOGLYPHS,
+    BASE64,
+    HEX,
+    URL_ENCODING,
+    ROT13
+}

@@ -1,0 +1,260 @@
+package dev.gatehouse.scanner;
+
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Brings text into the plain form that rules and the classifier see: NFKC, no invisible or
+ * bidirectional control characters, Latin look-alikes folded to Latin, and encoded payloads
+ * (base64, hex, percent-encoding, Unicode tag characters, ROT13 when announced) decoded.
+ * Stateless and thread-safe.
+ */
+public final class TextNormalizer {
+
+    /** Decoding stops after this many nested layers (base64 of hex of ...). */
+    private static final int MAX_DECODING_DEPTH = 2;
+    /** Bounds the work done on adversarial input with thousands of candidate segments. */
+    private static final int MAX_DECODED_SEGMENTS = 16;
+
+    private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
+    private static final Pattern HEX_RUN = Pattern.compile(
+            "(?:\\\\x[0-9A-Fa-f]{2}){6,}|(?:0x)?(?:[0-9A-Fa-f]{2}[ :]?){8,}");
+    private static final Pattern PERCENT_RUN = Pattern.compile("(?:%[0-9A-Fa-f]{2}[^%\\s]{0,3}){3,}");
+    private static final Pattern ROT13_MENTION = Pattern.compile("(?i)\\brot[ -]?13\\b");
+
+    /** Cyrillic and Greek letters that render like Latin ones; folded only where Latin dominates. */
+    private static final Map<Character, Character> HOMOGLYPHS = homoglyphTable();
+
+    public NormalizedText normalize(String raw) {
+        Set<Obfuscation> found = EnumSet.noneOf(Obfuscation.class);
+        List<String> decoded = new ArrayList<>();
+        String text = fold(raw == null ? "" : raw, found, decoded);
+        collectEncoded(text, 1, found, decoded);
+        if (ROT13_MENTION.matcher(text).find()) {
+            found.add(Obfuscation.ROT13);
+            decoded.add(rot13(text));
+        }
+        return new NormalizedText(text, decoded, found);
+    }
+
+    private String fold(String raw, Set<Obfuscation> found, List<String> decoded) {
+        String nfkc = Normalizer.normalize(raw, Normalizer.Form.NFKC);
+        StringBuilder visible = new StringBuilder(nfkc.length());
+        StringBuilder tagged = new StringBuilder();
+        for (int i = 0; i < nfkc.length(); ) {
+            int cp = nfkc.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp >= 0xE0020 && cp <= 0xE007E) {
+                // Unicode tag characters mirror ASCII and render invisibly: a known smuggling channel.
+                tagged.append((char) (cp - 0xE0000));
+            } else if (isInvisible(cp)) {
+                found.add(Obfuscation.INVISIBLE_CHARACTERS);
+            } else {
+                visible.appendCodePoint(cp);
+            }
+        }
+        if (!tagged.isEmpty()) {
+            found.add(Obfuscation.UNICODE_TAG_SMUGGLING);
+            decoded.add(tagged.toString());
+        }
+        return foldHomoglyphs(visible.toString(), found);
+    }
+
+    private static boolean isInvisible(int cp) {
+        int type = Character.getType(cp);
+        if (cp == '\n' || cp == '\r' || cp == '\t') {
+            return false;
+        }
+        return type == Character.FORMAT // zero-width (U+200B..D, U+2060, U+FEFF) and bidi controls
+                || type == Character.CONTROL
+                || (cp >= 0xFE00 && cp <= 0xFE0F) // variation selectors
+                || (cp >= 0xE0000 && cp <= 0xE007F)
+                || (cp >= 0xE0100 && cp <= 0xE01EF);
+    }
+
+    private static String foldHomoglyphs(String text, Set<Obfuscation> found) {
+        int latin = 0;
+        int lookalike = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80 && Character.isLetter(c)) {
+                latin++;
+            } else if (HOMOGLYPHS.containsKey(c)) {
+                lookalike++;
+            }
+        }
+        if (lookalike == 0) {
+            return text;
+        }
+        boolean latinDominates = latin >= lookalike;
+        StringBuilder out = new StringBuilder(text.length());
+        int wordStart = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || !Character.isLetter(text.charAt(i))) {
+                appendWord(text, wordStart, i, latinDominates, out, found);
+                if (i < text.length()) {
+                    out.append(text.charAt(i));
+                }
+                wordStart = i + 1;
+            }
+        }
+        return out.toString();
+    }
+
+    /** Folds a word when Latin dominates the text, or when the word itself mixes scripts. */
+    private static void appendWord(String text, int from, int to, boolean latinDominates,
+                                   StringBuilder out, Set<Obfuscation> found) {
+        boolean hasLatin = false;
+        boolean hasLookalike = false;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            hasLatin |= c < 0x80;
+            hasLookalike |= HOMOGLYPHS.containsKey(c);
+        }
+        boolean fold = hasLookalike && (latinDominates || hasLatin);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            Character latin = fold ? HOMOGLYPHS.get(c) : null;
+            out.append(latin == null ? c : latin);
+        }
+        if (fold) {
+            found.add(Obfuscation.HOMOGLYPHS);
+        }
+    }
+
+    private void collectEncoded(String text, int depth, Set<Obfuscation> found, List<String> decoded) {
+        if (depth > MAX_DECODING_DEPTH) {
+            return;
+        }
+        decodeRuns(BASE64_RUN, text, Obfuscation.BASE64, TextNormalizer::decodeBase64, depth, found, decoded);
+        decodeRuns(HEX_RUN, text, Obfuscation.HEX, TextNormalizer::decodeHex, depth, found, decoded);
+        if (PERCENT_RUN.matcher(text).find() && decoded.size() < MAX_DECODED_SEGMENTS) {
+            String plain = decodePercent(text);
+            if (plain != null && !plain.equals(text)) {
+                found.add(Obfuscation.URL_ENCODING);
+                String folded = fold(plain, found, decoded);
+                decoded.add(folded);
+                collectEncoded(folded, depth + 1, found, decoded);
+            }
+        }
+    }
+
+    private void decodeRuns(Pattern run, String text, Obfuscation kind, Decoder decoder, int depth,
+                            Set<Obfuscation> found, List<String> decoded) {
+        Matcher m = run.matcher(text);
+        while (m.find() && decoded.size() < MAX_DECODED_SEGMENTS) {
+            String plain = decoder.decode(m.group());
+            if (plain != null && looksLikeText(plain)) {
+                found.add(kind);
+                String folded = fold(plain, found, decoded);
+                decoded.add(folded);
+                collectEncoded(folded, depth + 1, found, decoded);
+            }
+        }
+    }
+
+    private interface Decoder {
+        String decode(String segment);
+    }
+
+    private static String decodeBase64(String segment) {
+        String s = segment.replace('-', '+').replace('_', '/').replace("=", "");
+        if (s.length() % 4 == 1) {
+            return null;
+        }
+        try {
+            return strictUtf8(Base64.getDecoder().decode(s + "==".substring(0, (4 - s.length() % 4) % 4)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String decodeHex(String segment) {
+        String digits = segment.replace("\\x", "").replace("0x", "").replace(" ", "").replace(":", "");
+        if (digits.length() % 2 != 0) {
+            return null;
+        }
+        try {
+            return strictUtf8(HexFormat.of().parseHex(digits));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String decodePercent(String text) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Random identifiers and binary blobs decode to noise; only prose-like payloads are kept. */
+    private static boolean looksLikeText(String s) {
+        if (s.length() < 8) {
+            return false;
+        }
+        int letters = 0;
+        int spaces = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLetter(c)) {
+                letters++;
+            } else if (c == ' ') {
+                spaces++;
+            } else if (Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return spaces >= 1 && letters * 10 >= s.length() * 6;
+    }
+
+    static String rot13(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                out.append((char) ('a' + (c - 'a' + 13) % 26));
+            } else if (c >= 'A' && c <= 'Z') {
+                out.append((char) ('A' + (c - 'A' + 13) % 26));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static Map<Character, Character> homoglyphTable() {
+        String from = "аеорсухіјѕԁһӏԛԝԜАВЕКМНОРСТХІЈЅԌαοεικνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧϲɡ";
+        String to = "aeopcyxijsdhlqwWABEKMHOPCTXIJSGaoeikvptuxABEZHIKMNOPTYXcg";
+        Map<Character, Character> table = new java.util.HashMap<>();
+        for (int i = 0; i < from.length(); i++) {
+            table.put(from.charAt(i), to.charAt(i));
+        }
+        return Map.copyOf(table);
+    }
+}
