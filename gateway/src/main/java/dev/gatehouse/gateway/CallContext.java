@@ -1,0 +1,128 @@
+package dev.gatehouse.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.gateway.metering.TokenUsage;
+import dev.gatehouse.tenant.ApiKeyPrincipal;
+import dev.gatehouse.tenant.Tenant;
+import org.springframework.web.server.ServerWebExchange;
+
+import java.time.Instant;
+
+/**
+ * What the pipeline has learnt about one call, filled in step by step and read by the steps
+ * after. One object per exchange, so a step's inputs are visible in one place.
+ */
+public final class CallContext {
+
+    private static final String ATTRIBUTE = CallContext.class.getName();
+
+    private final String requestId;
+    private final Endpoint endpoint;
+    private final Instant receivedAt;
+    private final long receivedNanos;
+    private ObjectNode body;
+    private ApiKeyPrincipal principal;
+    private Tenant tenant;
+    private CatalogModel model;
+    private ModelBackend backend;
+    private boolean streamed;
+    private TokenUsage usage;
+
+    public CallContext(String requestId, Endpoint endpoint, Instant receivedAt, long receivedNanos) {
+        this.requestId = requestId;
+        this.endpoint = endpoint;
+        this.receivedAt = receivedAt;
+        this.receivedNanos = receivedNanos;
+    }
+
+    public static CallContext of(ServerWebExchange exchange) {
+        CallContext context = exchange.getAttribute(ATTRIBUTE);
+        if (context == null) {
+            throw new IllegalStateException("RequestIdentity did not run before this step");
+        }
+        return context;
+    }
+
+    public static CallContext find(ServerWebExchange exchange) {
+        return exchange.getAttribute(ATTRIBUTE);
+    }
+
+    public void attachTo(ServerWebExchange exchange) {
+        exchange.getAttributes().put(ATTRIBUTE, this);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    public Instant receivedAt() {
+        return receivedAt;
+    }
+
+    public long receivedNanos() {
+        return receivedNanos;
+    }
+
+    /** The parsed JSON request body, for endpoints that take one; later steps may amend it. */
+    public ObjectNode body() {
+        return body;
+    }
+
+    public void body(ObjectNode body) {
+        this.body = body;
+    }
+
+    public ApiKeyPrincipal principal() {
+        return principal;
+    }
+
+    public void principal(ApiKeyPrincipal principal) {
+        this.principal = principal;
+    }
+
+    public Tenant tenant() {
+        return tenant;
+    }
+
+    public void tenant(Tenant tenant) {
+        this.tenant = tenant;
+    }
+
+    public CatalogModel model() {
+        return model;
+    }
+
+    public void model(CatalogModel model) {
+        this.model = model;
+    }
+
+    public ModelBackend backend() {
+        return backend;
+    }
+
+    public void backend(ModelBackend backend) {
+        this.backend = backend;
+    }
+
+    public boolean streamed() {
+        return streamed;
+    }
+
+    public void streamed(boolean streamed) {
+        this.streamed = streamed;
+    }
+
+    public TokenUsage usage() {
+        return usage;
+    }
+
+    public void usage(TokenUsage usage) {
+        this.usage = usage;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.gatehouse.gateway;
+
+import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.gateway.filter.AuditRecordFilter;
+import dev.gatehouse.gateway.filter.AuthenticationFilter;
+import dev.gatehouse.gateway.filter.BackendRoutingFilter;
+import dev.gatehouse.gateway.filter.MeteringFilter;
+import dev.gatehouse.gateway.filter.ModelListingFilter;
+import dev.gatehouse.gateway.filter.ModelResolutionFilter;
+import dev.gatehouse.gateway.filter.RequestIdentityFilter;
+import dev.gatehouse.gateway.filter.TenantContextFilter;
+import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.UsageLedger;
+import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.gateway.routing.BackendSelector;
+import dev.gatehouse.problem.ProblemExceptionHandler;
+import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.TenantDatabase;
+import dev.gatehouse.tenant.TenantDirectory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+import java.time.Clock;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+/**
+ * Wires the data plane over a {@link DataSource}: the read models it serves from memory, the
+ * pipeline filters (ordered by {@link GatewayStep}), the routes, and the error handler.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewayProperties.class)
+public class GatewayConfiguration {
+
+    /** Where a route points before BackendRouting chooses the real backend; never contacted. */
+    private static final String UNROUTED = "http://backend-not-chosen.invalid";
+
+    @Bean
+    Clock gatehouseClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    TenantDatabase tenantDatabase(DataSource dataSource) {
+        return TenantDatabase.migrate(dataSource);
+    }
+
+    @Bean
+    CatalogRepository catalogRepository(DataSource dataSource) {
+        return CatalogRepository.migrate(dataSource);
+    }
+
+    @Bean
+    CachedModelCatalog modelCatalog(CatalogRepository repository) {
+        return new CachedModelCatalog(repository);
+    }
+
+    @Bean
+    ApiKeyAuthenticator apiKeyAuthenticator(TenantDatabase tenants, Clock clock) {
+        return new ApiKeyAuthenticator(tenants.apiKeys(), clock);
+    }
+
+    @Bean
+    TenantDirectory tenantDirectory(TenantDatabase tenants) {
+        return new TenantDirectory(tenants.tenants());
+    }
+
+    @Bean
+    AuditLog auditLog(DataSource dataSource) {
+        return AuditLog.migrate(dataSource);
+    }
+
+    @Bean(destroyMethod = "close")
+    AsyncBatchWriter<AuditEvent> auditTrail(AuditLog auditLog, GatewayProperties properties) {
+        return new AsyncBatchWriter<>("audit", properties.writeQueueCapacity(), auditLog::append);
+    }
+
+    @Bean
+    UsageLedger usageLedger(DataSource dataSource) {
+        return UsageLedger.migrate(dataSource);
+    }
+
+    @Bean(destroyMethod = "close")
+    AsyncBatchWriter<UsageRecord> usageWriter(UsageLedger ledger, GatewayProperties properties) {
+        return new AsyncBatchWriter<>("usage", properties.writeQueueCapacity(), ledger::record);
+    }
+
+    @Bean(destroyMethod = "close")
+    ReadModelRefresher readModelRefresher(GatewayProperties properties, CachedModelCatalog catalog,
+                                          TenantDirectory tenants, ApiKeyAuthenticator authenticator) {
+        return new ReadModelRefresher(properties.cacheRefreshInterval(),
+                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, authenticator::flushLastUsed));
+    }
+
+    @Bean
+    BackendSelector backendSelector(Clock clock, GatewayProperties properties) {
+        return new BackendSelector(clock, properties.backendRestPeriod());
+    }
+
+    @Bean
+    RequestIdentityFilter requestIdentityFilter(GatewayProperties properties, Clock clock) {
+        return new RequestIdentityFilter(properties.maxRequestBytes(), clock);
+    }
+
+    @Bean
+    AuthenticationFilter authenticationFilter(ApiKeyAuthenticator authenticator) {
+        return new AuthenticationFilter(authenticator);
+    }
+
+    @Bean
+    TenantContextFilter tenantContextFilter(TenantDirectory tenants) {
+        return new TenantContextFilter(tenants);
+    }
+
+    @Bean
+    AuditRecordFilter auditRecordFilter(AsyncBatchWriter<AuditEvent> auditTrail) {
+        return new AuditRecordFilter(auditTrail);
+    }
+
+    @Bean
+    ModelResolutionFilter modelResolutionFilter(CachedModelCatalog catalog) {
+        return new ModelResolutionFilter(catalog);
+    }
+
+    @Bean
+    MeteringFilter meteringFilter(AsyncBatchWriter<UsageRecord> usageWriter) {
+        return new MeteringFilter(usageWriter);
+    }
+
+    @Bean
+    BackendRoutingFilter backendRoutingFilter(BackendSelector selector) {
+        return new BackendRoutingFilter(selector);
+    }
+
+    @Bean
+    RouteLocator openAiRoutes(RouteLocatorBuilder routes, CachedModelCatalog catalog) {
+        ModelListingFilter modelListing = new ModelListingFilter(catalog);
+        return routes.routes()
+                .route("models", route -> route.path(Endpoint.MODELS.path()).filters(filters -> filters.filter(modelListing)).uri(UNROUTED))
+                .route("chat-completions", route -> route.path(Endpoint.CHAT_COMPLETIONS.path()).uri(UNROUTED))
+                .route("embeddings", route -> route.path(Endpoint.EMBEDDINGS.path()).uri(UNROUTED))
+                .build();
+    }
+
+    /** Ahead of Boot's own handler (order -1), so that every error is problem+json. */
+    @Bean
+    @Order(-2)
+    ProblemExceptionHandler problemExceptionHandler() {
+        return new ProblemExceptionHandler(exchange -> {
+            CallContext context = CallContext.find(exchange);
+            return context == null ? null : context.requestId();
+        });
+    }
+}

@@ -1,0 +1,31 @@
+package dev.gatehouse.gateway;
+
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+
+/**
+ * The request pipeline, in order: the one place that says which step runs when. Each step is one
+ * filter class named after it. Two constraints from Spring Cloud Gateway shape the numbers:
+ * response decorators must be installed before its NettyWriteResponseFilter (order -1), and the
+ * backend URL must be chosen after its RouteToRequestUrlFilter (order 10000) has set the default.
+ * AuditRecord wraps every step after it, so that refusals are audited too.
+ */
+public enum GatewayStep {
+    REQUEST_IDENTITY(-1000),
+    AUTHENTICATION(-900),
+    TENANT_CONTEXT(-800),
+    AUDIT_RECORD(-700),
+    MODEL_LISTING(-600),
+    MODEL_RESOLUTION(-500),
+    METERING(-100),
+    BACKEND_ROUTING(RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1);
+
+    private final int order;
+
+    GatewayStep(int order) {
+        this.order = order;
+    }
+
+    public int order() {
+        return order;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gatehouse.gateway.filter;
+
+import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.gateway.CallContext;
+import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.ProblemExceptionHandler;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Records every call of an identified tenant in the audit log once it has ended, however it
+ * ended: answered, refused by a later step, failed at the backend, or abandoned by the caller.
+ * It wraps the steps after it, which is why it runs early although it writes last. Only
+ * non-personal facts are recorded, never prompt or response content.
+ */
+public final class AuditRecordFilter implements GlobalFilter, Ordered {
+
+    private final AsyncBatchWriter<AuditEvent> auditTrail;
+
+    public AuditRecordFilter(AsyncBatchWriter<AuditEvent> auditTrail) {
+        this.auditTrail = auditTrail;
+    }
+
+    @Override
+    public int getOrder() {
+        return GatewayStep.AUDIT_RECORD.order();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        CallContext context = CallContext.of(exchange);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        return chain.filter(exchange)
+                .doOnError(failure::set)
+                .doFinally(signal -> auditTrail.submit(eventOf(context, exchange, failure.get(), signal)));
+    }
+
+    static AuditEvent eventOf(CallContext context, ServerWebExchange exchange, Throwable failure, SignalType signal) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("endpoint", context.endpoint().path());
+        facts.put("key_id", context.principal().keyId());
+        if (context.model() != null) {
+            facts.put("model", context.model().id());
+        }
+        if (context.backend() != null) {
+            facts.put("backend", context.backend().id());
+            facts.put("region", context.backend().region());
+        }
+        if (failure != null) {
+            ApiProblem problem = ProblemExceptionHandler.describe(failure);
+            facts.put("status", problem.type().status());
+            facts.put("outcome", problem.type().code());
+        } else if (signal == SignalType.CANCEL) {
+            facts.put("status", statusOf(exchange));
+            facts.put("outcome", "cancelled_by_client");
+        } else {
+            facts.put("status", statusOf(exchange));
+            facts.put("outcome", "completed");
+        }
+        facts.put("streamed", context.streamed());
+        if (context.usage() != null) {
+            facts.put("prompt_tokens", context.usage().promptTokens());
+            facts.put("completion_tokens", context.usage().completionTokens());
+            facts.put("usage_reported", context.usage().reportedByBackend());
+        }
+        facts.put("latency_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.receivedNanos()));
+        return new AuditEvent(context.requestId(), context.tenant() == null ? context.principal().tenantId() : context.tenant().id(),
+                context.receivedAt(), "model_call", facts);
+    }
+
+    private static int statusOf(ServerWebExchange exchange) {
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        return status == null ? 200 : status.value();
+    }
+
+    @Override
+    public String toString() {
+        return "AuditRecord[async, hash-chained]";
+    }
+}

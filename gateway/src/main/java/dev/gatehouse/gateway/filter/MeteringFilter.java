@@ -1,0 +1,169 @@
+package dev.gatehouse.gateway.filter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.gateway.CallContext;
+import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.BufferedUsageTap;
+import dev.gatehouse.gateway.metering.StreamingUsageTap;
+import dev.gatehouse.gateway.metering.TokenUsage;
+import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.ProblemType;
+import org.reactivestreams.Publisher;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Counts the tokens of every model call from the backend's own usage report and books them, with
+ * their cost, in the usage ledger. For streams it asks the backend for the final usage chunk
+ * ({@code stream_options.include_usage}) even when the caller did not, and then keeps that chunk
+ * from the caller, so that streamed calls are metered exactly too.
+ */
+public final class MeteringFilter implements GlobalFilter, Ordered {
+
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+    private static final int CHARACTERS_PER_ESTIMATED_TOKEN = 4;
+
+    private final AsyncBatchWriter<UsageRecord> ledger;
+
+    public MeteringFilter(AsyncBatchWriter<UsageRecord> ledger) {
+        this.ledger = ledger;
+    }
+
+    @Override
+    public int getOrder() {
+        return GatewayStep.METERING.order();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        CallContext context = CallContext.of(exchange);
+        if (!context.endpoint().callsModel()) {
+            return chain.filter(exchange);
+        }
+        ObjectNode body = context.body();
+        JsonNode stream = body.get("stream");
+        if (stream != null && !stream.isNull() && !stream.isBoolean()) {
+            return Mono.error(new ApiProblem(ProblemType.INVALID_REQUEST, "'stream' must be true or false.", "stream"));
+        }
+        boolean streamed = stream != null && stream.asBoolean(false);
+        context.streamed(streamed);
+        boolean gatewayAskedForUsage = false;
+        if (streamed) {
+            JsonNode options = body.get("stream_options");
+            if (options != null && !options.isNull() && !options.isObject()) {
+                return Mono.error(new ApiProblem(ProblemType.INVALID_REQUEST, "'stream_options' must be an object.", "stream_options"));
+            }
+            ObjectNode streamOptions = options == null || options.isNull() ? body.putObject("stream_options") : (ObjectNode) options;
+            if (!streamOptions.path("include_usage").asBoolean(false)) {
+                streamOptions.put("include_usage", true);
+                gatewayAskedForUsage = true;
+            }
+        }
+        MeteredResponse metered = new MeteredResponse(exchange.getResponse(), context, gatewayAskedForUsage,
+                estimatePromptTokens(body));
+        return chain.filter(exchange.mutate().response(metered).build());
+    }
+
+    private static int estimatePromptTokens(ObjectNode body) {
+        JsonNode prompt = body.has("messages") ? body.get("messages") : body.get("input");
+        return prompt == null ? 0 : (prompt.toString().length() + CHARACTERS_PER_ESTIMATED_TOKEN - 1) / CHARACTERS_PER_ESTIMATED_TOKEN;
+    }
+
+    private final class MeteredResponse extends ServerHttpResponseDecorator {
+
+        private final CallContext context;
+        private final boolean hideUsageChunk;
+        private final int estimatedPromptTokens;
+        private final AtomicBoolean booked = new AtomicBoolean();
+
+        MeteredResponse(ServerHttpResponse delegate, CallContext context, boolean hideUsageChunk, int estimatedPromptTokens) {
+            super(delegate);
+            this.context = context;
+            this.hideUsageChunk = hideUsageChunk;
+            this.estimatedPromptTokens = estimatedPromptTokens;
+        }
+
+        @Override
+        public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+            return super.writeWith(tap(Flux.from(body)));
+        }
+
+        @Override
+        public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+            return super.writeAndFlushWith(tap(Flux.from(body).concatMap(Flux::from)).map(Flux::just));
+        }
+
+        private Flux<DataBuffer> tap(Flux<DataBuffer> body) {
+            MediaType contentType = getHeaders().getContentType();
+            if (contentType != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(contentType)) {
+                StreamingUsageTap tap = new StreamingUsageTap(hideUsageChunk);
+                if (hideUsageChunk) {
+                    getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
+                }
+                return tap.apply(body, bufferFactory()).doFinally(signal -> book(tap.reportedUsage()
+                        .orElseGet(() -> new TokenUsage(estimatedPromptTokens, tap.contentChunks(), false))));
+            }
+            BufferedUsageTap tap = new BufferedUsageTap();
+            return tap.apply(body).doFinally(signal -> book(tap.reportedUsage()
+                    .orElseGet(() -> new TokenUsage(isSuccess() ? estimatedPromptTokens : 0, 0, false))));
+        }
+
+        private boolean isSuccess() {
+            HttpStatusCode status = getStatusCode();
+            return status == null || status.is2xxSuccessful();
+        }
+
+        private void book(TokenUsage usage) {
+            if (!booked.compareAndSet(false, true)) {
+                return;
+            }
+            context.usage(usage);
+            CatalogModel model = context.model();
+            HttpStatusCode status = getStatusCode();
+            ledger.submit(new UsageRecord(
+                    context.requestId(),
+                    context.tenant().id(),
+                    context.principal().keyId(),
+                    context.endpoint().path(),
+                    model.id(),
+                    context.backend().id(),
+                    context.backend().region(),
+                    status == null ? 200 : status.value(),
+                    context.streamed(),
+                    usage,
+                    costOf(model, usage),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.receivedNanos()),
+                    context.receivedAt()));
+        }
+    }
+
+    static BigDecimal costOf(CatalogModel model, TokenUsage usage) {
+        return model.inputPricePerMillionTokens().multiply(BigDecimal.valueOf(usage.promptTokens()))
+                .add(model.outputPricePerMillionTokens().multiply(BigDecimal.valueOf(usage.completionTokens())))
+                .divide(MILLION, 9, RoundingMode.HALF_UP);
+    }
+
+    @Override
+    public String toString() {
+        return "Metering[usage from backend, cost from catalog prices]";
+    }
+}

@@ -1,0 +1,129 @@
+package dev.gatehouse.gateway.filter;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.gateway.CallContext;
+import dev.gatehouse.gateway.Endpoint;
+import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.ProblemJson;
+import dev.gatehouse.problem.ProblemType;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Step 1: names the call (a caller's well-formed {@code X-Request-Id}, or a fresh one), checks the
+ * method and content type, and reads the JSON body within the configured size limit, so that no
+ * later step handles an unbounded or unparsable request.
+ */
+public final class RequestIdentityFilter implements GlobalFilter, Ordered {
+
+    private static final Pattern ACCEPTABLE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final int maxRequestBytes;
+    private final Clock clock;
+
+    public RequestIdentityFilter(int maxRequestBytes, Clock clock) {
+        if (maxRequestBytes < 1024) {
+            throw new IllegalArgumentException("the request size limit must be at least 1 KiB");
+        }
+        this.maxRequestBytes = maxRequestBytes;
+        this.clock = clock;
+    }
+
+    @Override
+    public int getOrder() {
+        return GatewayStep.REQUEST_IDENTITY.order();
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        String offered = request.getHeaders().getFirst(ProblemJson.REQUEST_ID_HEADER);
+        String requestId = offered != null && ACCEPTABLE_REQUEST_ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        exchange.getResponse().beforeCommit(() -> {
+            exchange.getResponse().getHeaders().set(ProblemJson.REQUEST_ID_HEADER, requestId);
+            return Mono.empty();
+        });
+        Endpoint endpoint = Endpoint.forPath(request.getPath().value())
+                .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No resource at this path."));
+        CallContext context = new CallContext(requestId, endpoint, clock.instant(), System.nanoTime());
+        context.attachTo(exchange);
+
+        if (!endpoint.method().equals(request.getMethod())) {
+            return Mono.error(new ApiProblem(ProblemType.METHOD_NOT_ALLOWED,
+                    "Use " + endpoint.method().name() + " for " + endpoint.path() + "."));
+        }
+        if (!endpoint.callsModel()) {
+            return chain.filter(exchange);
+        }
+        MediaType contentType = request.getHeaders().getContentType();
+        if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
+            return Mono.error(new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
+        }
+        if (request.getHeaders().getContentLength() > maxRequestBytes) {
+            return Mono.error(tooLarge());
+        }
+        return DataBufferUtils.join(request.getBody(), maxRequestBytes)
+                .onErrorMap(DataBufferLimitException.class, error -> tooLarge())
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .flatMap(bytes -> {
+                    context.body(parseObject(bytes));
+                    return chain.filter(exchange);
+                });
+    }
+
+    private ApiProblem tooLarge() {
+        return new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, "The request body exceeds the limit of " + maxRequestBytes + " bytes.");
+    }
+
+    private static ObjectNode parseObject(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body is empty; send a JSON object.");
+        }
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body is not valid JSON (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
+        } catch (IOException e) {
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body could not be read as JSON.");
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body must be a JSON object.");
+        }
+        return (ObjectNode) parsed;
+    }
+
+    @Override
+    public String toString() {
+        return "RequestIdentity[maxRequestBytes=" + maxRequestBytes + "]";
+    }
+}

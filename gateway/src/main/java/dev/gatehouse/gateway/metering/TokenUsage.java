@@ -1,0 +1,28 @@
+package dev.gatehouse.gateway.metering;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Optional;
+
+/**
+ * Tokens a call consumed. {@code reportedByBackend} is false when the backend gave no usage and
+ * the figures are the gateway's own count (streamed content chunks), which a bill should flag.
+ */
+public record TokenUsage(int promptTokens, int completionTokens, boolean reportedByBackend) {
+
+    public int totalTokens() {
+        return promptTokens + completionTokens;
+    }
+
+    /** Reads OpenAI's {@code usage} object from a response or chunk, if it has a usable one. */
+    public static Optional<TokenUsage> fromResponse(JsonNode response) {
+        JsonNode usage = response.get("usage");
+        if (usage == null || !usage.isObject() || !usage.path("prompt_tokens").canConvertToInt()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TokenUsage(
+                Math.max(0, usage.path("prompt_tokens").asInt()),
+                Math.max(0, usage.path("completion_tokens").asInt(0)),
+                true));
+    }
+}

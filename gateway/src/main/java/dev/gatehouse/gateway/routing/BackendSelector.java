@@ -1,0 +1,49 @@
+package dev.gatehouse.gateway.routing;
+
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.ModelBackend;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Spreads a model's calls over its backends in turn, skipping backends that recently failed to
+ * connect (passive health): a failed backend rests for the configured period, then is tried again.
+ */
+public final class BackendSelector {
+
+    private final Clock clock;
+    private final Duration restPeriod;
+    private final Map<String, Instant> unavailableUntil = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> turnByModel = new ConcurrentHashMap<>();
+
+    public BackendSelector(Clock clock, Duration restPeriod) {
+        if (restPeriod.isNegative() || restPeriod.isZero()) {
+            throw new IllegalArgumentException("the rest period of a failed backend must be positive");
+        }
+        this.clock = clock;
+        this.restPeriod = restPeriod;
+    }
+
+    public Optional<ModelBackend> choose(CatalogModel model) {
+        Instant now = clock.instant();
+        List<ModelBackend> available = model.backends().stream()
+                .filter(backend -> unavailableUntil.getOrDefault(backend.id(), Instant.MIN).isBefore(now))
+                .toList();
+        if (available.isEmpty()) {
+            return Optional.empty();
+        }
+        int turn = turnByModel.computeIfAbsent(model.id(), id -> new AtomicInteger()).getAndIncrement();
+        return Optional.of(available.get(Math.floorMod(turn, available.size())));
+    }
+
+    public void markUnavailable(ModelBackend backend) {
+        unavailableUntil.put(backend.id(), clock.instant().plus(restPeriod));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.gatehouse.standalone;
+
+import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.IssuedApiKey;
+import dev.gatehouse.tenant.Role;
+import dev.gatehouse.tenant.Tenant;
+import dev.gatehouse.tenant.TenantDatabase;
+import dev.gatehouse.tenant.TenantDirectory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+import java.io.PrintStream;
+import java.util.Set;
+
+/**
+ * At first start, creates the {@code default} tenant and an admin API key and prints the key once,
+ * to the console only (never to the log, never to disk). Starting with
+ * {@code --gatehouse.bootstrap.mint-admin-key=true} prints a fresh admin key, for an operator who
+ * lost the first one.
+ */
+@Component
+class Bootstrap implements ApplicationRunner {
+
+    static final String DEFAULT_TENANT = "default";
+    private static final Set<Role> ADMIN_ROLES = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.DEVELOPER);
+
+    private final TenantDatabase database;
+    private final TenantDirectory directory;
+    private final ApiKeyAuthenticator authenticator;
+    private final boolean mintAdminKey;
+    private final PrintStream console;
+
+    Bootstrap(TenantDatabase database, TenantDirectory directory, ApiKeyAuthenticator authenticator,
+              @Value("${gatehouse.bootstrap.mint-admin-key:false}") boolean mintAdminKey) {
+        this.database = database;
+        this.directory = directory;
+        this.authenticator = authenticator;
+        this.mintAdminKey = mintAdminKey;
+        this.console = System.out;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        Tenant tenant = database.tenants().findBySlug(DEFAULT_TENANT).orElse(null);
+        boolean firstStart = tenant == null;
+        if (firstStart) {
+            tenant = database.tenants().create(DEFAULT_TENANT, "Default tenant");
+        }
+        if (firstStart || mintAdminKey) {
+            IssuedApiKey key = database.apiKeys().create(tenant.id(), firstStart ? "bootstrap admin" : "minted admin", ADMIN_ROLES, null);
+            directory.refresh();
+            authenticator.refresh();
+            console.println();
+            console.println("==================================================================");
+            console.println(" Gatehouse admin API key for tenant '" + DEFAULT_TENANT + "' (shown once, store it now):");
+            console.println();
+            console.println("   " + key.token());
+            console.println();
+            console.println(" Key id: " + key.keyId() + "   roles: platform-admin, tenant-admin, developer");
+            console.println("==================================================================");
+            console.println();
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.gatehouse.standalone;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.models.Model;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.UsageLedger;
+import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.IssuedApiKey;
+import dev.gatehouse.tenant.TenantDatabase;
+import dev.gatehouse.tenant.TenantDirectory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The marketplace driven by the official OpenAI Java SDK, unchanged but for its base URL. */
+@MarketplaceTest
+class OpenAiSdkEndToEndTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TenantDatabase tenants;
+    @Autowired
+    TenantDirectory directory;
+    @Autowired
+    ApiKeyAuthenticator authenticator;
+    @Autowired
+    UsageLedger ledger;
+    @Autowired
+    AsyncBatchWriter<UsageRecord> usageWriter;
+    @Autowired
+    AsyncBatchWriter<AuditEvent> auditTrail;
+    @Autowired
+    AuditLog auditLog;
+
+    private IssuedApiKey key;
+    private OpenAIClient client;
+
+    @BeforeEach
+    void developerClient() {
+        key = TestKeys.developerKey(tenants, authenticator, directory, "sdk-tests", null);
+        client = clientWith(key.token());
+    }
+
+    @Test
+    void listsTheBuiltInModels() {
+        List<String> ids = client.models().list().data().stream().map(Model::id).toList();
+
+        assertThat(ids).contains("chat-simulator", "all-minilm-l6-v2");
+    }
+
+    @Test
+    void answersChatCompletionWithUsage() {
+        ChatCompletion completion = client.chat().completions().create(chat("Hello from the SDK").build());
+
+        assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(
+                content -> assertThat(content).endsWith("You said: Hello from the SDK"));
+        assertThat(completion.usage()).hasValueSatisfying(usage -> {
+            assertThat(usage.promptTokens()).isPositive();
+            assertThat(usage.completionTokens()).isPositive();
+        });
+    }
+
+    @Test
+    void streamsChunksIncrementallyWithUsageAtTheEnd() {
+        List<Long> contentArrivals = new ArrayList<>();
+        List<String> contents = new ArrayList<>();
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        long streamEnded;
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("count these words please")
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build())) {
+            stream.stream().forEach(chunk -> {
+                chunks.add(chunk);
+                chunk.choices().stream().flatMap(choice -> choice.delta().content().stream())
+                        .filter(text -> !text.isEmpty())
+                        .forEach(text -> {
+                            contents.add(text);
+                            contentArrivals.add(System.nanoTime());
+                        });
+            });
+            streamEnded = System.nanoTime();
+        }
+
+        assertThat(String.join("", contents)).endsWith("You said: count these words please");
+        assertThat(contents).hasSizeGreaterThan(5);
+        // Incremental: the first token was in the caller's hands before the last one was produced.
+        assertThat(contentArrivals.get(0)).isLessThan(contentArrivals.get(contentArrivals.size() - 1));
+        assertThat(contentArrivals.get(0)).isLessThan(streamEnded);
+        ChatCompletionChunk last = chunks.get(chunks.size() - 1);
+        assertThat(last.choices()).isEmpty();
+        assertThat(last.usage()).hasValueSatisfying(usage -> assertThat(usage.completionTokens()).isEqualTo(contents.size()));
+        assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(chunk -> assertThat(chunk.usage()).isEmpty());
+    }
+
+    @Test
+    void meterStreamWithoutShowingUsageTheCallerDidNotAskFor() throws Exception {
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("no usage for me").build())) {
+            stream.stream().forEach(chunks::add);
+        }
+
+        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.usage()).isEmpty());
+        assertThat(usageWriter.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(usageOfThisKey()).anySatisfy(record -> {
+            assertThat(record.streamed()).isTrue();
+            assertThat(record.tokens().reportedByBackend()).isTrue();
+            assertThat(record.tokens().completionTokens()).isPositive();
+        });
+    }
+
+    @Test
+    void embedsWithTheRealSentenceEncoder() {
+        CreateEmbeddingResponse response = client.embeddings().create(EmbeddingCreateParams.builder()
+                .model("all-minilm-l6-v2")
+                .inputOfArrayOfStrings(List.of(
+                        "How do I reset my password?",
+                        "What are the steps to change my password?",
+                        "The orchestra played Beethoven's ninth symphony."))
+                .build());
+
+        List<List<Float>> vectors = response.data().stream().map(embedding -> embedding.embedding()).toList();
+        assertThat(vectors).hasSize(3).allSatisfy(vector -> assertThat(vector).hasSize(384));
+        assertThat(cosine(vectors.get(0), vectors.get(1))).isGreaterThan(cosine(vectors.get(0), vectors.get(2)));
+        assertThat(response.usage().promptTokens()).isPositive();
+    }
+
+    @Test
+    void recordsUsageAndAuditForEveryCall() throws Exception {
+        client.chat().completions().create(chat("metered").build());
+
+        assertThat(usageWriter.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(auditTrail.flush(Duration.ofSeconds(10))).isTrue();
+        UsageRecord usage = usageOfThisKey().get(0);
+        assertThat(usage.modelId()).isEqualTo("chat-simulator");
+        assertThat(usage.backendId()).isEqualTo("builtin-chat-simulator");
+        assertThat(usage.status()).isEqualTo(200);
+        assertThat(usage.cost()).isPositive();
+        assertThat(auditLog.recordsOfRequest(usage.requestId())).singleElement()
+                .satisfies(record -> assertThat(record.eventJson()).contains("\"outcome\":\"completed\"")
+                        .contains("\"model\":\"chat-simulator\"").doesNotContain("metered"));
+        assertThat(auditLog.findBrokenLinks()).isEmpty();
+    }
+
+    @Test
+    void badKeySurfacesAsAuthenticationError() {
+        OpenAIClient intruder = clientWith("gatehouse_kaaaaaaaaaaaaaaaa_" + "A".repeat(43));
+
+        assertThatThrownBy(() -> intruder.chat().completions().create(chat("hi").build()))
+                .isInstanceOf(UnauthorizedException.class)
+                .hasMessageContaining("The API key is not valid.");
+    }
+
+    @Test
+    void unknownModelSurfacesAsNotFound() {
+        assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("gpt-9-imaginary").addUserMessage("hi").build()))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("gpt-9-imaginary");
+    }
+
+    private List<UsageRecord> usageOfThisKey() {
+        return ledger.findByKey(key.keyId());
+    }
+
+    private OpenAIClient clientWith(String apiKey) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + port + "/v1")
+                .apiKey(apiKey)
+                .maxRetries(0)
+                .build();
+    }
+
+    private static ChatCompletionCreateParams.Builder chat(String message) {
+        return ChatCompletionCreateParams.builder().model("chat-simulator").addUserMessage(message);
+    }
+
+    private static double cosine(List<Float> a, List<Float> b) {
+        double dot = 0;
+        double normA = 0;
+        double normB = 0;
+        for (int i = 0; i < a.size(); i++) {
+            dot += a.get(i) * b.get(i);
+            normA += a.get(i) * a.get(i);
+            normB += b.get(i) * b.get(i);
+        }
+        return dot / Math.sqrt(normA * normB);
+    }
+}

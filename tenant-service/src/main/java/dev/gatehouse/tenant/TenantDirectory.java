@@ -1,0 +1,32 @@
+package dev.gatehouse.tenant;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Tenants as the data plane sees them, answered from memory; {@link #refresh()} reloads the
+ * snapshot. Tenant rows are few and small, so a full reload every few seconds is cheap.
+ */
+public final class TenantDirectory {
+
+    private final TenantRepository repository;
+    private volatile Map<UUID, Tenant> byId;
+
+    public TenantDirectory(TenantRepository repository) {
+        this.repository = repository;
+        refresh();
+    }
+
+    public void refresh() {
+        List<Tenant> all = repository.all();
+        byId = all.stream().collect(Collectors.toUnmodifiableMap(Tenant::id, Function.identity()));
+    }
+
+    public Optional<Tenant> find(UUID tenantId) {
+        return Optional.ofNullable(byId.get(tenantId));
+    }
+}
