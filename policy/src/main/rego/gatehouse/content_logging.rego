@@ -24,7 +24,7 @@ retention_days := input.tenant.retention_days if log_content
 
 reasons contains {
 	"code": "CONTENT_RETENTION_INVALID",
-	"detail": sprintf("tenant %s asks for content logging without a positive whole number of retention days", [input.tenant.id]),
+	"detail": concat("", ["tenant ", input.tenant.id, " asks for content logging without a positive whole number of retention days"]),
 } if {
 	requested
 	not valid_retention

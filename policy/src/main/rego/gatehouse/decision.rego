@@ -1,12 +1,17 @@
 # The decision the gateway enforces: it composes every concern; any reason refuses the call.
+# Reason details are built with concat, not sprintf: sprintf is not native to OPA's Wasm target and
+# would cost a call out to the host on every refusal.
 package gatehouse
 
 import data.gatehouse.content_logging
+import data.gatehouse.input_validation
 import data.gatehouse.model_access
 import data.gatehouse.purpose
 import data.gatehouse.residency
 import data.gatehouse.special_categories
 import data.gatehouse.transfer
+
+reasons contains reason if some reason in input_validation.reasons
 
 reasons contains reason if some reason in residency.reasons
 

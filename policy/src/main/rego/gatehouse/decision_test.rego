@@ -37,3 +37,10 @@ test_collects_reasons_of_every_concern_sorted if {
 	not d.allow
 	[r.code | some r in d.reasons] == ["MODEL_NOT_SUBSCRIBED", "PURPOSE_NOT_ALLOWED"]
 }
+
+test_refuses_malformed_input_instead_of_dropping_reasons if {
+	malformed := json.patch(call, [{"op": "replace", "path": "/request/special_categories", "value": [7]}])
+	d := gatehouse.decision with input as malformed
+	not d.allow
+	"INPUT_INVALID" in {r.code | some r in d.reasons}
+}

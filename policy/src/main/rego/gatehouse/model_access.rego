@@ -3,7 +3,7 @@ package gatehouse.model_access
 
 reasons contains {
 	"code": "MODEL_NOT_SUBSCRIBED",
-	"detail": sprintf("tenant %s is not subscribed to model %s", [input.tenant.id, input.model.id]),
+	"detail": concat("", ["tenant ", input.tenant.id, " is not subscribed to model ", input.model.id]),
 } if {
 	not input.model.subscribed == true
 }

@@ -15,6 +15,8 @@ effective := input.tenant.default_purpose if {
 	is_string(input.tenant.default_purpose)
 }
 
+allowed(purpose) if purpose in input.tenant.allowed_purposes
+
 reasons contains {
 	"code": "PURPOSE_MISSING",
 	"detail": "the request declares no purpose and the tenant has no default purpose",
@@ -24,8 +26,8 @@ reasons contains {
 
 reasons contains {
 	"code": "PURPOSE_NOT_ALLOWED",
-	"detail": sprintf("purpose %s is not allowed for tenant %s", [effective, input.tenant.id]),
+	"detail": concat("", ["purpose ", effective, " is not allowed for tenant ", input.tenant.id]),
 } if {
 	effective != ""
-	not effective in input.tenant.allowed_purposes
+	not allowed(effective)
 }

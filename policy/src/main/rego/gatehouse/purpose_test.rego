@@ -31,3 +31,7 @@ test_refuses_purpose_outside_allowed_set if {
 test_refuses_when_neither_request_nor_tenant_names_a_purpose if {
 	codes({"tenant": {"id": "acme", "allowed_purposes": ["support"]}, "request": {}}) == {"PURPOSE_MISSING"}
 }
+
+test_refuses_when_tenant_has_no_allowed_purposes if {
+	codes({"tenant": {"id": "acme", "default_purpose": "support"}, "request": {}}) == {"PURPOSE_NOT_ALLOWED"}
+}

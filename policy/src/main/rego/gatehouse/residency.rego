@@ -9,7 +9,7 @@ permitted_regions contains region if {
 
 reasons contains {
 	"code": "RESIDENCY_NO_ALLOWED_REGION",
-	"detail": sprintf("model %s has no backend in a region tenant %s allows", [input.model.id, input.tenant.id]),
+	"detail": concat("", ["model ", input.model.id, " has no backend in a region tenant ", input.tenant.id, " allows"]),
 } if {
 	count(permitted_regions) == 0
 }

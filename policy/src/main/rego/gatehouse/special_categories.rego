@@ -10,9 +10,11 @@ requested := {category | some category in input.request.special_categories}
 
 has_basis(category) if input.tenant.special_category_bases[category] in reference.art9_bases
 
+certified(category) if category in input.model.certified_special_categories
+
 reasons contains {
 	"code": "SPECIAL_CATEGORY_UNKNOWN",
-	"detail": sprintf("%s is not a special category of personal data", [category]),
+	"detail": concat("", [category, " is not a special category of personal data"]),
 } if {
 	some category in requested
 	not category in reference.special_categories
@@ -20,7 +22,7 @@ reasons contains {
 
 reasons contains {
 	"code": "SPECIAL_CATEGORY_NO_BASIS",
-	"detail": sprintf("tenant %s records no Art. 9 basis for %s data", [input.tenant.id, category]),
+	"detail": concat("", ["tenant ", input.tenant.id, " records no Art. 9 basis for ", category, " data"]),
 } if {
 	some category in requested
 	category in reference.special_categories
@@ -29,9 +31,9 @@ reasons contains {
 
 reasons contains {
 	"code": "SPECIAL_CATEGORY_MODEL_NOT_CERTIFIED",
-	"detail": sprintf("model %s is not certified for %s data", [input.model.id, category]),
+	"detail": concat("", ["model ", input.model.id, " is not certified for ", category, " data"]),
 } if {
 	some category in requested
 	has_basis(category)
-	not category in input.model.certified_special_categories
+	not certified(category)
 }

@@ -40,3 +40,12 @@ test_reports_each_category_separately if {
 	facts := call({"health": "explicit_consent"}, [], ["health", "religious_or_philosophical_beliefs"])
 	codes(facts) == {"SPECIAL_CATEGORY_NO_BASIS", "SPECIAL_CATEGORY_MODEL_NOT_CERTIFIED"}
 }
+
+test_refuses_model_without_certifications if {
+	facts := {
+		"tenant": {"id": "acme", "special_category_bases": {"health": "explicit_consent"}},
+		"model": {"id": "m"},
+		"request": {"special_categories": ["health"]},
+	}
+	codes(facts) == {"SPECIAL_CATEGORY_MODEL_NOT_CERTIFIED"}
+}

@@ -58,7 +58,7 @@ redact := pii_types if redacting
 
 reasons contains {
 	"code": "TRANSFER_NO_LEGAL_BASIS",
-	"detail": sprintf("no legal basis to transfer personal data to %s", [concat(", ", sort(residency.permitted_regions))]),
+	"detail": concat("", ["no legal basis to transfer personal data to ", concat(", ", sort(residency.permitted_regions))]),
 } if {
 	personal_data
 	count(residency.permitted_regions) > 0

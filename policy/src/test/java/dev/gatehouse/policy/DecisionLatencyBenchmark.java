@@ -1,0 +1,81 @@
+package dev.gatehouse.policy;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/**
+ * Decision latency of both decision points over the decision vectors, warm; run by hand (see the
+ * README), never by the test suite. Needs target/policy-build from a previous {@code ./mvnw test}.
+ */
+public final class DecisionLatencyBenchmark {
+
+    private static final int WARMUP_DECISIONS = 200_000;
+    private static final int MEASURED_DECISIONS = 200_000;
+    private static final int REMOTE_WARMUP_DECISIONS = 5_000;
+    private static final int REMOTE_MEASURED_DECISIONS = 20_000;
+
+    private DecisionLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<PolicyInput> inputs = DecisionVector.all().stream().map(DecisionVector::input).toList();
+        int threads = Runtime.getRuntime().availableProcessors();
+
+        WasmPolicyDecisionPoint wasm = WasmPolicyDecisionPoint.bundled(threads);
+        measure("wasm, 1 thread", wasm, inputs, WARMUP_DECISIONS, MEASURED_DECISIONS);
+        measureThroughput("wasm, " + threads + " threads", wasm, inputs, threads, MEASURED_DECISIONS);
+
+        try (OpaServer opa = OpaServer.start(PolicyBuild.regoBundle())) {
+            RemotePolicyDecisionPoint remote = new RemotePolicyDecisionPoint(opa.url(), Duration.ofSeconds(2));
+            measure("remote OPA (loopback), 1 thread", remote, inputs, REMOTE_WARMUP_DECISIONS, REMOTE_MEASURED_DECISIONS);
+        }
+    }
+
+    private static void measure(String label, PolicyDecisionPoint decisionPoint, List<PolicyInput> inputs, int warmup, int measured) {
+        for (int i = 0; i < warmup; i++) {
+            decisionPoint.decide(inputs.get(i % inputs.size()));
+        }
+        long[] nanos = new long[measured];
+        for (int i = 0; i < measured; i++) {
+            PolicyInput input = inputs.get(i % inputs.size());
+            long start = System.nanoTime();
+            decisionPoint.decide(input);
+            nanos[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(nanos);
+        System.out.printf(Locale.ROOT, "%-36s n=%d  p50 %7.1f us  p99 %7.1f us  p99.9 %7.1f us%n", label, measured,
+                percentile(nanos, 0.50), percentile(nanos, 0.99), percentile(nanos, 0.999));
+    }
+
+    private static void measureThroughput(String label, PolicyDecisionPoint decisionPoint, List<PolicyInput> inputs,
+            int threads, int decisionsPerThread) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(threads);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> running = IntStream.range(0, threads).<Future<?>>mapToObj(t -> callers.submit(() -> {
+                for (int i = 0; i < decisionsPerThread; i++) {
+                    decisionPoint.decide(inputs.get(i % inputs.size()));
+                }
+            })).toList();
+            for (Future<?> caller : running) {
+                caller.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "%-36s %,.0f decisions/s%n", label, threads * decisionsPerThread / seconds);
+        } finally {
+            callers.shutdown();
+            callers.awaitTermination(1, TimeUnit.MINUTES);
+        }
+    }
+
+    private static double percentile(long[] sortedNanos, double quantile) {
+        return sortedNanos[(int) Math.min(sortedNanos.length - 1, Math.ceil(quantile * sortedNanos.length) - 1)] / 1_000.0;
+    }
+}
