@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.filter;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,8 +36,9 @@ import java.util.regex.Pattern;
 public final class RequestIdentityFilter implements GlobalFilter, Ordered {
 
     private static final Pattern ACCEPTABLE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
+    private static final int MAX_NESTING_DEPTH = 64;
     private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
             .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -110,9 +112,12 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
         JsonNode parsed;
         try {
             parsed = JSON.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body nests JSON deeper than " + MAX_NESTING_DEPTH + " levels.");
         } catch (JsonProcessingException e) {
-            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body is not valid JSON" + where + ".");
         } catch (IOException e) {
             throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body could not be read as JSON.");
         }

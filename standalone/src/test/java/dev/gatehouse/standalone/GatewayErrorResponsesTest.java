@@ -1,0 +1,254 @@
+package dev.gatehouse.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelKind;
+import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.IssuedApiKey;
+import dev.gatehouse.tenant.TenantDatabase;
+import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.TenantStatus;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every way a call can be wrong gets a precise 4xx (or 5xx for backends) as problem+json, never a stack trace. */
+@MarketplaceTest
+class GatewayErrorResponsesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String CHAT = "{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TenantDatabase tenants;
+    @Autowired
+    TenantDirectory directory;
+    @Autowired
+    ApiKeyAuthenticator authenticator;
+    @Autowired
+    CatalogRepository catalogRepository;
+    @Autowired
+    CachedModelCatalog catalog;
+
+    private IssuedApiKey key;
+
+    @BeforeEach
+    void developerKey() {
+        key = TestKeys.developerKey(tenants, authenticator, directory, "error-tests", null);
+    }
+
+    @Test
+    void malformedJsonIs400WithPosition() throws Exception {
+        Problem problem = post("/v1/chat/completions", "{\"model\": \"chat-simulator\", \"messages\": [", key.token());
+
+        problem.assertIs(400, "malformed_json");
+        assertThat(problem.body().get("detail").asText()).contains("line 1");
+    }
+
+    @Test
+    void nonObjectJsonIs400() throws Exception {
+        post("/v1/chat/completions", "[1,2,3]", key.token()).assertIs(400, "malformed_json");
+    }
+
+    @Test
+    void duplicateKeysAreRefusedAsAmbiguous() throws Exception {
+        post("/v1/chat/completions", "{\"model\":\"chat-simulator\",\"model\":\"other\",\"messages\":[]}", key.token())
+                .assertIs(400, "malformed_json");
+    }
+
+    @Test
+    void deeplyNestedJsonIs400() throws Exception {
+        String nested = "[".repeat(5000) + "]".repeat(5000);
+        post("/v1/chat/completions", "{\"model\":\"chat-simulator\",\"messages\":" + nested + "}", key.token())
+                .assertIs(400, "malformed_json");
+    }
+
+    @Test
+    void missingModelIs400NamingTheParameter() throws Exception {
+        Problem problem = post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key.token());
+
+        problem.assertIs(400, "missing_model");
+        assertThat(problem.body().at("/error/param").asText()).isEqualTo("model");
+    }
+
+    @Test
+    void unknownModelIs404() throws Exception {
+        post("/v1/chat/completions", CHAT.replace("chat-simulator", "no-such-model"), key.token()).assertIs(404, "model_not_found");
+    }
+
+    @Test
+    void embeddingsModelOnChatEndpointIs400() throws Exception {
+        post("/v1/chat/completions", CHAT.replace("chat-simulator", "all-minilm-l6-v2"), key.token())
+                .assertIs(400, "model_endpoint_mismatch");
+    }
+
+    @Test
+    void wrongContentTypeIs415() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key.token())
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT)));
+
+        new Problem(response).assertIs(415, "unsupported_media_type");
+    }
+
+    @Test
+    void bodyOverOneMebibyteIs413() throws Exception {
+        String huge = "{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(1024 * 1024) + "\"}]}";
+
+        post("/v1/chat/completions", huge, key.token()).assertIs(413, "payload_too_large");
+    }
+
+    @Test
+    void missingKeyIs401WithChallenge() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT)));
+
+        new Problem(response).assertIs(401, "missing_credentials");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
+    }
+
+    @Test
+    void revokedKeyIs401() throws Exception {
+        tenants.apiKeys().revoke(key.keyId());
+        authenticator.refresh();
+
+        post("/v1/chat/completions", CHAT, key.token()).assertIs(401, "revoked_api_key");
+    }
+
+    @Test
+    void expiredKeyIs401() throws Exception {
+        IssuedApiKey shortLived = TestKeys.developerKey(tenants, authenticator, directory, "error-tests", Instant.now().plusMillis(300));
+        Thread.sleep(400);
+
+        post("/v1/chat/completions", CHAT, shortLived.token()).assertIs(401, "expired_api_key");
+    }
+
+    @Test
+    void suspendedTenantIs403() throws Exception {
+        IssuedApiKey suspendedKey = TestKeys.developerKey(tenants, authenticator, directory, "suspended-tenant", null);
+        tenants.tenants().setStatus(suspendedKey.tenantId(), TenantStatus.SUSPENDED);
+        directory.refresh();
+        authenticator.refresh();
+
+        post("/v1/chat/completions", CHAT, suspendedKey.token()).assertIs(403, "tenant_suspended");
+    }
+
+    @Test
+    void wrongMethodIs405() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key.token()).GET());
+
+        new Problem(response).assertIs(405, "method_not_allowed");
+    }
+
+    @Test
+    void unknownPathIs404ProblemNotWhitelabelPage() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/completions-of-the-future"))
+                .header("Authorization", "Bearer " + key.token()).GET());
+
+        new Problem(response).assertIs(404, "not_found");
+    }
+
+    @Test
+    void unreachableBackendIs502AndNextCallWithNoOtherBackendIs503() throws Exception {
+        catalogRepository.saveModel(new CatalogModel("unreachable-model", ModelKind.CHAT, "Unreachable", "test", "down", false,
+                BigDecimal.ONE, BigDecimal.ONE, Instant.now(),
+                List.of(new ModelBackend("dead-backend", "unreachable-model", URI.create("http://127.0.0.1:" + closedPort() + "/v1"),
+                        "whatever", "eu-west"))));
+        catalog.refresh();
+
+        post("/v1/chat/completions", CHAT.replace("chat-simulator", "unreachable-model"), key.token()).assertIs(502, "backend_unavailable");
+        post("/v1/chat/completions", CHAT.replace("chat-simulator", "unreachable-model"), key.token()).assertIs(503, "no_healthy_backend");
+    }
+
+    @Test
+    void nonBooleanStreamFlagIs400() throws Exception {
+        post("/v1/chat/completions", CHAT.replace("{\"model\"", "{\"stream\":\"yes\",\"model\""), key.token()).assertIs(400, "invalid_request");
+    }
+
+    @Test
+    void backendValidationErrorsReachTheCallerAsOpenAiErrors() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/embeddings"))
+                .header("Authorization", "Bearer " + key.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"all-minilm-l6-v2\",\"input\":[]}")));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).at("/error/message").asText()).contains("input");
+    }
+
+    @Test
+    void everyResponseCarriesARequestIdAndKeepsAWellFormedOneFromTheCaller() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/models"))
+                .header("Authorization", "Bearer " + key.token())
+                .header("X-Request-Id", "caller-chosen-id-42").GET());
+        HttpResponse<String> hostile = send(HttpRequest.newBuilder(uri("/v1/models"))
+                .header("Authorization", "Bearer " + key.token())
+                .header("X-Request-Id", "<script>alert(1)</script>").GET());
+
+        assertThat(response.headers().firstValue("X-Request-Id")).contains("caller-chosen-id-42");
+        assertThat(hostile.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).doesNotContain("<"));
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private Problem post(String path, String body, String token) throws Exception {
+        return new Problem(send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))));
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private record Problem(HttpResponse<String> response) {
+
+        JsonNode body() throws IOException {
+            return JSON.readTree(response.body());
+        }
+
+        void assertIs(int status, String code) throws IOException {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            JsonNode body = body();
+            assertThat(body.get("status").asInt()).isEqualTo(status);
+            assertThat(body.get("type").asText()).isEqualTo("https://gatehouse.dev/problems/" + code.replace('_', '-'));
+            assertThat(body.at("/error/code").asText()).isEqualTo(code);
+            assertThat(body.at("/error/message").asText()).isNotBlank();
+            assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+}
