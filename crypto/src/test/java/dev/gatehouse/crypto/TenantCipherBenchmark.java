@@ -12,8 +12,8 @@ import java.util.Locale;
  */
 public final class TenantCipherBenchmark {
 
-    private static final long WARMUP_NANOS = 3_000_000_000L;
-    private static final long MEASURE_NANOS = 5_000_000_000L;
+    private static final long WARMUP_NANOS = 10_000_000_000L;
+    private static final long MEASURE_NANOS = 10_000_000_000L;
 
     private TenantCipherBenchmark() {
     }
