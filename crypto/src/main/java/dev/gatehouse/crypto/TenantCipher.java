@@ -92,6 +92,7 @@ public final class TenantCipher {
     public void destroyTenantKey(TenantId tenant) {
         keys.forget(tenant);
         kms.destroyKey(tenant);
+        // again: a concurrent encryption may have cached a data key while the KEK was being destroyed
         keys.forget(tenant);
     }
 
