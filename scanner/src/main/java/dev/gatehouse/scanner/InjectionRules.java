@@ -49,17 +49,27 @@ public final class InjectionRules {
                 InjectionRule.of("override.ignore-your-instructions", INSTRUCTION_OVERRIDE, 0.8,
                         OVERRIDE_VERB + " (?:all )?(?:of )?your (?:\\w+ ){0,2}?" + DIRECTIVES),
                 InjectionRule.of("override.ignore-and-say-instead", INSTRUCTION_OVERRIDE, 0.6,
-                        "\\b(?:ignore|disregard)\\b[^\\n]{0,80}\\b(?:instead|just|only) (?:say|print|output|write|respond|reply|tell|return)\\b"),
+                        "\\b(?:ignore|disregard)\\b (?:all|any|everything|the (?:above|previous|preceding)|previous|prior|above|earlier)\\b[^\\n]{0,60}\\b(?:instead|just|only) (?:say|print|output|write|respond|reply|return)\\b"),
+                InjectionRule.of("override.rules-you-were-given", INSTRUCTION_OVERRIDE, 0.8,
+                        OVERRIDE_VERB + "[^.\\n]{0,20}\\b(?:rules|instructions|guidelines|directives|constraints)\\b (?:you were|you've been|you have been|that were) (?:given|told|trained|programmed)"),
                 InjectionRule.of("override.new-instructions", INSTRUCTION_OVERRIDE, 0.45,
-                        "\\b(?:new|updated|revised|real|actual|true|overriding) (?:instructions?|directives?|orders|task|rules)\\s*(?::|follow\\b|override\\b)"),
+                        "\\b(?:new|updated|revised|real|actual|true|overriding) (?:instructions?|directives?|orders|task|rules)\\s*(?::|follow\\b|override\\b)|\\bneue (?:anweisungen|anweisung|regeln|befehle)\\s*:|\\bnouvelles? (?:instructions?|consignes?|règles?)\\s*:"),
                 InjectionRule.of("override.from-now-on", INSTRUCTION_OVERRIDE, 0.35,
                         "\\bfrom now on\\b[^.\\n]{0,60}\\b(?:you (?:will|must|shall|are no longer|have no|no longer)|ignore|never refuse)"),
                 InjectionRule.of("override.policy-no-longer-applies", INSTRUCTION_OVERRIDE, 0.7,
                         "\\b(?:openai|anthropic|content|safety|usage|ethical)(?: content)? (?:polic(?:y|ies)|guidelines|rules)[^.\\n]{0,40}\\b(?:do(?:es)? not apply|don't apply|no longer appl|are suspended|is suspended|are void|were lifted|can be ignored|bypass)"),
+                InjectionRule.of("override.safeguards-suspended", INSTRUCTION_OVERRIDE, 0.5,
+                        "\\b(?:your|the usual|usual|all|content|safety|ai) (?:polic(?:y|ies)|guidelines|rules|restrictions|filters|safeguards)\\b[^.\\n]{0,20}\\b(?:are|is|have been|has been|were) (?:now |temporarily )?(?:suspended|lifted|disabled|void|removed|deactivated|turned off|switched off)"),
                 InjectionRule.of("override.german", INSTRUCTION_OVERRIDE, 0.85,
                         "\\b(?:ignorier|vergiss|vergessen sie|missacht|überschreib)\\w*\\b[^.!?\\n]{0,40}\\b(?:vorherigen|bisherigen|obigen|vorigen|alle|alten|deine|ihre)\\b[^.!?\\n]{0,30}\\b(?:anweisungen|instruktionen|regeln|befehle|vorgaben|richtlinien)"),
                 InjectionRule.of("override.french", INSTRUCTION_OVERRIDE, 0.85,
                         "\\b(?:ignore[rsz]?|oublie[rsz]?|ne tiens pas compte d|ne tenez pas compte d)\\w*\\b[^.!?\\n]{0,40}\\b(?:instructions|consignes|règles|directives)\\b"),
+                InjectionRule.of("override.other-languages", INSTRUCTION_OVERRIDE, 0.8,
+                        "\\b(?:negeer|vergeet)\\b[^.!?\\n]{0,40}\\b(?:instructies|regels|opdrachten)\\b"
+                                + "|\\b(?:zignoruj|zapomnij|pomiń)\\b[^.!?\\n]{0,40}\\b(?:instrukcj\\w*|polece\\w*|zasady)"
+                                + "|\\b(?:ignore|esqueça|esqueca|desconsidere)\\b[^.!?\\n]{0,40}\\b(?:instruções|instrucoes|regras)\\b"
+                                + "|(?:игнорируй|проигнорируй|забудь)[^.!?\\n]{0,40}(?:инструкци|правил|указани)"
+                                + "|(?:忽略|无视|忘记|忘掉|無視)[^。\\n]{0,20}(?:指令|指示|规则|提示|命令)|(?:指令|指示|命令|ルール)[^。\\n]{0,20}(?:無視|忘れ)"),
                 InjectionRule.of("override.spanish-italian", INSTRUCTION_OVERRIDE, 0.8,
                         "\\b(?:ignora|olvida|omite|dimentica|ignorate|olvidá)\\w*\\b[^.!?\\n]{0,40}\\b(?:instrucciones|reglas|indicaciones|istruzioni|regole)\\b"),
 
@@ -74,10 +84,10 @@ public final class InjectionRules {
                 InjectionRule.of("extract.secret-value", SYSTEM_PROMPT_EXTRACTION, 0.4,
                         "\\b(?:tell|give|reveal|show|print|spell|share|what is)\\b[^.?\\n]{0,15}\\b(?:the|your)\\b[^.?\\n]{0,12}\\b(?:password|passphrase|secret (?:key|code|word)|access code|api key|credentials)\\b"),
                 InjectionRule.of("extract.german-french", SYSTEM_PROMPT_EXTRACTION, 0.8,
-                        "\\b(?:zeig|gib|verrat|nenn|wiederhol)\\w*\\b[^.?!\\n]{0,30}\\b(?:systemprompt|system-prompt|systemnachricht|anweisungen|instruktionen)\\b|\\b(?:montre|affiche|révèle|revele|donne|répète|repete)\\w*\\b[^.?!\\n]{0,30}\\b(?:prompt système|prompt systeme|message système|instructions (?:initiales|système|cachées|secrètes))"),
+                        "\\b(?:zeig|gib|verrat|nenn|wiederhol)\\w*\\b[^.?!\\n]{0,30}\\b\\w*(?:systemprompt|system-prompt|systemnachricht|anweisungen|instruktionen)\\b|\\b(?:revela|muestra|dime|mostra|rivela|dimmi)\\w*\\b[^.?!\\n]{0,30}\\b(?:instrucciones|prompt del sistema|istruzioni|prompt di sistema)|\\b(?:montre|affiche|révèle|revele|donne|répète|repete)\\w*\\b[^.?!\\n]{0,30}\\b(?:prompt système|prompt systeme|message système|instructions (?:initiales|système|cachées|secrètes))"),
 
                 InjectionRule.of("jailbreak.dan", ROLE_PLAY_JAILBREAK, 0.9,
-                        "\\bdo anything now\\b|\\bdan\\b[^.\\n]{0,60}\\b(?:stands for|mode|jailbreak|no (?:limits|restrictions|rules))"),
+                        "\\bdo anything now\\b|\\bdan\\b[^.\\n]{0,60}\\b(?:stands for|mode|no (?:limits|restrictions|rules))"),
                 InjectionRule.of("jailbreak.named-mode", ROLE_PLAY_JAILBREAK, 0.8,
                         "\\b(?:jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|god|chaos|anarchy|no-?limits?|opposite) mode\\b"),
                 InjectionRule.of("jailbreak.model-developer-mode", ROLE_PLAY_JAILBREAK, 0.7,
@@ -94,6 +104,8 @@ public final class InjectionRules {
                         "\\b(?:never|must not|cannot|can't|will not|won't|are not allowed to|not permitted to)\\b (?:ever )?(?:refuse|decline|reject a request|say (?:no|that you can't)|apologi[sz]e)"),
                 InjectionRule.of("jailbreak.dual-response", ROLE_PLAY_JAILBREAK, 0.7,
                         "\\b(?:two|2|dual|both) (?:different |separate )?(?:responses|answers|paragraphs|outputs)\\b[^\\n]{0,120}\\b(?:normal|classic|filtered|jailbroken|unfiltered|dan|developer mode|censored|uncensored)\\b"),
+                InjectionRule.of("jailbreak.grandmother-exploit", ROLE_PLAY_JAILBREAK, 0.6,
+                        "\\b(?:pretend|act as|role-?play|you are|play)\\b[^.\\n]{0,30}\\b(?:grandma|grandmother|granny)\\b[^.\\n]{0,60}\\b(?:used to|would)\\b"),
                 InjectionRule.of("jailbreak.stay-in-character", ROLE_PLAY_JAILBREAK, 0.3,
                         "\\b(?:stay|remain|keep) in character\\b|\\bbreak(?:ing)? character\\b"),
                 InjectionRule.of("jailbreak.fiction-bypass", ROLE_PLAY_JAILBREAK, 0.5,
@@ -102,10 +114,10 @@ public final class InjectionRules {
                         "\\bohne (?:jegliche |irgendwelche )?(?:einschränkungen|regeln|filter|zensur|grenzen)\\b|\\bsans (?:aucune |aucun )?(?:restriction|limite|règle|filtre|censure)s?\\b"),
 
                 InjectionRule.of("delimiter.chat-template-token", DELIMITER_INJECTION, 0.85,
-                        "<\\|?(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|system|assistant)\\|?>|\\[/?inst\\]|<</?sys>>|<(?:start|end)_of_turn>"),
+                        "<\\|?(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\\|?>|<\\|(?:system|assistant|user)\\|>|\\[/?inst\\]|<</?sys>>|<(?:start|end)_of_turn>"),
                 InjectionRule.of("delimiter.closing-then-opening-tag", DELIMITER_INJECTION, 0.7,
                         "</(?:system|instructions?|user|context|document|prompt|data|input|query)>\\s*<(?:system|instructions?|assistant|admin|developer|new_instructions)>"),
-                InjectionRule.of("delimiter.privileged-tag", DELIMITER_INJECTION, 0.5,
+                InjectionRule.of("delimiter.privileged-tag", DELIMITER_INJECTION, 0.4,
                         "<(?:system|admin|developer|root)(?:[_ -]?(?:prompt|message|override|instructions?|mode))?>"),
                 InjectionRule.of("delimiter.fake-section-boundary", DELIMITER_INJECTION, 0.55,
                         "[-=#*~_]{3,} ?(?:end|begin|start) (?:of )?(?:the )?(?:user|system|document|prompt|input|instructions|context|conversation)|\\b(?:end of (?:user input|document|context|prompt))\\b[^\\n]{0,20}\\n[^\\n]{0,40}\\b(?:system|instructions?|assistant)\\b"),
@@ -114,8 +126,13 @@ public final class InjectionRules {
 
                 InjectionRule.of("tool.invoke-without-consent", TOOL_HIJACKING, 0.7,
                         "\\b(?:call|invoke|run|execute|use|trigger)\\b[^.\\n]{0,30}\\b(?:tool|function|plugin|api|action|command)\\b[^.\\n]{0,40}\\b(?:without (?:asking|approval|confirmation|permission|telling|informing|notifying)|silently|secretly|behind the user)"),
+                InjectionRule.of("tool.covert-action", TOOL_HIJACKING, 0.6,
+                        "\\b(?:quietly|silently|secretly|covertly)\\b[^.\\n]{0,20}\\b(?:call|invoke|run|execute|use|trigger|send|forward|delete|transfer|add|change)\\b"),
+                InjectionRule.of("tool.injected-tool-call", TOOL_HIJACKING, 0.5, "\"(?:tool_calls|function_call)\"\\s*:"),
+                InjectionRule.of("tool.ai-agents-must", TOOL_HIJACKING, 0.55,
+                        "\\b(?:ai|llm) (?:\\w+ )?(?:agents?|assistants?|models?|tools?)\\b[^.\\n]{0,40}\\b(?:should|must|need to|are required to|have to)\\b"),
                 InjectionRule.of("tool.note-to-the-ai", TOOL_HIJACKING, 0.75,
-                        AI_NAME + "[^.\\n]{0,30}\\b(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|browsing|that reads|that processes) (?:this|these)\\b|\\b(?:important |urgent |special )?(?:note|message|instructions?|attention) (?:for|to) (?:the |any |all )?" + AI_NAME + "\\s*[:!-]"),
+                        AI_NAME + "[^.\\n]{0,30}\\b(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|browsing|that reads|that processes) (?:this|these)\\b|\\b(?:important |urgent |special )?(?:note|message|instructions?|attention|p\\.s\\.) (?:for|to) (?:the |any |all )?" + AI_NAME + "(?: \\w+){0,2}\\s*[:!-]"),
                 InjectionRule.of("tool.when-processing-do", TOOL_HIJACKING, 0.65,
                         "\\b(?:when|if|while|before|after) (?:you )?(?:are )?(?:summari[sz]|translat|analy[sz]|read|process|pars)\\w*[^.\\n]{0,40}\\b(?:instead|also|first|you must|always|make sure to|do not mention)\\b[^.\\n]{0,40}\\b(?:say|tell|include|insert|add|send|respond|output|write|recommend|mention|delete|forward|call|visit|click)"),
                 InjectionRule.of("tool.decode-and-follow", OBFUSCATION, 0.75,
@@ -124,6 +141,8 @@ public final class InjectionRules {
                         "\\b(?:send|post|upload|forward|transmit|exfiltrate|leak|submit|append)\\b[^.\\n]{0,60}\\b(?:conversation|chat history|messages|credentials|passwords?|api keys?|tokens?|secrets?|session|cookies|user data|personal data|previous messages|system prompt)\\b[^.\\n]{0,60}(?:https?://|www\\.|\\bto (?:this|the following|my) (?:url|address|server|endpoint|webhook))"),
                 InjectionRule.of("exfil.markdown-image-beacon", DATA_EXFILTRATION, 0.85,
                         "!\\[[^\\]]*\\]\\(https?://[^)\\s]*[?&][a-z_]+=[^)\\s]*(?:\\{|\\[|%7b|\\$|<)"),
+                InjectionRule.of("exfil.templated-url", DATA_EXFILTRATION, 0.7,
+                        "https?://[^\\s)]*[?&][a-z_]+=[^\\s)]*(?:\\{[a-z_ ]+\\}|\\[[a-z_ ]+\\])"),
                 InjectionRule.of("exfil.exfiltrate-verb", DATA_EXFILTRATION, 0.6, "\\bexfiltrat\\w*\\b")
         ));
     }

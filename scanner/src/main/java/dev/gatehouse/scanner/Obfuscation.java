@@ -8,5 +8,6 @@ public enum Obfuscation {
     BASE64,
     HEX,
     URL_ENCODING,
-    ROT13
+    ROT13,
+    LEETSPEAK
 }

@@ -44,7 +44,7 @@ public final class PersonalDataDetector {
             new Candidate(PiiType.NL_BSN, Pattern.compile("\\b\\d{4}\\.?\\d{2}\\.?\\d{3}\\b|\\b\\d{9}\\b"), Checksums::dutchBsn,
                     Pattern.compile("(?i)\\bbsn\\b|burgerservice|sofi")),
             new Candidate(PiiType.PAYMENT_CARD,
-                    Pattern.compile("\\b(?:4|5[1-5]|2[2-7]|3[47]|6[05])\\d(?:[ -]?\\d){11,17}\\b"),
+                    Pattern.compile("(?<!\\d[ -]|[\\w.])(?:4|5[1-5]|2[2-7]|3[47]|6[05])\\d(?:[ -]?\\d){11,17}(?![ -]?\\d|\\w)"),
                     digits -> digits.length() >= 13 && digits.length() <= 19 && Checksums.luhn(digits), null),
             new Candidate(PiiType.EMAIL,
                     Pattern.compile("\\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b"),
@@ -56,8 +56,8 @@ public final class PersonalDataDetector {
                     Pattern.compile("(?<![\\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\\w:])"),
                     PersonalDataDetector::ipv6, null),
             new Candidate(PiiType.PHONE,
-                    Pattern.compile("(?<![\\w+])(?:\\+|00)\\d{1,3}[ .-]?(?:\\(0\\)[ .-]?)?\\d{1,4}(?:[ ./-]?\\d{2,4}){1,5}(?![\\w])"
-                            + "|(?<![\\w])\\(?0\\d{1,4}\\)?[ ./-]?\\d{2,4}(?:[ ./-]?\\d{2,4}){1,4}(?![\\w])"
+                    Pattern.compile("(?<![\\w+.-]|\\d )(?:\\+|00)\\d{1,3}[ .-]?(?:\\(0\\)[ .-]?)?\\d{1,4}(?:[ ./-]?\\d{2,4}){1,5}(?![\\w])"
+                            + "|(?<![\\w.-]|\\d )\\(?0\\d{1,4}\\)?[ ./-]?\\d{2,4}(?:[ ./-]?\\d{2,4}){1,4}(?![\\w])"
                             + "|(?<![\\w])\\(\\d{3}\\) ?\\d{3}-\\d{4}(?![\\w])|(?<![\\w-])\\d{3}-\\d{3}-\\d{4}(?![\\w-])"),
                     digits -> digits.length() >= 8 && digits.length() <= 15, null));
 

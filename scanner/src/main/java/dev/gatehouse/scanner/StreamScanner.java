@@ -44,6 +44,11 @@ public final class StreamScanner {
         return verdict;
     }
 
+    /** How many characters of the response this scanner currently holds. */
+    int retainedChars() {
+        return tail.length();
+    }
+
     private ResponseVerdict advance(String chunk, boolean last) {
         if (verdict.blocks()) {
             return verdict;

@@ -32,8 +32,17 @@ public final class TextNormalizer {
     private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
     private static final Pattern HEX_RUN = Pattern.compile(
             "(?:\\\\x[0-9A-Fa-f]{2}){6,}|(?:0x)?(?:[0-9A-Fa-f]{2}[ :]?){8,}");
-    private static final Pattern PERCENT_RUN = Pattern.compile("(?:%[0-9A-Fa-f]{2}[^%\\s]{0,3}){3,}");
+    private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
+    private static final int MIN_PERCENT_ESCAPES = 3;
     private static final Pattern ROT13_MENTION = Pattern.compile("(?i)\\brot[ -]?13\\b");
+    /** Words mixing letters with the digits that stand in for them ("1gn0re", "pr3v10u5"). */
+    private static final Pattern LEET_WORD = Pattern.compile("(?i)\\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[013457@$])[a-z0-9@$]{3,24}\\b");
+    /** Hexadecimal words (hashes, UUID parts) mix digits and letters without any disguise. */
+    private static final Pattern HEX_WORD = Pattern.compile("(?i)[0-9a-f]+");
+    private static final int MIN_LEET_WORDS = 3;
+    private static final Pattern WORD = Pattern.compile("[a-z]+");
+    private static final Set<String> COMMON_ENGLISH = Set.of(
+            "the", "and", "you", "your", "all", "to", "of", "is", "me", "my", "are", "this", "with", "now", "that");
 
     /** Cyrillic and Greek letters that render like Latin ones; folded only where Latin dominates. */
     private static final Map<Character, Character> HOMOGLYPHS = homoglyphTable();
@@ -43,9 +52,15 @@ public final class TextNormalizer {
         List<String> decoded = new ArrayList<>();
         String text = fold(raw == null ? "" : raw, found, decoded);
         collectEncoded(text, 1, found, decoded);
-        if (ROT13_MENTION.matcher(text).find()) {
+        String rotated = rot13(text);
+        if (ROT13_MENTION.matcher(text).find() || readsAsEnglish(rotated, text)) {
             found.add(Obfuscation.ROT13);
-            decoded.add(rot13(text));
+            decoded.add(rotated);
+        }
+        String unleet = unleet(text);
+        if (unleet != null) {
+            found.add(Obfuscation.LEETSPEAK);
+            decoded.add(unleet);
         }
         return new NormalizedText(text, decoded, found);
     }
@@ -141,7 +156,8 @@ public final class TextNormalizer {
         }
         decodeRuns(BASE64_RUN, text, Obfuscation.BASE64, TextNormalizer::decodeBase64, depth, found, decoded);
         decodeRuns(HEX_RUN, text, Obfuscation.HEX, TextNormalizer::decodeHex, depth, found, decoded);
-        if (PERCENT_RUN.matcher(text).find() && decoded.size() < MAX_DECODED_SEGMENTS) {
+        if (PERCENT_ESCAPE.matcher(text).results().limit(MIN_PERCENT_ESCAPES).count() == MIN_PERCENT_ESCAPES
+                && decoded.size() < MAX_DECODED_SEGMENTS) {
             String plain = decodePercent(text);
             if (plain != null && !plain.equals(text)) {
                 found.add(Obfuscation.URL_ENCODING);
@@ -231,6 +247,51 @@ public final class TextNormalizer {
             }
         }
         return spaces >= 1 && letters * 10 >= s.length() * 6;
+    }
+
+    /** ROT13 text is announced by nothing but its decoding: far more common English words. */
+    private static boolean readsAsEnglish(String candidate, String original) {
+        int decodedWords = commonWords(candidate);
+        return decodedWords >= 3 && decodedWords > 3 * commonWords(original);
+    }
+
+    private static int commonWords(String text) {
+        int count = 0;
+        Matcher m = WORD.matcher(text.toLowerCase(java.util.Locale.ROOT));
+        while (m.find()) {
+            if (COMMON_ENGLISH.contains(m.group())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Folds digit-for-letter substitutions when at least {@value #MIN_LEET_WORDS} words use them. */
+    private static String unleet(String text) {
+        Matcher m = LEET_WORD.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        int words = 0;
+        while (m.find()) {
+            if (HEX_WORD.matcher(m.group()).matches()) {
+                continue;
+            }
+            words++;
+            StringBuilder word = new StringBuilder(m.group().length());
+            for (char c : m.group().toCharArray()) {
+                word.append(switch (c) {
+                    case '0' -> 'o';
+                    case '1' -> 'i';
+                    case '3' -> 'e';
+                    case '4', '@' -> 'a';
+                    case '5', '$' -> 's';
+                    case '7' -> 't';
+                    default -> c;
+                });
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(word.toString()));
+        }
+        m.appendTail(out);
+        return words >= MIN_LEET_WORDS ? out.toString() : null;
     }
 
     static String rot13(String s) {

@@ -1,0 +1,52 @@
+package dev.gatehouse.scanner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PseudonymizerTest {
+
+    private final PersonalDataDetector detector = new PersonalDataDetector();
+
+    @Test
+    void replacesPersonalDataWithTypedPlaceholders() {
+        String redacted = Pseudonymizer.redact(detector,
+                "Contact ana@example.com or bo@example.com, IBAN DE89 3704 0044 0532 0130 00.");
+        assertThat(redacted).isEqualTo("Contact [EMAIL_1] or [EMAIL_2], IBAN [IBAN_1].");
+    }
+
+    @Test
+    void givesTheSameValueTheSamePlaceholder() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
+        assertThat(pseudonymizer.pseudonymize("ana@example.com wrote to ana@example.com"))
+                .isEqualTo("[EMAIL_1] wrote to [EMAIL_1]");
+        assertThat(pseudonymizer.pseudonymize("cc ana@example.com")).isEqualTo("cc [EMAIL_1]");
+    }
+
+    @Test
+    void restoresAResponseThatMentionsThePlaceholders() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
+        String original = "Send the invoice to ana@example.com and call +49 30 1234567.";
+        String sent = pseudonymizer.pseudonymize(original);
+        String response = "I will email [EMAIL_1] and phone [PHONE_1] later.";
+        assertThat(sent).doesNotContain("ana@example.com").doesNotContain("1234567");
+        assertThat(pseudonymizer.restore(response)).isEqualTo("I will email ana@example.com and phone +49 30 1234567 later.");
+        assertThat(pseudonymizer.restore(sent)).isEqualTo(original);
+    }
+
+    @Test
+    void leavesPlaceholdersItDidNotIssueUntouched() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
+        pseudonymizer.pseudonymize("ana@example.com");
+        assertThat(pseudonymizer.restore("[EMAIL_2] and [NAME_1]")).isEqualTo("[EMAIL_2] and [NAME_1]");
+    }
+
+    @Test
+    void restoresPlaceholdersSplitAcrossStreamChunks() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
+        pseudonymizer.pseudonymize("ana@example.com");
+        Pseudonymizer.StreamRestorer restorer = pseudonymizer.streamRestorer();
+        String out = restorer.accept("Writing to [EMA") + restorer.accept("IL_1") + restorer.accept("] now [") + restorer.finish();
+        assertThat(out).isEqualTo("Writing to ana@example.com now [");
+    }
+}
