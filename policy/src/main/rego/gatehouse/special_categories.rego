@@ -8,7 +8,7 @@ default requested := set()
 
 requested := {category | some category in input.request.special_categories}
 
-has_basis(category) if input.tenant.special_category_bases[category] in reference.art9_bases
+has_basis(category) if reference.art9_bases[input.tenant.special_category_bases[category]]
 
 certified(category) if category in input.model.certified_special_categories
 
@@ -17,7 +17,7 @@ reasons contains {
 	"detail": concat("", [category, " is not a special category of personal data"]),
 } if {
 	some category in requested
-	not category in reference.special_categories
+	not reference.special_categories[category]
 }
 
 reasons contains {
@@ -25,7 +25,7 @@ reasons contains {
 	"detail": concat("", ["tenant ", input.tenant.id, " records no Art. 9 basis for ", category, " data"]),
 } if {
 	some category in requested
-	category in reference.special_categories
+	reference.special_categories[category]
 	not has_basis(category)
 }
 

@@ -21,11 +21,11 @@ personal_data if count(special_categories) > 0
 
 jurisdiction(region) := reference.regions[region].jurisdiction
 
-lawful_destination(region) if jurisdiction(region) in reference.eea_jurisdictions
+lawful_destination(region) if reference.eea_jurisdictions[jurisdiction(region)]
 
-lawful_destination(region) if jurisdiction(region) in reference.adequacy_jurisdictions
+lawful_destination(region) if reference.adequacy_jurisdictions[jurisdiction(region)]
 
-lawful_destination(region) if input.tenant.transfer_bases[region] in reference.transfer_mechanisms
+lawful_destination(region) if reference.transfer_mechanisms[input.tenant.transfer_bases[region]]
 
 lawful_regions contains region if {
 	some region in residency.permitted_regions

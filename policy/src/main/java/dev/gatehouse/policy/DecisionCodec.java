@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,9 @@ final class DecisionCodec {
     static final String DECISION_PATH = "gatehouse/decision";
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .disable(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
@@ -33,7 +35,7 @@ final class DecisionCodec {
             DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     /** The input as the policy receives it, and the digest the audit record keeps. */
-    record EncodedInput(JsonNode tree, String json, String digest) {
+    record EncodedInput(String json, String digest) {
     }
 
     /** The decision document exactly as the Rego policy produces it. */
@@ -45,10 +47,9 @@ final class DecisionCodec {
 
     /** Canonical JSON: object keys sorted, sets as sorted arrays, no insignificant whitespace, UTF-8. */
     static EncodedInput encode(PolicyInput input) {
-        JsonNode tree = MAPPER.valueToTree(input);
         try {
-            String json = MAPPER.writeValueAsString(tree);
-            return new EncodedInput(tree, json, sha256Hex(json));
+            String json = MAPPER.writeValueAsString(input);
+            return new EncodedInput(json, sha256Hex(json));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("policy input cannot be written as JSON", e);
         }

@@ -4,9 +4,9 @@ import com.contentgrid.opa.client.rest.OpaHttpClient;
 import com.contentgrid.opa.client.rest.RestClientConfiguration.LogSpecification;
 import com.contentgrid.opa.client.rest.client.jdk.DefaultOpaHttpClient;
 import com.contentgrid.opa.client.rest.http.HttpStatusException;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.policy.DecisionCodec.EncodedInput;
 import dev.gatehouse.policy.PolicyUnavailableException.Code;
 import java.net.URI;
@@ -49,11 +49,14 @@ public final class RemotePolicyDecisionPoint implements PolicyDecisionPoint {
         this.opa = client;
     }
 
+    /** Body of a Data API query; the input is sent exactly as digested. */
+    private record DataRequest(@JsonRawValue String input) {
+    }
+
     @Override
     public PolicyDecision decide(PolicyInput input) {
         EncodedInput encoded = DecisionCodec.encode(input);
-        ObjectNode request = DecisionCodec.MAPPER.createObjectNode().set("input", encoded.tree());
-        JsonNode response = await(opa.post(DECISION_URL, request, JsonNode.class));
+        JsonNode response = await(opa.post(DECISION_URL, new DataRequest(encoded.json()), JsonNode.class));
         return DecisionCodec.decode(response.get("result"), revisionIn(response), encoded.digest());
     }
 
