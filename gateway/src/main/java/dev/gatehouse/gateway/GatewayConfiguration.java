@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.filter.ModelListingFilter;
 import dev.gatehouse.gateway.filter.ModelResolutionFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
+import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
@@ -20,11 +21,13 @@ import dev.gatehouse.problem.ProblemExceptionHandler;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 
 import java.time.Clock;
@@ -38,6 +41,7 @@ import javax.sql.DataSource;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
+@Import(GatewayIdentityConfiguration.class)
 public class GatewayConfiguration {
 
     /** Where a route points before BackendRouting chooses the real backend; never contacted. */
@@ -111,7 +115,7 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    AuthenticationFilter authenticationFilter(ApiKeyAuthenticator authenticator) {
+    AuthenticationFilter authenticationFilter(BearerAuthenticator authenticator) {
         return new AuthenticationFilter(authenticator);
     }
 

@@ -24,6 +24,7 @@ public final class ApiKeyAuthenticator {
     private final Map<String, StoredApiKey> keysById = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastUsedByKey = new ConcurrentHashMap<>();
     private Instant watermark = Instant.EPOCH;
+    private Instant deletionWatermark = Instant.EPOCH;
 
     public ApiKeyAuthenticator(ApiKeyRepository repository, Clock clock) {
         this.repository = repository;
@@ -33,13 +34,22 @@ public final class ApiKeyAuthenticator {
 
     public synchronized void refresh() {
         Instant newest = watermark;
-        for (StoredApiKey key : repository.changedSince(watermark.minus(REFRESH_OVERLAP))) {
+        Instant since = watermark.minus(REFRESH_OVERLAP);
+        for (StoredApiKey key : repository.changedSince(since)) {
             keysById.put(key.keyId(), key);
             if (key.changedAt().isAfter(newest)) {
                 newest = key.changedAt();
             }
         }
         watermark = newest;
+        Instant newestDeletion = deletionWatermark;
+        for (ApiKeyRepository.Tombstone tombstone : repository.deletedSince(deletionWatermark.minus(REFRESH_OVERLAP))) {
+            keysById.remove(tombstone.keyId());
+            if (tombstone.deletedAt().isAfter(newestDeletion)) {
+                newestDeletion = tombstone.deletedAt();
+            }
+        }
+        deletionWatermark = newestDeletion;
     }
 
     public ApiKeyVerification verify(String token) {
@@ -61,7 +71,7 @@ public final class ApiKeyAuthenticator {
             return new ApiKeyVerification.Refused(ApiKeyVerification.Reason.TENANT_SUSPENDED);
         }
         lastUsedByKey.put(key.keyId(), now);
-        return new ApiKeyVerification.Accepted(new ApiKeyPrincipal(key.keyId(), key.tenantId(), key.roles()));
+        return new ApiKeyVerification.Accepted(new ApiKeyPrincipal(key.keyId(), key.tenantId(), key.roles(), key.scopes()));
     }
 
     /** Writes the last-used times gathered since the previous flush, one row per key, not per request. */

@@ -10,6 +10,7 @@ record StoredApiKey(
         UUID tenantId,
         byte[] secretSha256,
         Set<Role> roles,
+        ApiKeyScopes scopes,
         Instant expiresAt,
         Instant revokedAt,
         TenantStatus tenantStatus,

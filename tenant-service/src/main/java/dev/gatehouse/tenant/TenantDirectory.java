@@ -15,6 +15,7 @@ public final class TenantDirectory {
 
     private final TenantRepository repository;
     private volatile Map<UUID, Tenant> byId;
+    private volatile Map<String, Tenant> bySlug;
 
     public TenantDirectory(TenantRepository repository) {
         this.repository = repository;
@@ -23,10 +24,15 @@ public final class TenantDirectory {
 
     public void refresh() {
         List<Tenant> all = repository.all();
+        bySlug = all.stream().collect(Collectors.toUnmodifiableMap(Tenant::slug, Function.identity()));
         byId = all.stream().collect(Collectors.toUnmodifiableMap(Tenant::id, Function.identity()));
     }
 
     public Optional<Tenant> find(UUID tenantId) {
         return Optional.ofNullable(byId.get(tenantId));
+    }
+
+    public Optional<Tenant> findBySlug(String slug) {
+        return Optional.ofNullable(bySlug.get(slug));
     }
 }

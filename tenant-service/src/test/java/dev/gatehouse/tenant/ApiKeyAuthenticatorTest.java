@@ -32,7 +32,7 @@ class ApiKeyAuthenticatorTest {
         ApiKeyVerification verification = authenticatorAt(NOW).verify(key.token());
 
         assertThat(verification).isEqualTo(new ApiKeyVerification.Accepted(
-                new ApiKeyPrincipal(key.keyId(), acme.id(), Set.of(Role.DEVELOPER))));
+                new ApiKeyPrincipal(key.keyId(), acme.id(), Set.of(Role.DEVELOPER), ApiKeyScopes.UNRESTRICTED)));
     }
 
     @Test

@@ -1,0 +1,180 @@
+package dev.gatehouse.tenant.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.ProblemType;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Reading admin request bodies strictly (types, lengths, unknown fields) and writing JSON answers. */
+final class AdminRequests {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_NAME_LENGTH = 200;
+    private static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final int MAX_LIST_ENTRIES = 100;
+
+    private AdminRequests() {
+    }
+
+    /** The body as a JSON object that has no fields besides {@code allowed}. */
+    static Mono<JsonNode> jsonBody(ServerRequest request, Set<String> allowed) {
+        MediaType contentType = request.headers().contentType().orElse(null);
+        if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
+            return Mono.error(new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
+        }
+        return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), MAX_BODY_BYTES)
+                .onErrorMap(DataBufferLimitException.class,
+                        error -> new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, "The request body exceeds " + MAX_BODY_BYTES + " bytes."))
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.readableByteCount()];
+                    buffer.read(bytes);
+                    DataBufferUtils.release(buffer);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .map(bytes -> parseObject(bytes, allowed));
+    }
+
+    private static JsonNode parseObject(byte[] bytes, Set<String> allowed) {
+        JsonNode body;
+        try {
+            body = bytes.length == 0 ? null : JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body is not valid JSON.");
+        } catch (IOException e) {
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body could not be read.");
+        }
+        if (body == null || !body.isObject()) {
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body must be a JSON object.");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST,
+                        "Unknown field; this request accepts " + String.join(", ", allowed.stream().sorted().toList()) + ".", name);
+            }
+        }
+        return body;
+    }
+
+    static String requiredText(JsonNode body, String field, int maxLength) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' is required and must be a non-empty string.", field);
+        }
+        return checkedText(value.asText().strip(), field, maxLength);
+    }
+
+    static String checkedText(String text, String field, int maxLength) {
+        if (text.codePointCount(0, text.length()) > maxLength) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' may have at most " + maxLength + " characters.", field);
+        }
+        if (text.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.UNASSIGNED
+                || Character.getType(c) == Character.SURROGATE || c == '\u202E' || c == '\u202D')) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST,
+                    "'" + field + "' must not contain control, unassigned or unpaired surrogate characters.", field);
+        }
+        return text;
+    }
+
+    /** A list of strings (deduplicated, order kept), or null when the field is absent or null. */
+    static Set<String> optionalTextList(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray() || value.size() > MAX_LIST_ENTRIES) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' must be an array of at most " + MAX_LIST_ENTRIES + " strings.", field);
+        }
+        Set<String> texts = new LinkedHashSet<>();
+        for (JsonNode entry : value) {
+            if (!entry.isTextual()) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' must contain only strings.", field);
+            }
+            texts.add(entry.asText());
+        }
+        return texts;
+    }
+
+    static boolean requiredBoolean(JsonNode value, String field) {
+        if (!value.isBoolean()) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' must be true or false.", field);
+        }
+        return value.booleanValue();
+    }
+
+    static long requiredInteger(JsonNode value, String field, long min, long max) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < min || value.longValue() > max) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' must be an integer from " + min + " to " + max + ".", field);
+        }
+        return value.longValue();
+    }
+
+    static Instant optionalFutureInstant(JsonNode body, String field, Instant now) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        try {
+            Instant instant = Instant.parse(value.isTextual() ? value.asText() : "");
+            if (!instant.isAfter(now)) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' must be in the future.", field);
+            }
+            return instant;
+        } catch (DateTimeParseException e) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' must be an ISO-8601 instant such as 2027-01-31T00:00:00Z.", field);
+        }
+    }
+
+    static int queryInteger(ServerRequest request, String name, int defaultValue, int min, int max) {
+        String raw = request.queryParam(name).orElse(null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below, the same as an out-of-range number
+        }
+        throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + name + "' must be an integer from " + min + " to " + max + ".", name);
+    }
+
+    static void putSorted(ObjectNode target, String field, Collection<String> values) {
+        if (values == null) {
+            target.putNull(field);
+            return;
+        }
+        ArrayNode array = target.putArray(field);
+        values.stream().sorted().forEach(array::add);
+    }
+
+    static void putInstant(ObjectNode target, String field, Instant instant) {
+        target.put(field, instant == null ? null : instant.toString());
+    }
+
+    static Mono<ServerResponse> json(HttpStatus status, JsonNode body) {
+        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(body.toString());
+    }
+}

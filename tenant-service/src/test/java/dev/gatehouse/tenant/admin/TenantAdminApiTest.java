@@ -1,0 +1,477 @@
+package dev.gatehouse.tenant.admin;
+
+import dev.gatehouse.problem.ProblemExceptionHandler;
+import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.ApiKeyVerification;
+import dev.gatehouse.tenant.IssuedApiKey;
+import dev.gatehouse.tenant.Role;
+import dev.gatehouse.tenant.Tenant;
+import dev.gatehouse.tenant.TenantDatabase;
+import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.TenantLifecycle;
+import dev.gatehouse.tenant.identity.BearerAuthenticator;
+import dev.gatehouse.testing.TestPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.server.HandlerStrategies;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The admin API with API-key callers; identity-provider callers are covered against a real Keycloak elsewhere. */
+class TenantAdminApiTest {
+
+    private TenantDatabase database;
+    private ApiKeyAuthenticator authenticator;
+    private TenantDirectory directory;
+    private final List<Tenant> erased = new CopyOnWriteArrayList<>();
+    private WebTestClient client;
+    private Tenant acme;
+    private Tenant globex;
+    private IssuedApiKey platformAdmin;
+    private IssuedApiKey acmeAdmin;
+    private IssuedApiKey acmeDeveloper;
+
+    @BeforeEach
+    void twoTenants() {
+        database = TenantDatabase.migrate(TestPostgres.freshDatabase());
+        acme = database.tenants().create("acme", "Acme");
+        globex = database.tenants().create("globex", "Globex");
+        platformAdmin = database.apiKeys().create(acme.id(), "root", Set.of(Role.PLATFORM_ADMIN), null);
+        acmeAdmin = database.apiKeys().create(acme.id(), "admin", Set.of(Role.TENANT_ADMIN, Role.DEVELOPER), null);
+        acmeDeveloper = database.apiKeys().create(acme.id(), "dev", Set.of(Role.DEVELOPER), null);
+        authenticator = new ApiKeyAuthenticator(database.apiKeys(), Clock.systemUTC());
+        directory = new TenantDirectory(database.tenants());
+        TenantLifecycle lifecycle = new TenantLifecycle(database, List.of(), List.of(erased::add));
+        client = WebTestClient.bindToRouterFunction(new TenantAdminApi(database, directory, lifecycle, authenticator,
+                        BearerAuthenticator.apiKeysOnly(authenticator), Clock.systemUTC()).routes())
+                .handlerStrategies(HandlerStrategies.builder().exceptionHandler(new ProblemExceptionHandler(exchange -> null)).build())
+                .build();
+    }
+
+    @Test
+    void tenantAdminMintsDeveloperKeyShownOnceThatWorksImmediately() {
+        String token = post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"laptop\",\"roles\":[\"developer\"]}")
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.token").value(String.class, value -> assertThat(value).startsWith("gatehouse_"))
+                .returnResult().getResponseBodyContent() == null ? null : "minted";
+
+        assertThat(token).isEqualTo("minted");
+        client.get().uri("/admin/v1/tenants/acme/api-keys").header("Authorization", bearer(acmeAdmin)).exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("laptop").doesNotContain("gatehouse_"));
+    }
+
+    @Test
+    void tenantAdminCannotSeeOrTouchAnotherTenant() {
+        IssuedApiKey globexKey = database.apiKeys().create(globex.id(), "theirs", Set.of(Role.DEVELOPER), null);
+
+        client.get().uri("/admin/v1/tenants/globex/api-keys").header("Authorization", bearer(acmeAdmin)).exchange()
+                .expectStatus().isNotFound();
+        post("/admin/v1/tenants/globex/api-keys", acmeAdmin, "{\"name\":\"sneaky\"}").expectStatus().isNotFound();
+        client.delete().uri("/admin/v1/tenants/acme/api-keys/" + globexKey.keyId()).header("Authorization", bearer(acmeAdmin)).exchange()
+                .expectStatus().isNotFound();
+        authenticator.refresh();
+        assertThat(authenticator.verify(globexKey.token())).isInstanceOf(ApiKeyVerification.Accepted.class);
+    }
+
+    @Test
+    void unknownAndForeignTenantsLookAlike() {
+        String foreign = new String(client.get().uri("/admin/v1/tenants/globex/api-keys").header("Authorization", bearer(acmeAdmin))
+                .exchange().expectBody().returnResult().getResponseBodyContent());
+        String unknown = new String(client.get().uri("/admin/v1/tenants/nobody/api-keys").header("Authorization", bearer(acmeAdmin))
+                .exchange().expectBody().returnResult().getResponseBodyContent());
+
+        assertThat(foreign).isEqualTo(unknown);
+    }
+
+    @Test
+    void nobodyGrantsARoleTheyDoNotHold() {
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"roles\":[\"platform-admin\"]}")
+                .expectStatus().isForbidden();
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"roles\":[\"auditor\"]}")
+                .expectStatus().isForbidden();
+    }
+
+    @Test
+    void developerCannotUseTheAdminApi() {
+        client.get().uri("/admin/v1/tenants/acme/api-keys").header("Authorization", bearer(acmeDeveloper)).exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void revokedKeyStopsWorking() {
+        client.delete().uri("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId()).header("Authorization", bearer(acmeAdmin)).exchange()
+                .expectStatus().isNoContent();
+
+        assertThat(authenticator.verify(acmeDeveloper.token()))
+                .isEqualTo(new ApiKeyVerification.Refused(ApiKeyVerification.Reason.REVOKED));
+    }
+
+    @Test
+    void onlyPlatformAdminCreatesTenantsAndSlugsAreUnique() {
+        post("/admin/v1/tenants", acmeAdmin, "{\"slug\":\"initech\",\"display_name\":\"Initech\"}").expectStatus().isForbidden();
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"initech\",\"display_name\":\"Initech\"}").expectStatus().isCreated();
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"initech\",\"display_name\":\"Initech again\"}").expectStatus().isEqualTo(409);
+    }
+
+    @Test
+    void refusesMalformedInputPrecisely() {
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"Has Spaces\",\"display_name\":\"x\"}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("slug");
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"ok-slug\",\"display_name\":\"" + "n".repeat(201) + "\"}")
+                .expectStatus().isBadRequest();
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"ok-slug\",\"display_name\":\"bell\\u0007\"}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":42,\"display_name\":\"x\"}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants", platformAdmin, "{not json").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("malformed_json");
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"roles\":[\"wizard\"]}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"expires_at\":\"tomorrow\"}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"expires_at\":\"2000-01-01T00:00:00Z\"}").expectStatus().isBadRequest();
+    }
+
+    @Test
+    void acceptsUnicodeNamesCountedInCodePoints() {
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"emoji-co\",\"display_name\":\"" + "😀".repeat(200) + "\"}")
+                .expectStatus().isCreated();
+    }
+
+    @Test
+    void missingOrInvalidCredentialsAre401() {
+        client.get().uri("/admin/v1/tenants/acme/api-keys").exchange().expectStatus().isUnauthorized();
+        client.get().uri("/admin/v1/tenants/acme/api-keys").header("Authorization", "Bearer nonsense").exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void createsTenantWithSettingsAndReadsThemBack() {
+        post("/admin/v1/tenants", platformAdmin, """
+                {"slug":"initech","display_name":"Initech","plan":{"requests_per_minute":120,"tokens_per_minute":50000,"monthly_budget_usd":250.50},
+                 "residency_regions":["eu-west"],"allowed_purposes":["customer_support"],"content_logging":true,"retention_days":30}""")
+                .expectStatus().isCreated();
+
+        get("/admin/v1/tenants/initech", platformAdmin).expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("active")
+                .jsonPath("$.plan.requests_per_minute").isEqualTo(120)
+                .jsonPath("$.plan.tokens_per_minute").isEqualTo(50000)
+                .jsonPath("$.plan.monthly_budget_usd").isEqualTo(250.5)
+                .jsonPath("$.residency_regions[0]").isEqualTo("eu-west")
+                .jsonPath("$.allowed_purposes[0]").isEqualTo("customer_support")
+                .jsonPath("$.content_logging").isEqualTo(true)
+                .jsonPath("$.retention_days").isEqualTo(30);
+    }
+
+    @Test
+    void newTenantsProcessInTheEuAndLogNoContentByDefault() {
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"initech\",\"display_name\":\"Initech\"}").expectStatus().isCreated()
+                .expectBody()
+                .jsonPath("$.residency_regions.length()").isEqualTo(2)
+                .jsonPath("$.content_logging").isEqualTo(false)
+                .jsonPath("$.plan.monthly_budget_usd").isEmpty();
+    }
+
+    @Test
+    void refusesUnknownRegionsPurposesAndInconsistentLogging() {
+        createTenant("{\"residency_regions\":[\"eu-wset\"]}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("residency_regions");
+        createTenant("{\"residency_regions\":[]}").expectStatus().isBadRequest();
+        createTenant("{\"residency_regions\":[\"EU-WEST\"]}").expectStatus().isBadRequest();
+        createTenant("{\"allowed_purposes\":[\"Customer Support\"]}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("allowed_purposes");
+        createTenant("{\"content_logging\":true}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("retention_days");
+        createTenant("{\"retention_days\":3651}").expectStatus().isBadRequest();
+        createTenant("{\"plan\":{\"requests_per_minute\":0}}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("plan.requests_per_minute");
+        createTenant("{\"plan\":{\"monthly_budget_usd\":-1}}").expectStatus().isBadRequest();
+        createTenant("{\"plan\":{\"monthly_budget_usd\":1.001}}").expectStatus().isBadRequest();
+        createTenant("{\"plan\":{\"burst\":5}}").expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("plan.burst");
+    }
+
+    @Test
+    void refusesWrongJsonTypesNamingTheField() {
+        createTenant("{\"residency_regions\":\"eu-west\"}").expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("residency_regions");
+        createTenant("{\"residency_regions\":[1]}").expectStatus().isBadRequest();
+        createTenant("{\"content_logging\":\"yes\"}").expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("content_logging");
+        createTenant("{\"retention_days\":1.5}").expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("retention_days");
+        createTenant("{\"plan\":[]}").expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("plan");
+        createTenant("{\"plan\":{\"tokens_per_minute\":\"many\"}}").expectStatus().isBadRequest();
+        createTenant("{\"plan\":{\"monthly_budget_usd\":\"100\"}}").expectStatus().isBadRequest();
+        createTenant("{\"status\":\"suspended\"}").expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("status");
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":[\"x\"]}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"roles\":[7]}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"allowed_models\":\"chat\"}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"allowed_models\":[]}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("allowed_models");
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"allowed_endpoints\":[\"chat\"]}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("allowed_endpoints");
+    }
+
+    @Test
+    void refusesUnicodeTricksInNames() {
+        createTenant("{\"display_name\":\"evil\\u202Egnp.exe\"}").expectStatus().isBadRequest();
+        createTenant("{\"display_name\":\"half \\ud83d surrogate\"}").expectStatus().isBadRequest();
+        createTenant("{\"display_name\":\"   \"}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"zürich\",\"display_name\":\"Zürich\"}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"zurich\",\"display_name\":\"Zürich 株式会社\"}").expectStatus().isCreated()
+                .expectBody().jsonPath("$.display_name").isEqualTo("Zürich 株式会社");
+    }
+
+    @Test
+    void listsTenantsInPagesInSlugOrder() {
+        for (String slug : List.of("delta", "bravo", "echo", "charlie")) {
+            post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"" + slug + "\",\"display_name\":\"" + slug + "\"}").expectStatus().isCreated();
+        }
+
+        get("/admin/v1/tenants?limit=3", platformAdmin).expectStatus().isOk().expectBody()
+                .jsonPath("$.data[*].slug").isEqualTo(List.of("acme", "bravo", "charlie"))
+                .jsonPath("$.has_more").isEqualTo(true)
+                .jsonPath("$.next_after").isEqualTo("charlie");
+        get("/admin/v1/tenants?limit=3&after=charlie", platformAdmin).expectStatus().isOk().expectBody()
+                .jsonPath("$.data[*].slug").isEqualTo(List.of("delta", "echo", "globex"))
+                .jsonPath("$.has_more").isEqualTo(false);
+        get("/admin/v1/tenants?limit=0", platformAdmin).expectStatus().isBadRequest();
+        get("/admin/v1/tenants?limit=abc", platformAdmin).expectStatus().isBadRequest();
+    }
+
+    @Test
+    void tenantAdminListsOnlyTheirOwnTenant() {
+        get("/admin/v1/tenants", acmeAdmin).expectStatus().isOk().expectBody()
+                .jsonPath("$.data.length()").isEqualTo(1)
+                .jsonPath("$.data[0].slug").isEqualTo("acme");
+    }
+
+    @Test
+    void tenantAdminUpdatesOwnSettingsButNotThePlan() {
+        patch("/admin/v1/tenants/acme", acmeAdmin, "{\"display_name\":\"Acme Europe\",\"residency_regions\":[\"eu-central\"]}")
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.display_name").isEqualTo("Acme Europe")
+                .jsonPath("$.residency_regions[0]").isEqualTo("eu-central")
+                .jsonPath("$.plan.requests_per_minute").isEqualTo(600);
+        patch("/admin/v1/tenants/acme", acmeAdmin, "{\"plan\":{\"requests_per_minute\":100000}}").expectStatus().isForbidden();
+        patch("/admin/v1/tenants/acme", platformAdmin, "{\"plan\":{\"requests_per_minute\":100000}}").expectStatus().isOk()
+                .expectBody().jsonPath("$.plan.requests_per_minute").isEqualTo(100000).jsonPath("$.display_name").isEqualTo("Acme Europe");
+        patch("/admin/v1/tenants/acme", acmeAdmin, "{\"slug\":\"renamed\"}").expectStatus().isBadRequest();
+    }
+
+    @Test
+    void suspendedTenantsKeysStopAndResumeRestoresThem() {
+        client.post().uri("/admin/v1/tenants/globex/suspend").header("Authorization", bearer(platformAdmin)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("suspended");
+        IssuedApiKey globexKey = database.apiKeys().create(globex.id(), "theirs", Set.of(Role.TENANT_ADMIN), null);
+        authenticator.refresh();
+        get("/admin/v1/tenants/globex", globexKey).expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.code").isEqualTo("tenant_suspended");
+
+        client.post().uri("/admin/v1/tenants/globex/resume").header("Authorization", bearer(platformAdmin)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("active");
+        authenticator.refresh();
+        get("/admin/v1/tenants/globex", globexKey).expectStatus().isOk();
+        assertThat(directory.find(globex.id()).orElseThrow().active()).isTrue();
+    }
+
+    @Test
+    void onlyPlatformAdminsSuspendResumeAndDelete() {
+        client.post().uri("/admin/v1/tenants/acme/suspend").header("Authorization", bearer(acmeAdmin)).exchange().expectStatus().isForbidden();
+        client.post().uri("/admin/v1/tenants/acme/resume").header("Authorization", bearer(acmeAdmin)).exchange().expectStatus().isForbidden();
+        client.delete().uri("/admin/v1/tenants/acme").header("Authorization", bearer(acmeAdmin)).exchange().expectStatus().isForbidden();
+        assertThat(erased).isEmpty();
+    }
+
+    @Test
+    void platformAdminCannotLockThemselvesOut() {
+        client.post().uri("/admin/v1/tenants/acme/suspend").header("Authorization", bearer(platformAdmin)).exchange().expectStatus().isEqualTo(409);
+        client.delete().uri("/admin/v1/tenants/acme").header("Authorization", bearer(platformAdmin)).exchange().expectStatus().isEqualTo(409);
+    }
+
+    @Test
+    void deletingATenantErasesItsKeysAndCallsTheErasureListeners() {
+        IssuedApiKey globexKey = database.apiKeys().create(globex.id(), "theirs", Set.of(Role.DEVELOPER), null);
+        authenticator.refresh();
+
+        client.delete().uri("/admin/v1/tenants/globex").header("Authorization", bearer(platformAdmin)).exchange().expectStatus().isNoContent();
+
+        assertThat(erased).extracting(Tenant::slug).containsExactly("globex");
+        assertThat(database.tenants().findBySlug("globex")).isEmpty();
+        assertThat(database.apiKeys().find(globexKey.keyId())).isEmpty();
+        assertThat(directory.find(globex.id())).isEmpty();
+        ApiKeyAuthenticator otherInstance = new ApiKeyAuthenticator(database.apiKeys(), Clock.systemUTC());
+        assertThat(otherInstance.verify(globexKey.token())).isEqualTo(new ApiKeyVerification.Refused(ApiKeyVerification.Reason.INVALID));
+        authenticator.refresh();
+        assertThat(authenticator.verify(globexKey.token())).isEqualTo(new ApiKeyVerification.Refused(ApiKeyVerification.Reason.INVALID));
+        get("/admin/v1/tenants/globex", platformAdmin).expectStatus().isNotFound();
+    }
+
+    @Test
+    void tenantAdminCannotReachAnotherTenantThroughAnyEndpoint() {
+        IssuedApiKey globexKey = database.apiKeys().create(globex.id(), "theirs", Set.of(Role.DEVELOPER), null);
+        String keyPath = "/admin/v1/tenants/globex/api-keys/" + globexKey.keyId();
+
+        get("/admin/v1/tenants/globex", acmeAdmin).expectStatus().isNotFound();
+        patch("/admin/v1/tenants/globex", acmeAdmin, "{\"display_name\":\"pwned\"}").expectStatus().isNotFound();
+        client.post().uri("/admin/v1/tenants/globex/suspend").header("Authorization", bearer(acmeAdmin)).exchange().expectStatus().isNotFound();
+        client.post().uri("/admin/v1/tenants/globex/resume").header("Authorization", bearer(acmeAdmin)).exchange().expectStatus().isNotFound();
+        client.delete().uri("/admin/v1/tenants/globex").header("Authorization", bearer(acmeAdmin)).exchange().expectStatus().isNotFound();
+        get("/admin/v1/tenants/globex/api-keys", acmeAdmin).expectStatus().isNotFound();
+        get(keyPath, acmeAdmin).expectStatus().isNotFound();
+        post(keyPath + "/rotate", acmeAdmin, "{}").expectStatus().isNotFound();
+        client.delete().uri(keyPath).header("Authorization", bearer(acmeAdmin)).exchange().expectStatus().isNotFound();
+        get("/admin/v1/tenants/acme/api-keys/" + globexKey.keyId(), acmeAdmin).expectStatus().isNotFound();
+        post("/admin/v1/tenants/acme/api-keys/" + globexKey.keyId() + "/rotate", acmeAdmin, "{}").expectStatus().isNotFound();
+
+        assertThat(database.tenants().findBySlug("globex").orElseThrow().displayName()).isEqualTo("Globex");
+        assertThat(database.apiKeys().find(globexKey.keyId()).orElseThrow().usableAt(java.time.Instant.now())).isTrue();
+    }
+
+    @Test
+    void scopedKeyCarriesItsScopesToThePrincipal() {
+        String keyId = post("/admin/v1/tenants/acme/api-keys", acmeAdmin, """
+                {"name":"embedder","allowed_models":["all-minilm-l6-v2"],"allowed_endpoints":["/v1/embeddings"]}""")
+                .expectStatus().isCreated()
+                .expectBody(com.fasterxml.jackson.databind.JsonNode.class).returnResult().getResponseBody().get("key_id").asText();
+
+        var summary = database.apiKeys().find(keyId).orElseThrow();
+        assertThat(summary.scopes().allowsModel("all-minilm-l6-v2")).isTrue();
+        assertThat(summary.scopes().allowsModel("chat-simulator")).isFalse();
+        assertThat(summary.scopes().allowsEndpoint("/v1/chat/completions")).isFalse();
+        get("/admin/v1/tenants/acme/api-keys/" + keyId, acmeAdmin).expectStatus().isOk().expectBody()
+                .jsonPath("$.allowed_endpoints[0]").isEqualTo("/v1/embeddings")
+                .jsonPath("$.token").doesNotExist();
+    }
+
+    @Test
+    void rotationIssuesANewKeyAndTheOldOneExpiresAfterTheOverlap() {
+        var rotated = post("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId() + "/rotate", acmeAdmin, "{\"overlap_seconds\":3600}")
+                .expectStatus().isCreated()
+                .expectBody(com.fasterxml.jackson.databind.JsonNode.class).returnResult().getResponseBody();
+
+        String newToken = rotated.get("token").asText();
+        assertThat(rotated.get("replaces").asText()).isEqualTo(acmeDeveloper.keyId());
+        assertThat(authenticator.verify(newToken)).isInstanceOf(ApiKeyVerification.Accepted.class);
+        assertThat(authenticator.verify(acmeDeveloper.token())).isInstanceOf(ApiKeyVerification.Accepted.class);
+        ApiKeyAuthenticator anHourLater = new ApiKeyAuthenticator(database.apiKeys(),
+                Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(61)));
+        assertThat(anHourLater.verify(acmeDeveloper.token())).isEqualTo(new ApiKeyVerification.Refused(ApiKeyVerification.Reason.EXPIRED));
+        assertThat(anHourLater.verify(newToken)).isInstanceOf(ApiKeyVerification.Accepted.class);
+        get("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId(), acmeAdmin).expectBody()
+                .jsonPath("$.replaced_by").isEqualTo(rotated.get("key_id").asText());
+        post("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId() + "/rotate", acmeAdmin, "{}").expectStatus().isEqualTo(409);
+    }
+
+    @Test
+    void rotationWithoutOverlapEndsTheOldKeyAtOnce() {
+        post("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId() + "/rotate", acmeAdmin, "{\"overlap_seconds\":0}").expectStatus().isCreated();
+
+        assertThat(authenticator.verify(acmeDeveloper.token())).isEqualTo(new ApiKeyVerification.Refused(ApiKeyVerification.Reason.EXPIRED));
+        post("/admin/v1/tenants/acme/api-keys/" + acmeAdmin.keyId() + "/rotate", acmeAdmin, "{\"overlap_seconds\":-1}").expectStatus().isBadRequest();
+    }
+
+    @Test
+    void revokedKeysCannotBeRotatedOrRevokedTwice() {
+        client.delete().uri("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId()).header("Authorization", bearer(acmeAdmin)).exchange()
+                .expectStatus().isNoContent();
+
+        post("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId() + "/rotate", acmeAdmin, "{}").expectStatus().isEqualTo(409);
+        client.delete().uri("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId()).header("Authorization", bearer(acmeAdmin)).exchange()
+                .expectStatus().isNotFound();
+    }
+
+    @Test
+    void tenantAdminCannotRotateAKeyWithRolesTheyDoNotHold() {
+        post("/admin/v1/tenants/acme/api-keys/" + platformAdmin.keyId() + "/rotate", acmeAdmin, "{}").expectStatus().isForbidden();
+    }
+
+    @Test
+    void concurrentKeyCreationYieldsDistinctWorkingKeys() throws Exception {
+        int parallel = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> tokens = new java.util.ArrayList<>();
+            for (int i = 0; i < parallel; i++) {
+                int n = i;
+                tokens.add(pool.submit(() -> post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"parallel " + n + "\"}")
+                        .expectStatus().isCreated()
+                        .expectBody(com.fasterxml.jackson.databind.JsonNode.class).returnResult().getResponseBody().get("token").asText()));
+            }
+            Set<String> distinct = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> token : tokens) {
+                distinct.add(token.get());
+            }
+            assertThat(distinct).hasSize(parallel);
+            assertThat(distinct).allSatisfy(token -> assertThat(authenticator.verify(token)).isInstanceOf(ApiKeyVerification.Accepted.class));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentRotationsOfOneKeyYieldOneSuccessor() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                statuses.add(pool.submit(() -> post("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId() + "/rotate", acmeAdmin, "{}")
+                        .returnResult(String.class).getStatus().value()));
+            }
+            List<Integer> codes = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> status : statuses) {
+                codes.add(status.get());
+            }
+            assertThat(codes).containsOnly(201, 409).filteredOn(code -> code == 201).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void duplicateSlugsDifferingOnlyByCaseAreRefused() {
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"ACME\",\"display_name\":\"Acme again\"}").expectStatus().isBadRequest();
+        post("/admin/v1/tenants", platformAdmin, "{\"slug\":\"acme\",\"display_name\":\"Acme again\"}").expectStatus().isEqualTo(409);
+    }
+
+    @Test
+    void auditorAndDeveloperKeysCannotUseAnyAdminEndpoint() {
+        IssuedApiKey auditor = database.apiKeys().create(acme.id(), "audit", Set.of(Role.AUDITOR), null);
+        authenticator.refresh();
+        for (IssuedApiKey caller : List.of(auditor, acmeDeveloper)) {
+            get("/admin/v1/tenants", caller).expectStatus().isForbidden();
+            get("/admin/v1/tenants/acme", caller).expectStatus().isForbidden();
+            patch("/admin/v1/tenants/acme", caller, "{\"display_name\":\"x\"}").expectStatus().isForbidden();
+            post("/admin/v1/tenants/acme/api-keys", caller, "{\"name\":\"x\"}").expectStatus().isForbidden();
+            get("/admin/v1/tenants/acme/api-keys/" + acmeAdmin.keyId(), caller).expectStatus().isForbidden();
+            post("/admin/v1/tenants/acme/api-keys/" + acmeAdmin.keyId() + "/rotate", caller, "{}").expectStatus().isForbidden();
+            client.delete().uri("/admin/v1/tenants/acme/api-keys/" + acmeAdmin.keyId()).header("Authorization", bearer(caller)).exchange()
+                    .expectStatus().isForbidden();
+        }
+    }
+
+    private WebTestClient.ResponseSpec createTenant(String settingsJson) {
+        String body = settingsJson.replaceFirst("\\{", "{\"slug\":\"new-co\",\"display_name\":\"New Co\",");
+        if (settingsJson.contains("\"display_name\"")) {
+            body = settingsJson.replaceFirst("\\{", "{\"slug\":\"new-co\",");
+        }
+        return post("/admin/v1/tenants", platformAdmin, body);
+    }
+
+    private WebTestClient.ResponseSpec get(String path, IssuedApiKey caller) {
+        return client.get().uri(path).header("Authorization", bearer(caller)).exchange();
+    }
+
+    private WebTestClient.ResponseSpec patch(String path, IssuedApiKey caller, String json) {
+        return client.patch().uri(path).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+    }
+
+    private WebTestClient.ResponseSpec post(String path, IssuedApiKey caller, String json) {
+        return client.post().uri(path).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+    }
+
+    private static String bearer(IssuedApiKey key) {
+        return "Bearer " + key.token();
+    }
+}
