@@ -14,6 +14,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 import java.net.URI;
 import java.time.Clock;
@@ -34,10 +35,12 @@ public final class BuiltinBackendServer implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
     private final DisposableServer server;
+    private final LoopResources eventLoops;
     private final Scheduler inferenceThreads;
 
-    private BuiltinBackendServer(DisposableServer server, Scheduler inferenceThreads) {
+    private BuiltinBackendServer(DisposableServer server, LoopResources eventLoops, Scheduler inferenceThreads) {
         this.server = server;
+        this.eventLoops = eventLoops;
         this.inferenceThreads = inferenceThreads;
     }
 
@@ -50,7 +53,11 @@ public final class BuiltinBackendServer implements AutoCloseable {
         MiniLmEmbeddings embeddings = new MiniLmEmbeddings(json, encoder);
         ChatSimulator chat = new ChatSimulator(json, chatSettings, Clock.systemUTC());
 
+        // Own event loops: the backends stand in for remote servers and must not share (or be torn
+        // down with) the gateway's global Reactor Netty resources.
+        LoopResources eventLoops = LoopResources.create("gatehouse-backends", 1, true);
         DisposableServer server = HttpServer.create()
+                .runOn(eventLoops)
                 .host(host)
                 .port(port)
                 .route(routes -> routes
@@ -71,7 +78,7 @@ public final class BuiltinBackendServer implements AutoCloseable {
                         .get("/minilm/health", (request, response) -> sendJson(response, "{\"status\":\"ok\"}"))
                         .get("/chat-simulator/health", (request, response) -> sendJson(response, "{\"status\":\"ok\"}")))
                 .bindNow();
-        return new BuiltinBackendServer(server, inferenceThreads);
+        return new BuiltinBackendServer(server, eventLoops, inferenceThreads);
     }
 
     public URI embeddingsBaseUrl() {
@@ -89,6 +96,7 @@ public final class BuiltinBackendServer implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+        eventLoops.disposeLater().block();
         inferenceThreads.dispose();
     }
 

@@ -7,9 +7,13 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -36,13 +40,15 @@ public final class CatalogRepository {
     public void saveModel(CatalogModel model) {
         jdbc.sql("""
                 INSERT INTO catalog.models (id, kind, display_name, publisher, description, simulator,
-                    input_price_per_million_tokens, output_price_per_million_tokens)
-                VALUES (:id, :kind, :displayName, :publisher, :description, :simulator, :inputPrice, :outputPrice)
+                    input_price_per_million_tokens, output_price_per_million_tokens, certified_special_categories)
+                VALUES (:id, :kind, :displayName, :publisher, :description, :simulator, :inputPrice, :outputPrice,
+                    string_to_array(:certified, ','))
                 ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, display_name = EXCLUDED.display_name,
                     publisher = EXCLUDED.publisher, description = EXCLUDED.description,
                     simulator = EXCLUDED.simulator,
                     input_price_per_million_tokens = EXCLUDED.input_price_per_million_tokens,
                     output_price_per_million_tokens = EXCLUDED.output_price_per_million_tokens,
+                    certified_special_categories = EXCLUDED.certified_special_categories,
                     updated_at = now()
                 """)
                 .param("id", model.id())
@@ -53,6 +59,7 @@ public final class CatalogRepository {
                 .param("simulator", model.simulator())
                 .param("inputPrice", model.inputPricePerMillionTokens())
                 .param("outputPrice", model.outputPricePerMillionTokens())
+                .param("certified", String.join(",", new java.util.TreeSet<>(model.certifiedSpecialCategories())))
                 .update();
         for (ModelBackend backend : model.backends()) {
             saveBackend(backend);
@@ -74,6 +81,31 @@ public final class CatalogRepository {
                 .update();
     }
 
+    /** Subscribes a tenant to a model; subscribing twice is harmless. */
+    public void subscribe(UUID tenantId, String modelId) {
+        jdbc.sql("INSERT INTO catalog.subscriptions (tenant_id, model_id) VALUES (:tenantId, :modelId) ON CONFLICT DO NOTHING")
+                .param("tenantId", tenantId)
+                .param("modelId", modelId)
+                .update();
+    }
+
+    /** Ends a subscription; returns false when there was none. */
+    public boolean unsubscribe(UUID tenantId, String modelId) {
+        return jdbc.sql("DELETE FROM catalog.subscriptions WHERE tenant_id = :tenantId AND model_id = :modelId")
+                .param("tenantId", tenantId)
+                .param("modelId", modelId)
+                .update() == 1;
+    }
+
+    Map<UUID, Set<String>> loadSubscriptions() {
+        Map<UUID, Set<String>> subscriptions = new HashMap<>();
+        jdbc.sql("SELECT tenant_id, model_id FROM catalog.subscriptions")
+                .query((row, index) -> Map.entry(row.getObject("tenant_id", UUID.class), row.getString("model_id")))
+                .list()
+                .forEach(entry -> subscriptions.computeIfAbsent(entry.getKey(), tenant -> new HashSet<>()).add(entry.getValue()));
+        return subscriptions;
+    }
+
     public List<CatalogModel> loadAll() {
         Map<String, List<ModelBackend>> backendsByModel = new LinkedHashMap<>();
         jdbc.sql("SELECT id, model_id, base_url, upstream_model, region FROM catalog.backends ORDER BY id")
@@ -89,7 +121,8 @@ public final class CatalogRepository {
                         .add(backend));
         return jdbc.sql("""
                 SELECT id, kind, display_name, publisher, description, simulator,
-                       input_price_per_million_tokens, output_price_per_million_tokens, created_at
+                       input_price_per_million_tokens, output_price_per_million_tokens, created_at,
+                       certified_special_categories
                 FROM catalog.models ORDER BY id
                 """)
                 .query((row, index) -> new CatalogModel(
@@ -102,6 +135,7 @@ public final class CatalogRepository {
                         row.getObject("input_price_per_million_tokens", BigDecimal.class),
                         row.getObject("output_price_per_million_tokens", BigDecimal.class),
                         row.getObject("created_at", Timestamp.class).toInstant(),
+                        Set.of((String[]) row.getArray("certified_special_categories").getArray()),
                         backendsByModel.getOrDefault(row.getString("id"), List.of())))
                 .list();
     }

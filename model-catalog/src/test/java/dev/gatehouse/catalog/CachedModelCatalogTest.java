@@ -8,6 +8,8 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,10 +60,46 @@ class CachedModelCatalogTest {
     void savingAgainUpdatesInsteadOfDuplicating() {
         repository.saveModel(chatModel("alpha"));
         repository.saveModel(new CatalogModel("alpha", ModelKind.CHAT, "Alpha v2", "acme", "second", false,
-                BigDecimal.ONE, BigDecimal.TEN, Instant.now(), List.of()));
+                BigDecimal.ONE, BigDecimal.TEN, Instant.now(), Set.of("health"), List.of()));
 
         assertThat(new CachedModelCatalog(repository).models()).singleElement()
                 .extracting(CatalogModel::displayName).isEqualTo("Alpha v2");
+    }
+
+    @Test
+    void keepsCertifiedSpecialCategories() {
+        repository.saveModel(new CatalogModel("med", ModelKind.CHAT, "Med", "acme", "clinical", false,
+                BigDecimal.ONE, BigDecimal.ONE, Instant.now(), Set.of("health", "genetic"), List.of()));
+
+        assertThat(new CachedModelCatalog(repository).find("med").orElseThrow().certifiedSpecialCategories())
+                .containsExactlyInAnyOrder("health", "genetic");
+    }
+
+    @Test
+    void knowsWhichTenantSubscribedToWhichModelAfterRefresh() {
+        UUID acme = UUID.randomUUID();
+        UUID globex = UUID.randomUUID();
+        repository.saveModel(chatModel("alpha"));
+        CachedModelCatalog catalog = new CachedModelCatalog(repository);
+
+        repository.subscribe(acme, "alpha");
+        repository.subscribe(acme, "alpha");
+        catalog.refresh();
+
+        assertThat(catalog.isSubscribed(acme, "alpha")).isTrue();
+        assertThat(catalog.isSubscribed(globex, "alpha")).isFalse();
+        assertThat(repository.unsubscribe(acme, "alpha")).isTrue();
+        catalog.refresh();
+        assertThat(catalog.isSubscribed(acme, "alpha")).isFalse();
+    }
+
+    @Test
+    void listsRegionsOfAllBackends() {
+        CatalogModel model = chatModel("multi",
+                new ModelBackend("b-eu", "multi", URI.create("http://eu/v1"), "m", "eu-west"),
+                new ModelBackend("b-us", "multi", URI.create("http://us/v1"), "m", "us-east"));
+
+        assertThat(model.regions()).containsExactly("eu-west", "us-east");
     }
 
     @Test
@@ -73,6 +111,6 @@ class CachedModelCatalogTest {
 
     private static CatalogModel chatModel(String id, ModelBackend... backends) {
         return new CatalogModel(id, ModelKind.CHAT, id, "acme", "a test model", false,
-                new BigDecimal("0.20"), new BigDecimal("0.60"), Instant.now(), List.of(backends));
+                new BigDecimal("0.20"), new BigDecimal("0.60"), Instant.now(), Set.of(), List.of(backends));
     }
 }

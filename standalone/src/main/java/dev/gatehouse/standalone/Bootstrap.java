@@ -1,5 +1,8 @@
 package dev.gatehouse.standalone;
 
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Role;
@@ -15,7 +18,8 @@ import java.io.PrintStream;
 import java.util.Set;
 
 /**
- * At first start, creates the {@code default} tenant and an admin API key and prints the key once,
+ * At first start, creates the {@code default} tenant, subscribed to every model in the catalog
+ * (the built-in ones), and an admin API key, and prints the key once,
  * to the console only (never to the log, never to disk). Starting with
  * {@code --gatehouse.bootstrap.mint-admin-key=true} prints a fresh admin key, for an operator who
  * lost the first one.
@@ -27,14 +31,19 @@ class Bootstrap implements ApplicationRunner {
     private static final Set<Role> ADMIN_ROLES = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.DEVELOPER);
 
     private final TenantDatabase database;
+    private final CatalogRepository catalogRepository;
+    private final CachedModelCatalog catalog;
     private final TenantDirectory directory;
     private final ApiKeyAuthenticator authenticator;
     private final boolean mintAdminKey;
     private final PrintStream console;
 
-    Bootstrap(TenantDatabase database, TenantDirectory directory, ApiKeyAuthenticator authenticator,
+    Bootstrap(TenantDatabase database, CatalogRepository catalogRepository, CachedModelCatalog catalog,
+              TenantDirectory directory, ApiKeyAuthenticator authenticator,
               @Value("${gatehouse.bootstrap.mint-admin-key:false}") boolean mintAdminKey) {
         this.database = database;
+        this.catalogRepository = catalogRepository;
+        this.catalog = catalog;
         this.directory = directory;
         this.authenticator = authenticator;
         this.mintAdminKey = mintAdminKey;
@@ -47,6 +56,10 @@ class Bootstrap implements ApplicationRunner {
         boolean firstStart = tenant == null;
         if (firstStart) {
             tenant = database.tenants().create(DEFAULT_TENANT, "Default tenant");
+            for (CatalogModel model : catalog.models()) {
+                catalogRepository.subscribe(tenant.id(), model.id());
+            }
+            catalog.refresh();
         }
         if (firstStart || mintAdminKey) {
             IssuedApiKey key = database.apiKeys().create(tenant.id(), firstStart ? "bootstrap admin" : "minted admin", ADMIN_ROLES, null);

@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Starts the built-in backends on their own loopback port and lists them in the catalog, so that
@@ -42,14 +43,14 @@ class BuiltinBackendsConfiguration {
         catalog.saveModel(new CatalogModel(EMBEDDINGS_MODEL, ModelKind.EMBEDDINGS,
                 "all-MiniLM-L6-v2 (quantised, CPU)", "sentence-transformers",
                 "Sentence embeddings, 384 dimensions, run in-process on the CPU from the ONNX model shipped with Gatehouse.",
-                false, new BigDecimal("0.010000"), BigDecimal.ZERO, Instant.now(),
+                false, new BigDecimal("0.010000"), BigDecimal.ZERO, Instant.now(), Set.of(),
                 List.of(new ModelBackend("builtin-minilm", EMBEDDINGS_MODEL, server.embeddingsBaseUrl(),
                         BuiltinBackendServer.EMBEDDINGS_UPSTREAM_MODEL, region))));
         catalog.saveModel(new CatalogModel(CHAT_MODEL, ModelKind.CHAT,
                 "Chat simulator (not a model)", "gatehouse",
                 "A simulator for trying the gateway without a GPU: it answers every chat with a fixed sentence quoting "
                         + "your last message, streamed at a configurable pace. It is not a language model.",
-                true, new BigDecimal("0.100000"), new BigDecimal("0.300000"), Instant.now(),
+                true, new BigDecimal("0.100000"), new BigDecimal("0.300000"), Instant.now(), Set.of(),
                 List.of(new ModelBackend("builtin-chat-simulator", CHAT_MODEL, server.chatBaseUrl(),
                         BuiltinBackendServer.CHAT_UPSTREAM_MODEL, region))));
         cachedCatalog.refresh();

@@ -1,10 +1,8 @@
 package dev.gatehouse.standalone;
 
 import dev.gatehouse.audit.AuditLog;
-import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.TenantDatabase;
-import dev.gatehouse.tenant.TenantDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,8 +26,7 @@ class DataSurvivesRestartTest {
     void keysTenantsAndAuditLogSurviveARestart() throws Exception {
         IssuedApiKey key;
         try (ConfigurableApplicationContext first = start()) {
-            key = TestKeys.developerKey(first.getBean(TenantDatabase.class), first.getBean(ApiKeyAuthenticator.class),
-                    first.getBean(TenantDirectory.class), "restart-tests", null);
+            key = TestKeys.developerKey(first, "restart-tests", null);
             assertThat(chat(first, key.token())).isEqualTo(200);
         }
 

@@ -10,12 +10,12 @@ import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.TenantDatabase;
-import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantStatus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,9 +41,9 @@ class GatewayErrorResponsesTest {
     @LocalServerPort
     int port;
     @Autowired
-    TenantDatabase tenants;
+    ApplicationContext context;
     @Autowired
-    TenantDirectory directory;
+    TenantDatabase tenants;
     @Autowired
     ApiKeyAuthenticator authenticator;
     @Autowired
@@ -54,7 +55,7 @@ class GatewayErrorResponsesTest {
 
     @BeforeEach
     void developerKey() {
-        key = TestKeys.developerKey(tenants, authenticator, directory, "error-tests", null);
+        key = TestKeys.developerKey(context, "error-tests", null);
     }
 
     @Test
@@ -139,7 +140,7 @@ class GatewayErrorResponsesTest {
 
     @Test
     void expiredKeyIs401() throws Exception {
-        IssuedApiKey shortLived = TestKeys.developerKey(tenants, authenticator, directory, "error-tests", Instant.now().plusMillis(300));
+        IssuedApiKey shortLived = TestKeys.developerKey(context, "error-tests", Instant.now().plusMillis(300));
         Thread.sleep(400);
 
         post("/v1/chat/completions", CHAT, shortLived.token()).assertIs(401, "expired_api_key");
@@ -147,9 +148,9 @@ class GatewayErrorResponsesTest {
 
     @Test
     void suspendedTenantIs403() throws Exception {
-        IssuedApiKey suspendedKey = TestKeys.developerKey(tenants, authenticator, directory, "suspended-tenant", null);
+        IssuedApiKey suspendedKey = TestKeys.developerKey(context, "suspended-tenant", null);
         tenants.tenants().setStatus(suspendedKey.tenantId(), TenantStatus.SUSPENDED);
-        directory.refresh();
+        context.getBean(dev.gatehouse.tenant.TenantDirectory.class).refresh();
         authenticator.refresh();
 
         post("/v1/chat/completions", CHAT, suspendedKey.token()).assertIs(403, "tenant_suspended");
@@ -174,7 +175,7 @@ class GatewayErrorResponsesTest {
     @Test
     void unreachableBackendIs502AndNextCallWithNoOtherBackendIs503() throws Exception {
         catalogRepository.saveModel(new CatalogModel("unreachable-model", ModelKind.CHAT, "Unreachable", "test", "down", false,
-                BigDecimal.ONE, BigDecimal.ONE, Instant.now(),
+                BigDecimal.ONE, BigDecimal.ONE, Instant.now(), Set.of(),
                 List.of(new ModelBackend("dead-backend", "unreachable-model", URI.create("http://127.0.0.1:" + closedPort() + "/v1"),
                         "whatever", "eu-west"))));
         catalog.refresh();

@@ -17,14 +17,12 @@ import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
-import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
-import dev.gatehouse.tenant.TenantDatabase;
-import dev.gatehouse.tenant.TenantDirectory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +38,7 @@ class OpenAiSdkEndToEndTest {
     @LocalServerPort
     int port;
     @Autowired
-    TenantDatabase tenants;
-    @Autowired
-    TenantDirectory directory;
-    @Autowired
-    ApiKeyAuthenticator authenticator;
+    ApplicationContext context;
     @Autowired
     UsageLedger ledger;
     @Autowired
@@ -59,7 +53,7 @@ class OpenAiSdkEndToEndTest {
 
     @BeforeEach
     void developerClient() {
-        key = TestKeys.developerKey(tenants, authenticator, directory, "sdk-tests", null);
+        key = TestKeys.developerKey(context, "sdk-tests", null);
         client = clientWith(key.token());
     }
 

@@ -1,28 +1,40 @@
 package dev.gatehouse.standalone;
 
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import org.springframework.context.ApplicationContext;
 
 import java.time.Instant;
 import java.util.Set;
 
-/** Mints keys for tests straight through the tenant-service API, visible to the gateway at once. */
+/**
+ * Mints keys for tests straight through the tenant-service API, for a tenant subscribed to every
+ * catalogued model, visible to the gateway at once.
+ */
 final class TestKeys {
 
     private TestKeys() {
     }
 
-    static IssuedApiKey developerKey(TenantDatabase database, ApiKeyAuthenticator authenticator, TenantDirectory directory,
-                                     String tenantSlug, Instant expiresAt) {
+    static IssuedApiKey developerKey(ApplicationContext context, String tenantSlug, Instant expiresAt) {
+        TenantDatabase database = context.getBean(TenantDatabase.class);
         Tenant tenant = database.tenants().findBySlug(tenantSlug)
                 .orElseGet(() -> database.tenants().create(tenantSlug, "Tenant " + tenantSlug));
+        CachedModelCatalog catalog = context.getBean(CachedModelCatalog.class);
+        for (CatalogModel model : catalog.models()) {
+            context.getBean(CatalogRepository.class).subscribe(tenant.id(), model.id());
+        }
         IssuedApiKey key = database.apiKeys().create(tenant.id(), "test key", Set.of(Role.DEVELOPER), expiresAt);
-        directory.refresh();
-        authenticator.refresh();
+        catalog.refresh();
+        context.getBean(TenantDirectory.class).refresh();
+        context.getBean(ApiKeyAuthenticator.class).refresh();
         return key;
     }
 }

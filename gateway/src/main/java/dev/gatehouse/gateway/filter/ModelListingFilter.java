@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.catalog.ModelCatalog;
+import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -15,10 +15,10 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
-import java.util.TreeSet;
+import java.util.UUID;
 
 /**
- * Answers {@code GET /v1/models} from the catalog in OpenAI's list format, with Gatehouse's
+ * Answers {@code GET /v1/models} with the models the caller's tenant is subscribed to, in OpenAI's list format, with Gatehouse's
  * marketplace facts (kind, regions, prices, simulator flag) under {@code gatehouse}. Applied to
  * the models route only; it always answers and never forwards.
  */
@@ -42,7 +42,11 @@ public final class ModelListingFilter implements GatewayFilter, Ordered {
         ObjectNode body = JSON.createObjectNode();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
+        UUID tenantId = CallContext.of(exchange).tenant().id();
         for (CatalogModel model : catalog.models()) {
+            if (!catalog.isSubscribed(tenantId, model.id())) {
+                continue;
+            }
             ObjectNode entry = data.addObject();
             entry.put("id", model.id());
             entry.put("object", "model");
@@ -56,7 +60,7 @@ public final class ModelListingFilter implements GatewayFilter, Ordered {
             facts.put("input_price_per_million_tokens", model.inputPricePerMillionTokens());
             facts.put("output_price_per_million_tokens", model.outputPricePerMillionTokens());
             ArrayNode regions = facts.putArray("regions");
-            new TreeSet<>(model.backends().stream().map(ModelBackend::region).toList()).forEach(regions::add);
+            model.regions().forEach(regions::add);
         }
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
