@@ -1,0 +1,65 @@
+package dev.gatehouse.gateway.metering;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AsyncBatchWriterTest {
+
+    @Test
+    void writesEverythingSubmittedInOrderByFlush() throws Exception {
+        List<Integer> written = new CopyOnWriteArrayList<>();
+        try (AsyncBatchWriter<Integer> writer = new AsyncBatchWriter<>("test", 10_000, written::addAll)) {
+            for (int i = 0; i < 2_000; i++) {
+                writer.submit(i);
+            }
+            assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+        }
+
+        assertThat(written).hasSize(2_000).isSorted();
+    }
+
+    @Test
+    void retriesAFailedBatchUntilItIsWritten() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        List<String> written = new CopyOnWriteArrayList<>();
+        try (AsyncBatchWriter<String> writer = new AsyncBatchWriter<>("flaky", 1_000, batch -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new IllegalStateException("database away");
+            }
+            written.addAll(batch);
+        })) {
+            writer.submit("record");
+            assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+        }
+
+        assertThat(written).containsExactly("record");
+        assertThat(attempts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void countsRecordsItHadNoRoomFor() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (AsyncBatchWriter<Integer> writer = new AsyncBatchWriter<>("slow", 1_000, batch -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            int accepted = 0;
+            for (int i = 0; i < 1_500; i++) {
+                accepted += writer.submit(i) ? 1 : 0;
+            }
+            release.countDown();
+
+            assertThat(writer.droppedCount()).isEqualTo(1_500 - accepted).isPositive();
+        }
+    }
+}
