@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
+import dev.gatehouse.tenant.Role;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -113,6 +115,25 @@ final class AdminRequests {
             texts.add(entry.asText());
         }
         return texts;
+    }
+
+    /** Role names, or just developer when the field is absent. */
+    static Set<Role> roles(JsonNode requested) {
+        if (requested == null || requested.isNull()) {
+            return Set.of(Role.DEVELOPER);
+        }
+        if (!requested.isArray() || requested.isEmpty()) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'roles' must be a non-empty array of role names.", "roles");
+        }
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (JsonNode role : requested) {
+            try {
+                roles.add(Role.fromCode(role.isTextual() ? role.asText() : ""));
+            } catch (IllegalArgumentException e) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "Unknown role; use platform-admin, tenant-admin, developer or auditor.", "roles");
+            }
+        }
+        return roles;
     }
 
     static boolean requiredBoolean(JsonNode value, String field) {

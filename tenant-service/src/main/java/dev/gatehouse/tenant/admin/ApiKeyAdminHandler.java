@@ -23,7 +23,6 @@ import reactor.core.scheduler.Schedulers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Set;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.DELETE;
@@ -69,7 +68,7 @@ final class ApiKeyAdminHandler {
                 .map(body -> {
                     Tenant tenant = access.manageableTenant(caller, request);
                     String name = AdminRequests.requiredText(body, "name", AdminRequests.MAX_NAME_LENGTH);
-                    Set<Role> roles = roles(body.get("roles"));
+                    Set<Role> roles = AdminRequests.roles(body.get("roles"));
                     AdminAccess.requireGrantable(caller, roles, "roles");
                     ApiKeyScopes scopes = new ApiKeyScopes(AdminRequests.optionalTextList(body, "allowed_models"),
                             AdminRequests.optionalTextList(body, "allowed_endpoints"));
@@ -136,25 +135,6 @@ final class ApiKeyAdminHandler {
         return database.apiKeys().find(request.pathVariable("keyId"))
                 .filter(key -> key.tenantId().equals(tenant.id()))
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No key with this id in this tenant."));
-    }
-
-    private static Set<Role> roles(JsonNode requested) {
-        if (requested == null || requested.isNull()) {
-            return Set.of(Role.DEVELOPER);
-        }
-        if (!requested.isArray() || requested.isEmpty()) {
-            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'roles' must be a non-empty array of role names.", "roles");
-        }
-        Set<Role> roles = EnumSet.noneOf(Role.class);
-        for (JsonNode role : requested) {
-            try {
-                roles.add(Role.fromCode(role.isTextual() ? role.asText() : ""));
-            } catch (IllegalArgumentException e) {
-                throw new ApiProblem(ProblemType.INVALID_REQUEST,
-                        "Unknown role; use platform-admin, tenant-admin, developer or auditor.", "roles");
-            }
-        }
-        return roles;
     }
 
     private static ObjectNode issued(IssuedApiKey key, Tenant tenant) {

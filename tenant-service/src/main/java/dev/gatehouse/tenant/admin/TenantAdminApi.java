@@ -8,31 +8,41 @@ import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
+import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The tenant administration API under {@code /admin/v1} (described in {@code openapi/tenant-admin.yaml}):
- * tenants and their API keys. Callers authenticate with an API key or an identity-provider token;
+ * tenants, their API keys and, with Keycloak, their members and machine clients. Callers authenticate with an API key or an identity-provider token;
  * the role rules are in {@link AdminAccess}.
  */
 public final class TenantAdminApi {
 
     private final TenantAdminHandler tenants;
     private final ApiKeyAdminHandler apiKeys;
+    private final MemberAdminHandler members;
 
+    /** {@code keycloak} is empty in the embedded mode: then there are no member and client endpoints. */
     public TenantAdminApi(TenantDatabase database, TenantDirectory directory, TenantLifecycle lifecycle,
-                          ApiKeyAuthenticator apiKeyAuthenticator, BearerAuthenticator callers, Clock clock) {
+                          ApiKeyAuthenticator apiKeyAuthenticator, BearerAuthenticator callers, Optional<KeycloakDirectory> keycloak,
+                          Clock clock) {
         AdminAccess access = new AdminAccess(callers, database);
         this.tenants = new TenantAdminHandler(database, directory, lifecycle, access);
         this.apiKeys = new ApiKeyAdminHandler(database, apiKeyAuthenticator, access, clock);
+        this.members = keycloak.map(directoryOfPeople -> new MemberAdminHandler(directoryOfPeople, access)).orElse(null);
     }
 
     public RouterFunction<ServerResponse> routes() {
-        return tenants.routes().and(apiKeys.routes()).filter((request, next) -> Mono.defer(() -> next.handle(request))
+        RouterFunction<ServerResponse> routes = tenants.routes().and(apiKeys.routes());
+        if (members != null) {
+            routes = routes.and(members.routes());
+        }
+        return routes.filter((request, next) -> Mono.defer(() -> next.handle(request))
                 .onErrorMap(InvalidAttributeException.class,
                         invalid -> new ApiProblem(ProblemType.INVALID_REQUEST, invalid.getMessage(), invalid.attribute())));
     }

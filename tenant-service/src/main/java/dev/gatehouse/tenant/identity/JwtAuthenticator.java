@@ -13,11 +13,13 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -47,9 +49,15 @@ public final class JwtAuthenticator {
 
     /** A decoder for one issuer: signing keys from {@code jwksUri}, tokens must name {@code audience}. */
     public static JwtAuthenticator forIssuer(IdentityProviderSettings settings, TenantDirectory tenants) {
+        return forIssuer(settings, tenants, Clock.systemUTC());
+    }
+
+    static JwtAuthenticator forIssuer(IdentityProviderSettings settings, TenantDirectory tenants, Clock clock) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(settings.jwksUri().toString()).build();
+        JwtTimestampValidator lifetime = new JwtTimestampValidator();
+        lifetime.setClock(clock);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                JwtValidators.createDefaultWithIssuer(settings.issuer()), audience(settings.audience())));
+                lifetime, new JwtIssuerValidator(settings.issuer()), audience(settings.audience())));
         return new JwtAuthenticator(decoder, tenants);
     }
 

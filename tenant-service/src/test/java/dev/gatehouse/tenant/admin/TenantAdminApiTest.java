@@ -50,7 +50,7 @@ class TenantAdminApiTest {
         directory = new TenantDirectory(database.tenants());
         TenantLifecycle lifecycle = new TenantLifecycle(database, List.of(), List.of(erased::add));
         client = WebTestClient.bindToRouterFunction(new TenantAdminApi(database, directory, lifecycle, authenticator,
-                        BearerAuthenticator.apiKeysOnly(authenticator), Clock.systemUTC()).routes())
+                        BearerAuthenticator.apiKeysOnly(authenticator), java.util.Optional.empty(), Clock.systemUTC()).routes())
                 .handlerStrategies(HandlerStrategies.builder().exceptionHandler(new ProblemExceptionHandler(exchange -> null)).build())
                 .build();
     }
