@@ -63,7 +63,7 @@ public final class InjectionRules {
                 InjectionRule.of("override.german", INSTRUCTION_OVERRIDE, 0.85,
                         "\\b(?:ignorier|vergiss|vergessen sie|missacht|überschreib)\\w*\\b[^.!?\\n]{0,40}\\b(?:vorherigen|bisherigen|obigen|vorigen|alle|alten|deine|ihre)\\b[^.!?\\n]{0,30}\\b(?:anweisungen|instruktionen|regeln|befehle|vorgaben|richtlinien)"),
                 InjectionRule.of("override.french", INSTRUCTION_OVERRIDE, 0.85,
-                        "\\b(?:ignore[rsz]?|oublie[rsz]?|ne tiens pas compte d|ne tenez pas compte d)\\w*\\b[^.!?\\n]{0,40}\\b(?:instructions|consignes|règles|directives)\\b"),
+                        "\\b(?:ignore[rz]|ignore (?:les|toutes|tes|vos|tout)|oublie[rsz]?|ne tiens pas compte d|ne tenez pas compte d)\\w*\\b[^.!?\\n]{0,40}\\b(?:instructions|consignes|règles|directives)\\b"),
                 InjectionRule.of("override.other-languages", INSTRUCTION_OVERRIDE, 0.8,
                         "\\b(?:negeer|vergeet)\\b[^.!?\\n]{0,40}\\b(?:instructies|regels|opdrachten)\\b"
                                 + "|\\b(?:zignoruj|zapomnij|pomiń)\\b[^.!?\\n]{0,40}\\b(?:instrukcj\\w*|polece\\w*|zasady)"
@@ -81,7 +81,7 @@ public final class InjectionRules {
                         "\\b(?:repeat|print|output|echo|recite|copy|dump|spell check)\\b[^.\\n]{0,40}\\b(?:verbatim|word for word|everything (?:above|before|so far)|all (?:the )?(?:text|words) (?:above|before)|the (?:words|text) above|your (?:instructions|prompt|rules|directives)|the previous instructions)"),
                 InjectionRule.of("extract.begin-reply-with-prompt", SYSTEM_PROMPT_EXTRACTION, 0.6,
                         "\\b(?:begin|start) your (?:reply|response|answer|output) with\\b[^.\\n]{0,20}\\b(?:you are|your instructions|the system|my instructions)"),
-                InjectionRule.of("extract.secret-value", SYSTEM_PROMPT_EXTRACTION, 0.4,
+                InjectionRule.of("extract.secret-value", SYSTEM_PROMPT_EXTRACTION, 0.3,
                         "\\b(?:tell|give|reveal|show|print|spell|share|what is)\\b[^.?\\n]{0,15}\\b(?:the|your)\\b[^.?\\n]{0,12}\\b(?:password|passphrase|secret (?:key|code|word)|access code|api key|credentials)\\b"),
                 InjectionRule.of("extract.german-french", SYSTEM_PROMPT_EXTRACTION, 0.8,
                         "\\b(?:zeig|gib|verrat|nenn|wiederhol)\\w*\\b[^.?!\\n]{0,30}\\b\\w*(?:systemprompt|system-prompt|systemnachricht|anweisungen|instruktionen)\\b|\\b(?:revela|muestra|dime|mostra|rivela|dimmi)\\w*\\b[^.?!\\n]{0,30}\\b(?:instrucciones|prompt del sistema|istruzioni|prompt di sistema)|\\b(?:montre|affiche|révèle|revele|donne|répète|repete)\\w*\\b[^.?!\\n]{0,30}\\b(?:prompt système|prompt systeme|message système|instructions (?:initiales|système|cachées|secrètes))"),

@@ -8,9 +8,11 @@ import java.util.Set;
 
 /**
  * The production scanner: normalisation, then signatures, then (unless the signatures are already
- * decisive) the semantic classifier, combined per message as independent evidence
- * ({@code 1 − Π(1 − wᵢ)}); the request's score is its most suspicious message. Personal data and
- * special categories are collected from every message. Thread-safe; construct once.
+ * decisive) the semantic classifier. Per message, strong findings (weight ≥ {@value #STRONG})
+ * combine as independent evidence ({@code 1 − Π(1 − wᵢ)}) together with only the strongest weak
+ * finding, so a long document that merely uses many trigger words does not add up to an attack;
+ * the request's score is its most suspicious message. Personal data and special categories are
+ * collected from every message. Thread-safe; construct once.
  */
 public final class LayeredPromptScanner implements PromptScanner {
 
@@ -87,11 +89,18 @@ public final class LayeredPromptScanner implements PromptScanner {
         return found;
     }
 
-    private static double combine(List<Finding> findings) {
+    static final double STRONG = 0.5;
+
+    static double combine(List<Finding> findings) {
         double benign = 1;
+        double strongestWeak = 0;
         for (Finding f : findings) {
-            benign *= 1 - f.weight();
+            if (f.weight() >= STRONG || f.category() == AttackCategory.SEMANTIC) {
+                benign *= 1 - f.weight();
+            } else {
+                strongestWeak = Math.max(strongestWeak, f.weight());
+            }
         }
-        return 1 - benign;
+        return 1 - benign * (1 - strongestWeak);
     }
 }

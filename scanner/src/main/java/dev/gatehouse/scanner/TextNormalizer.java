@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * Brings text into the plain form that rules and the classifier see: NFKC, no invisible or
  * bidirectional control characters, Latin look-alikes folded to Latin, and encoded payloads
- * (base64, hex, percent-encoding, Unicode tag characters, ROT13 when announced) decoded.
+ * (base64, hex, percent-encoding, Unicode tag characters, ROT13, leetspeak) decoded.
  * Stateless and thread-safe.
  */
 public final class TextNormalizer {
@@ -44,7 +44,7 @@ public final class TextNormalizer {
     private static final Set<String> COMMON_ENGLISH = Set.of(
             "the", "and", "you", "your", "all", "to", "of", "is", "me", "my", "are", "this", "with", "now", "that");
 
-    /** Cyrillic and Greek letters that render like Latin ones; folded only where Latin dominates. */
+    /** Cyrillic and Greek letters that render like Latin ones. */
     private static final Map<Character, Character> HOMOGLYPHS = homoglyphTable();
 
     public NormalizedText normalize(String raw) {
@@ -100,26 +100,19 @@ public final class TextNormalizer {
                 || (cp >= 0xE0100 && cp <= 0xE01EF);
     }
 
+    /**
+     * Folds look-alikes only inside words that mix them with Latin letters ("аll", "Ιgnore"): a
+     * genuine Russian or Greek word is left alone even in an English document.
+     */
     private static String foldHomoglyphs(String text, Set<Obfuscation> found) {
-        int latin = 0;
-        int lookalike = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80 && Character.isLetter(c)) {
-                latin++;
-            } else if (HOMOGLYPHS.containsKey(c)) {
-                lookalike++;
-            }
-        }
-        if (lookalike == 0) {
+        if (text.chars().noneMatch(c -> HOMOGLYPHS.containsKey((char) c))) {
             return text;
         }
-        boolean latinDominates = latin >= lookalike;
         StringBuilder out = new StringBuilder(text.length());
         int wordStart = 0;
         for (int i = 0; i <= text.length(); i++) {
             if (i == text.length() || !Character.isLetter(text.charAt(i))) {
-                appendWord(text, wordStart, i, latinDominates, out, found);
+                appendWord(text, wordStart, i, out, found);
                 if (i < text.length()) {
                     out.append(text.charAt(i));
                 }
@@ -129,9 +122,7 @@ public final class TextNormalizer {
         return out.toString();
     }
 
-    /** Folds a word when Latin dominates the text, or when the word itself mixes scripts. */
-    private static void appendWord(String text, int from, int to, boolean latinDominates,
-                                   StringBuilder out, Set<Obfuscation> found) {
+    private static void appendWord(String text, int from, int to, StringBuilder out, Set<Obfuscation> found) {
         boolean hasLatin = false;
         boolean hasLookalike = false;
         for (int i = from; i < to; i++) {
@@ -139,7 +130,7 @@ public final class TextNormalizer {
             hasLatin |= c < 0x80;
             hasLookalike |= HOMOGLYPHS.containsKey(c);
         }
-        boolean fold = hasLookalike && (latinDominates || hasLatin);
+        boolean fold = hasLookalike && hasLatin;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             Character latin = fold ? HOMOGLYPHS.get(c) : null;

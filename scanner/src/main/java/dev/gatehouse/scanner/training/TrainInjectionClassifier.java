@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  */
 public final class TrainInjectionClassifier {
 
-    static final int WINDOW_CHARS = 512;
+    static final int WINDOW_CHARS = 256;
     static final int DEV_PERCENT = 25;
     static final double TARGET_FALSE_POSITIVE_RATE = 0.03;
     private static final double[] LAMBDAS = {0.01, 0.03, 0.1, 0.3, 1};
