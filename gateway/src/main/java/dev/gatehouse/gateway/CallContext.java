@@ -3,7 +3,9 @@ package dev.gatehouse.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.TokenUsage;
+import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.Tenant;
 import org.springframework.web.server.ServerWebExchange;
@@ -29,6 +31,8 @@ public final class CallContext {
     private ModelBackend backend;
     private boolean streamed;
     private TokenUsage usage;
+    private PromptInspection inspection;
+    private PolicyDecision decision;
 
     public CallContext(String requestId, Endpoint endpoint, Instant receivedAt, long receivedNanos) {
         this.requestId = requestId;
@@ -124,5 +128,23 @@ public final class CallContext {
 
     public void usage(TokenUsage usage) {
         this.usage = usage;
+    }
+
+    /** What the prompt scanner found; null for calls without a prompt or before the step. */
+    public PromptInspection inspection() {
+        return inspection;
+    }
+
+    public void inspection(PromptInspection inspection) {
+        this.inspection = inspection;
+    }
+
+    /** The compliance decision the call proceeds under; null before the policy step. */
+    public PolicyDecision decision() {
+        return decision;
+    }
+
+    public void decision(PolicyDecision decision) {
+        this.decision = decision;
     }
 }

@@ -10,6 +10,8 @@ import dev.gatehouse.gateway.filter.BackendRoutingFilter;
 import dev.gatehouse.gateway.filter.MeteringFilter;
 import dev.gatehouse.gateway.filter.ModelListingFilter;
 import dev.gatehouse.gateway.filter.ModelResolutionFilter;
+import dev.gatehouse.gateway.filter.PolicyDecisionFilter;
+import dev.gatehouse.gateway.filter.PromptInspectionFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
 import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
@@ -17,20 +19,34 @@ import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.routing.BackendSelector;
+import dev.gatehouse.policy.PolicyDecisionPoint;
+import dev.gatehouse.policy.RemotePolicyDecisionPoint;
+import dev.gatehouse.policy.WasmPolicyDecisionPoint;
 import dev.gatehouse.problem.ProblemExceptionHandler;
+import dev.gatehouse.scanner.LayeredPromptScanner;
+import dev.gatehouse.scanner.PersonalDataDetector;
+import dev.gatehouse.scanner.PromptScanner;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -98,10 +114,10 @@ public class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ReadModelRefresher readModelRefresher(GatewayProperties properties, CachedModelCatalog catalog,
-                                          TenantDirectory tenants, ApiKeyAuthenticator authenticator) {
+    ReadModelRefresher readModelRefresher(GatewayProperties properties, CachedModelCatalog catalog, TenantDirectory tenants,
+                                          ApiKeyAuthenticator authenticator, ComplianceProfiles complianceProfiles) {
         return new ReadModelRefresher(properties.cacheRefreshInterval(),
-                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, authenticator::flushLastUsed));
+                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, complianceProfiles::refresh, authenticator::flushLastUsed));
     }
 
     @Bean
@@ -137,6 +153,45 @@ public class GatewayConfiguration {
     @Bean
     MeteringFilter meteringFilter(AsyncBatchWriter<UsageRecord> usageWriter) {
         return new MeteringFilter(usageWriter);
+    }
+
+    /** Reads the tenant schema, so only after {@link #tenantDatabase} has migrated it. */
+    @Bean
+    @DependsOn("tenantDatabase")
+    ComplianceProfiles complianceProfiles(DataSource dataSource) {
+        return new ComplianceProfiles(dataSource);
+    }
+
+    @Bean
+    PromptScanner promptScanner() {
+        return LayeredPromptScanner.withBundledModel();
+    }
+
+    /** Sentence embeddings for the classifier are CPU-bound: at most one scan per core, off the event loop. */
+    @Bean(destroyMethod = "dispose")
+    Scheduler promptScanThreads() {
+        return Schedulers.newBoundedElastic(Runtime.getRuntime().availableProcessors(), 10_000, "gatehouse-prompt-scan");
+    }
+
+    @Bean
+    PromptInspectionFilter promptInspectionFilter(PromptScanner scanner, ComplianceProfiles profiles, Scheduler promptScanThreads) {
+        return new PromptInspectionFilter(scanner, profiles, promptScanThreads);
+    }
+
+    /**
+     * In-process Wasm evaluation of the bundled policy by default; an OPA server (sidecar) when
+     * {@code gatehouse.policy.opa-url} is set. Both answer the same decisions from the same Rego.
+     */
+    @Bean
+    PolicyDecisionPoint policyDecisionPoint(@Value("${gatehouse.policy.opa-url:}") String opaUrl,
+                                            @Value("${gatehouse.policy.timeout:250ms}") Duration timeout) {
+        return opaUrl.isBlank() ? WasmPolicyDecisionPoint.bundled() : new RemotePolicyDecisionPoint(URI.create(opaUrl), timeout);
+    }
+
+    @Bean
+    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog) {
+        Scheduler decisionThreads = decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate() : Schedulers.boundedElastic();
+        return new PolicyDecisionFilter(decisionPoint, decisionThreads, profiles, catalog, new PersonalDataDetector());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.gatehouse.problem;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,15 +12,35 @@ public final class ApiProblem extends RuntimeException {
 
     private final ProblemType type;
     private final String param;
+    private final Map<String, Object> extensions;
 
     public ApiProblem(ProblemType type, String detail) {
         this(type, detail, null);
     }
 
     public ApiProblem(ProblemType type, String detail, String param) {
+        this(type, detail, param, Map.of());
+    }
+
+    private ApiProblem(ProblemType type, String detail, String param, Map<String, Object> extensions) {
         super(Objects.requireNonNull(detail, "detail"), null, false, false);
         this.type = Objects.requireNonNull(type, "type");
         this.param = param;
+        this.extensions = Map.copyOf(extensions);
+    }
+
+    /**
+     * The same problem with an extension member (RFC 9457 section 3.2), e.g. the reasons of a policy
+     * refusal. The value must be plain data that serialises to JSON.
+     */
+    public ApiProblem with(String member, Object value) {
+        Map<String, Object> more = new java.util.LinkedHashMap<>(extensions);
+        more.put(member, value);
+        return new ApiProblem(type, detail(), param, more);
+    }
+
+    public Map<String, Object> extensions() {
+        return extensions;
     }
 
     public ProblemType type() {

@@ -36,6 +36,7 @@ public final class ProblemJson {
         if (requestId != null) {
             body.put("request_id", requestId);
         }
+        problem.extensions().forEach((member, value) -> body.set(member, JSON.valueToTree(value)));
         ObjectNode error = body.putObject("error");
         error.put("message", problem.detail());
         error.put("type", type.openAiType());

@@ -10,12 +10,14 @@ public enum ProblemType {
     INVALID_REQUEST(400, "Invalid request", "invalid_request_error"),
     MISSING_MODEL(400, "Missing model", "invalid_request_error"),
     MODEL_ENDPOINT_MISMATCH(400, "Model does not serve this endpoint", "invalid_request_error"),
+    PROMPT_INJECTION_BLOCKED(400, "Prompt injection blocked", "invalid_request_error"),
     MISSING_CREDENTIALS(401, "Missing credentials", "authentication_error"),
     INVALID_API_KEY(401, "Invalid API key", "authentication_error"),
     REVOKED_API_KEY(401, "Revoked API key", "authentication_error"),
     EXPIRED_API_KEY(401, "Expired API key", "authentication_error"),
     TENANT_SUSPENDED(403, "Tenant suspended", "permission_error"),
     FORBIDDEN(403, "Forbidden", "permission_error"),
+    POLICY_DENIED(403, "Refused by compliance policy", "permission_error"),
     NOT_FOUND(404, "Not found", "invalid_request_error"),
     MODEL_NOT_FOUND(404, "Model not found", "invalid_request_error"),
     METHOD_NOT_ALLOWED(405, "Method not allowed", "invalid_request_error"),
@@ -26,6 +28,7 @@ public enum ProblemType {
     INTERNAL_ERROR(500, "Internal error", "server_error"),
     BACKEND_UNAVAILABLE(502, "Backend unavailable", "server_error"),
     NO_HEALTHY_BACKEND(503, "No healthy backend", "server_error"),
+    POLICY_UNAVAILABLE(503, "Policy decision unavailable", "server_error"),
     BACKEND_TIMEOUT(504, "Backend timeout", "server_error");
 
     private static final String TYPE_BASE = "https://gatehouse.dev/problems/";

@@ -9,12 +9,17 @@ import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.Plan;
+import dev.gatehouse.tenant.TenantSettings;
+import dev.gatehouse.tenant.compliance.ComplianceProfile;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,22 +33,31 @@ import java.util.Set;
 class Bootstrap implements ApplicationRunner {
 
     static final String DEFAULT_TENANT = "default";
+    private static final String GENERAL_PURPOSE = "general";
+    /** The default tenant processes in the EU, for a general purpose, and logs no content. */
+    static final TenantSettings DEFAULT_TENANT_SETTINGS = new TenantSettings(
+            Plan.DEFAULT, TenantSettings.DEFAULTS.residencyRegions(), Set.of(GENERAL_PURPOSE), false, 0);
+    static final ComplianceProfile DEFAULT_TENANT_PROFILE = new ComplianceProfile(GENERAL_PURPOSE, Map.of(), Map.of(),
+            "refuse", ComplianceProfile.DEFAULTS.injectionThreshold(), "block", false);
+
     private static final Set<Role> ADMIN_ROLES = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.DEVELOPER);
 
     private final TenantDatabase database;
     private final CatalogRepository catalogRepository;
     private final CachedModelCatalog catalog;
+    private final ComplianceProfiles complianceProfiles;
     private final TenantDirectory directory;
     private final ApiKeyAuthenticator authenticator;
     private final boolean mintAdminKey;
     private final PrintStream console;
 
-    Bootstrap(TenantDatabase database, CatalogRepository catalogRepository, CachedModelCatalog catalog,
+    Bootstrap(TenantDatabase database, CatalogRepository catalogRepository, CachedModelCatalog catalog, ComplianceProfiles complianceProfiles,
               TenantDirectory directory, ApiKeyAuthenticator authenticator,
               @Value("${gatehouse.bootstrap.mint-admin-key:false}") boolean mintAdminKey) {
         this.database = database;
         this.catalogRepository = catalogRepository;
         this.catalog = catalog;
+        this.complianceProfiles = complianceProfiles;
         this.directory = directory;
         this.authenticator = authenticator;
         this.mintAdminKey = mintAdminKey;
@@ -55,7 +69,8 @@ class Bootstrap implements ApplicationRunner {
         Tenant tenant = database.tenants().findBySlug(DEFAULT_TENANT).orElse(null);
         boolean firstStart = tenant == null;
         if (firstStart) {
-            tenant = database.tenants().create(DEFAULT_TENANT, "Default tenant");
+            tenant = database.tenants().create(DEFAULT_TENANT, "Default tenant", DEFAULT_TENANT_SETTINGS);
+            complianceProfiles.save(tenant.id(), DEFAULT_TENANT_PROFILE);
             for (CatalogModel model : catalog.models()) {
                 catalogRepository.subscribe(tenant.id(), model.id());
             }

@@ -9,14 +9,16 @@ import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.context.ApplicationContext;
 
 import java.time.Instant;
 import java.util.Set;
 
 /**
- * Mints keys for tests straight through the tenant-service API, for a tenant subscribed to every
- * catalogued model, visible to the gateway at once.
+ * Mints keys for tests straight through the tenant-service API, for a tenant set up like the
+ * default one (EU residency, a general purpose) and subscribed to every catalogued model, visible
+ * to the gateway at once.
  */
 final class TestKeys {
 
@@ -25,8 +27,11 @@ final class TestKeys {
 
     static IssuedApiKey developerKey(ApplicationContext context, String tenantSlug, Instant expiresAt) {
         TenantDatabase database = context.getBean(TenantDatabase.class);
-        Tenant tenant = database.tenants().findBySlug(tenantSlug)
-                .orElseGet(() -> database.tenants().create(tenantSlug, "Tenant " + tenantSlug));
+        Tenant tenant = database.tenants().findBySlug(tenantSlug).orElseGet(() -> {
+            Tenant created = database.tenants().create(tenantSlug, "Tenant " + tenantSlug, Bootstrap.DEFAULT_TENANT_SETTINGS);
+            context.getBean(ComplianceProfiles.class).save(created.id(), Bootstrap.DEFAULT_TENANT_PROFILE);
+            return created;
+        });
         CachedModelCatalog catalog = context.getBean(CachedModelCatalog.class);
         for (CatalogModel model : catalog.models()) {
             context.getBean(CatalogRepository.class).subscribe(tenant.id(), model.id());

@@ -3,9 +3,13 @@ package dev.gatehouse.gateway.filter;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.policy.PolicyDecision;
+import dev.gatehouse.policy.PolicyReason;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemExceptionHandler;
+import dev.gatehouse.scanner.Finding;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -15,6 +19,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Records every call of an identified tenant in the audit log once it has ended, however it
  * ended: answered, refused by a later step, failed at the backend, or abandoned by the caller.
- * It wraps the steps after it, which is why it runs early although it writes last. Only
- * non-personal facts are recorded, never prompt or response content.
+ * It wraps the steps after it, which is why it runs early although it writes last. It keeps the
+ * policy decision with its revision and input digest, and the scanner's verdict. Only
+ * non-personal facts are recorded: types of personal data, never prompt or response content.
  */
 public final class AuditRecordFilter implements GlobalFilter, Ordered {
 
@@ -68,6 +76,29 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
         } else {
             facts.put("status", statusOf(exchange));
             facts.put("outcome", "completed");
+        }
+        PromptInspection inspection = context.inspection();
+        if (inspection != null) {
+            facts.put("injection_score", Math.round(inspection.verdict().score() * 1000) / 1000.0);
+            if (inspection.verdict().triggered()) {
+                facts.put("injection_action", inspection.verdict().action().name().toLowerCase(Locale.ROOT));
+                facts.put("injection_rules", inspection.verdict().reasons().stream().map(Finding::ruleId).distinct().sorted()
+                        .collect(Collectors.joining(",")));
+            }
+            facts.put("pii_types", String.join(",", new TreeSet<>(inspection.piiTypes())));
+            facts.put("special_categories", String.join(",", new TreeSet<>(inspection.specialCategories())));
+        }
+        PolicyDecision decision = context.decision();
+        if (decision != null) {
+            facts.put("policy_allow", decision.allow());
+            facts.put("policy_reasons", decision.reasons().stream().map(PolicyReason::code).collect(Collectors.joining(",")));
+            facts.put("policy_revision", decision.revision());
+            facts.put("policy_input_digest", decision.inputDigest());
+            facts.put("purpose", decision.purpose());
+            facts.put("route_regions", String.join(",", decision.obligations().routeRegions()));
+            facts.put("redacted", String.join(",", decision.obligations().redact()));
+            facts.put("log_content", decision.obligations().logContent());
+            facts.put("retention_days", decision.obligations().retentionDays());
         }
         facts.put("streamed", context.streamed());
         if (context.usage() != null) {

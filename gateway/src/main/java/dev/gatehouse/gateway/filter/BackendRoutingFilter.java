@@ -23,9 +23,11 @@ import reactor.core.publisher.Mono;
 
 import java.net.ConnectException;
 import java.net.URI;
+import java.util.Set;
 
 /**
- * Picks a backend of the resolved model and points the proxy at it: the body is re-serialised
+ * Picks a backend of the resolved model in a region the policy permits (obligation
+ * {@code route_regions}) and points the proxy at it: the body is re-serialised
  * with the backend's own model name, and the caller's credentials and cookies are removed, so a
  * backend never sees a Gatehouse API key. A backend that refuses the connection is rested.
  */
@@ -50,10 +52,11 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
         if (!context.endpoint().callsModel()) {
             return chain.filter(exchange);
         }
-        ModelBackend backend = selector.choose(context.model()).orElse(null);
+        Set<String> allowedRegions = context.decision().obligations().routeRegions();
+        ModelBackend backend = selector.choose(context.model(), allowedRegions).orElse(null);
         if (backend == null) {
-            return Mono.error(new ApiProblem(ProblemType.NO_HEALTHY_BACKEND,
-                    "No backend of the model '" + context.model().id() + "' is reachable right now; retry shortly."));
+            return Mono.error(new ApiProblem(ProblemType.NO_HEALTHY_BACKEND, "No backend of the model '" + context.model().id()
+                    + "' in the permitted regions " + allowedRegions + " is reachable right now; retry shortly."));
         }
         context.backend(backend);
         ObjectNode body = context.body().deepCopy();

@@ -9,12 +9,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Spreads a model's calls over its backends in turn, skipping backends that recently failed to
- * connect (passive health): a failed backend rests for the configured period, then is tried again.
+ * Spreads a model's calls over its backends in the regions the policy allows, in turn, skipping
+ * backends that recently failed to connect (passive health): a failed backend rests for the
+ * configured period, then is tried again.
  */
 public final class BackendSelector {
 
@@ -31,9 +33,11 @@ public final class BackendSelector {
         this.restPeriod = restPeriod;
     }
 
-    public Optional<ModelBackend> choose(CatalogModel model) {
+    /** The next available backend of the model in one of {@code allowedRegions}, if any. */
+    public Optional<ModelBackend> choose(CatalogModel model, Set<String> allowedRegions) {
         Instant now = clock.instant();
         List<ModelBackend> available = model.backends().stream()
+                .filter(backend -> allowedRegions.contains(backend.region()))
                 .filter(backend -> unavailableUntil.getOrDefault(backend.id(), Instant.MIN).isBefore(now))
                 .toList();
         if (available.isEmpty()) {

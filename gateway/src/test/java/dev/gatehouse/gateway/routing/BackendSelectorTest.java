@@ -24,12 +24,14 @@ class BackendSelectorTest {
     private static final CatalogModel MODEL = new CatalogModel("m", ModelKind.CHAT, "M", "acme", "", false,
             BigDecimal.ONE, BigDecimal.ONE, Instant.EPOCH, Set.of(), List.of(EU, US));
 
+    private static final Set<String> BOTH = Set.of("eu-west", "us-east");
+
     private final MutableClock clock = new MutableClock();
     private final BackendSelector selector = new BackendSelector(clock, Duration.ofSeconds(5));
 
     @Test
     void takesBackendsInTurn() {
-        List<String> chosen = IntStream.range(0, 4).mapToObj(i -> selector.choose(MODEL).orElseThrow().id()).toList();
+        List<String> chosen = IntStream.range(0, 4).mapToObj(i -> selector.choose(MODEL, BOTH).orElseThrow().id()).toList();
 
         assertThat(chosen).containsExactly("eu", "us", "eu", "us");
     }
@@ -38,9 +40,15 @@ class BackendSelectorTest {
     void skipsARestingBackendUntilItsRestIsOver() {
         selector.markUnavailable(EU);
 
-        assertThat(IntStream.range(0, 3).mapToObj(i -> selector.choose(MODEL).orElseThrow().id())).containsOnly("us");
+        assertThat(IntStream.range(0, 3).mapToObj(i -> selector.choose(MODEL, BOTH).orElseThrow().id())).containsOnly("us");
         clock.advance(Duration.ofSeconds(6));
-        assertThat(IntStream.range(0, 4).mapToObj(i -> selector.choose(MODEL).orElseThrow().id())).contains("eu");
+        assertThat(IntStream.range(0, 4).mapToObj(i -> selector.choose(MODEL, BOTH).orElseThrow().id())).contains("eu");
+    }
+
+    @Test
+    void neverChoosesABackendOutsideThePermittedRegions() {
+        assertThat(IntStream.range(0, 4).mapToObj(i -> selector.choose(MODEL, Set.of("eu-west")).orElseThrow().id())).containsOnly("eu");
+        assertThat(selector.choose(MODEL, Set.of("ap-southeast"))).isEmpty();
     }
 
     @Test
@@ -48,7 +56,7 @@ class BackendSelectorTest {
         selector.markUnavailable(EU);
         selector.markUnavailable(US);
 
-        assertThat(selector.choose(MODEL)).isEmpty();
+        assertThat(selector.choose(MODEL, BOTH)).isEmpty();
     }
 
     private static final class MutableClock extends Clock {

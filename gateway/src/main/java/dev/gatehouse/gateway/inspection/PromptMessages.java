@@ -1,0 +1,103 @@
+package dev.gatehouse.gateway.inspection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.gatehouse.gateway.Endpoint;
+import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.ProblemType;
+import dev.gatehouse.scanner.MessageRole;
+import dev.gatehouse.scanner.ScannedMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every piece of text a request would show a model, with who wrote it: chat messages of all roles
+ * (content strings and text parts, tool results, and the arguments of earlier tool calls), and
+ * embeddings inputs (documents, so scanned as retrieved content). The same walk rewrites those
+ * texts for redaction, so what is scanned and what is redacted cannot drift apart.
+ */
+public final class PromptMessages {
+
+    private PromptMessages() {
+    }
+
+    public static List<ScannedMessage> extract(Endpoint endpoint, ObjectNode body) {
+        List<ScannedMessage> messages = new ArrayList<>();
+        visit(endpoint, body, (role, text) -> {
+            messages.add(new ScannedMessage(role, text));
+            return text;
+        });
+        return messages;
+    }
+
+    /** Replaces every text the model would see by {@code rewrite} of it, in place. */
+    public static void rewrite(Endpoint endpoint, ObjectNode body, UnaryOperator<String> rewrite) {
+        visit(endpoint, body, (role, text) -> rewrite.apply(text));
+    }
+
+    private interface TextVisitor {
+        String visit(MessageRole role, String text);
+    }
+
+    private static void visit(Endpoint endpoint, ObjectNode body, TextVisitor visitor) {
+        switch (endpoint) {
+            case CHAT_COMPLETIONS -> visitChat(body, visitor);
+            case EMBEDDINGS -> visitEmbeddingsInput(body, visitor);
+            default -> {
+            }
+        }
+    }
+
+    private static void visitChat(ObjectNode body, TextVisitor visitor) {
+        JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'messages' must be a non-empty array of message objects.", "messages");
+        }
+        for (JsonNode message : messages) {
+            if (!message.isObject() || !message.path("role").isTextual()) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "Each message must be an object with a string 'role'.", "messages");
+            }
+            MessageRole role = MessageRole.fromChatRole(message.get("role").asText());
+            ObjectNode object = (ObjectNode) message;
+            JsonNode content = object.get("content");
+            if (content != null && content.isTextual()) {
+                object.set("content", TextNode.valueOf(visitor.visit(role, content.asText())));
+            } else if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    if (part.isObject() && part.path("text").isTextual()) {
+                        ((ObjectNode) part).put("text", visitor.visit(role, part.get("text").asText()));
+                    }
+                }
+            } else if (content != null && !content.isNull()) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "Message 'content' must be a string, an array of parts, or null.", "messages");
+            }
+            JsonNode toolCalls = object.get("tool_calls");
+            if (toolCalls != null && toolCalls.isArray()) {
+                for (JsonNode call : toolCalls) {
+                    JsonNode function = call.path("function");
+                    if (function.isObject() && function.path("arguments").isTextual()) {
+                        ((ObjectNode) function).put("arguments", visitor.visit(MessageRole.FUNCTION, function.get("arguments").asText()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void visitEmbeddingsInput(ObjectNode body, TextVisitor visitor) {
+        JsonNode input = body.get("input");
+        if (input != null && input.isTextual()) {
+            body.put("input", visitor.visit(MessageRole.RETRIEVED_DOCUMENT, input.asText()));
+        } else if (input != null && input.isArray()) {
+            ArrayNode items = (ArrayNode) input;
+            for (int index = 0; index < items.size(); index++) {
+                if (items.get(index).isTextual()) {
+                    items.set(index, TextNode.valueOf(visitor.visit(MessageRole.RETRIEVED_DOCUMENT, items.get(index).asText())));
+                }
+            }
+        }
+    }
+}
