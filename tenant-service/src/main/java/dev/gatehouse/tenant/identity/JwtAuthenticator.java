@@ -12,7 +12,6 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -63,7 +62,7 @@ public final class JwtAuthenticator {
 
     public Mono<ApiKeyPrincipal> authenticate(String token) {
         return decoder.decode(token)
-                .onErrorMap(JwtException.class, JwtAuthenticator::problemFor)
+                .onErrorMap(JwtAuthenticator::problemFor)
                 .map(this::principalOf);
     }
 
@@ -114,12 +113,12 @@ public final class JwtAuthenticator {
                 : OAuth2TokenValidatorResult.failure(wrongAudience);
     }
 
-    private static ApiProblem problemFor(JwtException error) {
+    private static ApiProblem problemFor(Throwable error) {
         if (error instanceof BadJwtException) {
             return new ApiProblem(ProblemType.INVALID_API_KEY,
                     "The access token is not valid: wrong signature, issuer or audience, or expired.");
         }
-        // Anything else means the token could not be checked at all (signing keys unreachable): fail closed.
+        // Anything else (signing keys unreachable, unreadable key set) means the token could not be checked: fail closed.
         return new ApiProblem(ProblemType.NO_HEALTHY_BACKEND,
                 "The identity provider's signing keys cannot be fetched, so the access token cannot be checked. Retry shortly.");
     }
