@@ -33,6 +33,7 @@ public final class CallContext {
     private TokenUsage usage;
     private PromptInspection inspection;
     private PolicyDecision decision;
+    private byte[] completion;
 
     public CallContext(String requestId, Endpoint endpoint, Instant receivedAt, long receivedNanos) {
         this.requestId = requestId;
@@ -146,5 +147,17 @@ public final class CallContext {
 
     public void decision(PolicyDecision decision) {
         this.decision = decision;
+    }
+
+    /**
+     * What the model answered, as it reached the caller: the JSON of a plain response, the
+     * assembled text of a stream. In memory only, for content logging; null before the answer.
+     */
+    public byte[] completion() {
+        return completion;
+    }
+
+    public void completion(byte[] completion) {
+        this.completion = completion;
     }
 }

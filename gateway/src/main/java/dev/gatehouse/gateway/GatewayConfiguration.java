@@ -2,8 +2,11 @@ package dev.gatehouse.gateway;
 
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.ContentLog;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
 import dev.gatehouse.gateway.filter.BackendRoutingFilter;
@@ -140,9 +143,17 @@ public class GatewayConfiguration {
         return new TenantContextFilter(tenants);
     }
 
+    /** Requires a {@link TenantCipher} (local keystore or Vault Transit), and the audit schema migrated. */
+    @Bean(destroyMethod = "close")
+    @DependsOn("auditLog")
+    AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter(TenantCipher cipher, DataSource dataSource, GatewayProperties properties) {
+        ContentRecorder recorder = new ContentRecorder(cipher, new ContentLog(dataSource));
+        return new AsyncBatchWriter<>("content", properties.writeQueueCapacity(), recorder::seal);
+    }
+
     @Bean
-    AuditRecordFilter auditRecordFilter(AsyncBatchWriter<AuditEvent> auditTrail) {
-        return new AuditRecordFilter(auditTrail);
+    AuditRecordFilter auditRecordFilter(AsyncBatchWriter<AuditEvent> auditTrail, AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter) {
+        return new AuditRecordFilter(auditTrail, contentLogWriter);
     }
 
     @Bean

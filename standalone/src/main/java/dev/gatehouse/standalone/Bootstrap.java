@@ -9,6 +9,7 @@ import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.Plan;
 import dev.gatehouse.tenant.TenantSettings;
 import dev.gatehouse.tenant.compliance.ComplianceProfile;
@@ -23,7 +24,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * At first start, creates the {@code default} tenant, subscribed to every model in the catalog
+ * At first start, creates the {@code default} tenant (provisioned like any other: its key is
+ * created), subscribed to every model in the catalog
  * (the built-in ones), and an admin API key, and prints the key once,
  * to the console only (never to the log, never to disk). Starting with
  * {@code --gatehouse.bootstrap.mint-admin-key=true} prints a fresh admin key, for an operator who
@@ -43,6 +45,7 @@ class Bootstrap implements ApplicationRunner {
     private static final Set<Role> ADMIN_ROLES = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.DEVELOPER);
 
     private final TenantDatabase database;
+    private final TenantLifecycle lifecycle;
     private final CatalogRepository catalogRepository;
     private final CachedModelCatalog catalog;
     private final ComplianceProfiles complianceProfiles;
@@ -51,10 +54,11 @@ class Bootstrap implements ApplicationRunner {
     private final boolean mintAdminKey;
     private final PrintStream console;
 
-    Bootstrap(TenantDatabase database, CatalogRepository catalogRepository, CachedModelCatalog catalog, ComplianceProfiles complianceProfiles,
+    Bootstrap(TenantDatabase database, TenantLifecycle lifecycle, CatalogRepository catalogRepository, CachedModelCatalog catalog, ComplianceProfiles complianceProfiles,
               TenantDirectory directory, ApiKeyAuthenticator authenticator,
               @Value("${gatehouse.bootstrap.mint-admin-key:false}") boolean mintAdminKey) {
         this.database = database;
+        this.lifecycle = lifecycle;
         this.catalogRepository = catalogRepository;
         this.catalog = catalog;
         this.complianceProfiles = complianceProfiles;
@@ -69,7 +73,7 @@ class Bootstrap implements ApplicationRunner {
         Tenant tenant = database.tenants().findBySlug(DEFAULT_TENANT).orElse(null);
         boolean firstStart = tenant == null;
         if (firstStart) {
-            tenant = database.tenants().create(DEFAULT_TENANT, "Default tenant", DEFAULT_TENANT_SETTINGS);
+            tenant = lifecycle.create(DEFAULT_TENANT, "Default tenant", DEFAULT_TENANT_SETTINGS);
             complianceProfiles.save(tenant.id(), DEFAULT_TENANT_PROFILE);
             for (CatalogModel model : catalog.models()) {
                 catalogRepository.subscribe(tenant.id(), model.id());

@@ -7,14 +7,22 @@ import dev.gatehouse.tenant.TenantErasureListener;
 import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.TenantProvisioner;
 import dev.gatehouse.tenant.admin.TenantAdminApi;
+import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
+import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
+import dev.gatehouse.tenant.keycloak.KeycloakSettings;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Optional;
 
 /**
  * The control plane's HTTP APIs, served by the same process in the embedded default. Every
@@ -24,6 +32,21 @@ import java.time.Clock;
 @Configuration(proxyBeanMethods = false)
 class ControlPlaneConfiguration {
 
+    /**
+     * The distributed mode: with {@code gatehouse.keycloak.server-url} set, tenants are provisioned
+     * in (and erased from) Keycloak, and the member and client endpoints are served.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("!'${gatehouse.keycloak.server-url:}'.isBlank()")
+    KeycloakDirectory keycloakDirectory(@Value("${gatehouse.keycloak.server-url}") URI serverUrl,
+                                        @Value("${gatehouse.keycloak.realm:gatehouse}") String realm,
+                                        @Value("${gatehouse.keycloak.audience:gatehouse}") String audience,
+                                        @Value("${gatehouse.keycloak.admin-realm:master}") String adminRealm,
+                                        @Value("${gatehouse.keycloak.admin-username}") String adminUsername,
+                                        @Value("${gatehouse.keycloak.admin-password}") String adminPassword) {
+        return KeycloakDirectory.connect(new KeycloakSettings(serverUrl, realm, audience, adminRealm, adminUsername, adminPassword));
+    }
+
     @Bean
     TenantLifecycle tenantLifecycle(TenantDatabase database, ObjectProvider<TenantProvisioner> provisioners,
                                     ObjectProvider<TenantErasureListener> erasureListeners) {
@@ -32,7 +55,8 @@ class ControlPlaneConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> tenantAdminRoutes(TenantDatabase database, TenantDirectory directory, TenantLifecycle lifecycle,
-                                                     ApiKeyAuthenticator apiKeys, BearerAuthenticator callers, Clock clock) {
-        return new TenantAdminApi(database, directory, lifecycle, apiKeys, callers, clock).routes();
+                                                     ApiKeyAuthenticator apiKeys, BearerAuthenticator callers,
+                                                     ObjectProvider<KeycloakDirectory> keycloak, Clock clock) {
+        return new TenantAdminApi(database, directory, lifecycle, apiKeys, callers, Optional.ofNullable(keycloak.getIfAvailable()), clock).routes();
     }
 }

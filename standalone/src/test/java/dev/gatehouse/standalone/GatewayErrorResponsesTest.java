@@ -178,6 +178,7 @@ class GatewayErrorResponsesTest {
                 BigDecimal.ONE, BigDecimal.ONE, Instant.now(), Set.of(),
                 List.of(new ModelBackend("dead-backend", "unreachable-model", URI.create("http://127.0.0.1:" + closedPort() + "/v1"),
                         "whatever", "eu-west"))));
+        catalogRepository.subscribe(key.tenantId(), "unreachable-model");
         catalog.refresh();
 
         post("/v1/chat/completions", CHAT.replace("chat-simulator", "unreachable-model"), key.token()).assertIs(502, "backend_unavailable");

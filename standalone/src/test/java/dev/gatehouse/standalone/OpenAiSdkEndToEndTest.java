@@ -111,7 +111,7 @@ class OpenAiSdkEndToEndTest {
     @Test
     void meterStreamWithoutShowingUsageTheCallerDidNotAskFor() throws Exception {
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("no usage for me").build())) {
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("Tell me a short story about a lighthouse keeper.").build())) {
             stream.stream().forEach(chunks::add);
         }
 

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.filter;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.policy.PolicyDecision;
@@ -18,6 +19,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -29,6 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Records every call of an identified tenant in the audit log once it has ended, however it
  * ended: answered, refused by a later step, failed at the backend, or abandoned by the caller.
+ * When the policy obliges content logging, the prompt and completion go to the content log,
+ * which stores them encrypted with the tenant's key.
  * It wraps the steps after it, which is why it runs early although it writes last. It keeps the
  * policy decision with its revision and input digest, and the scanner's verdict. Only
  * non-personal facts are recorded: types of personal data, never prompt or response content.
@@ -36,9 +40,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AuditRecordFilter implements GlobalFilter, Ordered {
 
     private final AsyncBatchWriter<AuditEvent> auditTrail;
+    private final AsyncBatchWriter<ContentRecorder.PlainContent> contentLog;
 
-    public AuditRecordFilter(AsyncBatchWriter<AuditEvent> auditTrail) {
+    public AuditRecordFilter(AsyncBatchWriter<AuditEvent> auditTrail, AsyncBatchWriter<ContentRecorder.PlainContent> contentLog) {
         this.auditTrail = auditTrail;
+        this.contentLog = contentLog;
     }
 
     @Override
@@ -52,11 +58,25 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         return chain.filter(exchange)
                 .doOnError(failure::set)
-                .doFinally(signal -> auditTrail.submit(eventOf(context, exchange, failure.get(), signal)));
+                .doFinally(signal -> {
+                    boolean contentLogged = failure.get() == null && logContent(context);
+                    auditTrail.submit(eventOf(context, exchange, failure.get(), signal, contentLogged));
+                });
     }
 
-    static AuditEvent eventOf(CallContext context, ServerWebExchange exchange, Throwable failure, SignalType signal) {
+    /** Hands the call's content to the content log when the policy obliges it; returns whether it did. */
+    private boolean logContent(CallContext context) {
+        PolicyDecision decision = context.decision();
+        if (decision == null || !decision.obligations().logContent() || context.completion() == null) {
+            return false;
+        }
+        return contentLog.submit(new ContentRecorder.PlainContent(context.requestId(), context.tenant().id(), context.receivedAt(),
+                decision.obligations().retentionDays(), context.body().toString().getBytes(StandardCharsets.UTF_8), context.completion()));
+    }
+
+    static AuditEvent eventOf(CallContext context, ServerWebExchange exchange, Throwable failure, SignalType signal, boolean contentLogged) {
         Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("content_logged", contentLogged);
         facts.put("endpoint", context.endpoint().path());
         facts.put("key_id", context.principal().keyId());
         if (context.model() != null) {

@@ -28,6 +28,7 @@ import reactor.core.publisher.Mono;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -119,12 +120,16 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                 if (hideUsageChunk) {
                     getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
                 }
-                return tap.apply(body, bufferFactory()).doFinally(signal -> book(tap.reportedUsage()
-                        .orElseGet(() -> new TokenUsage(estimatedPromptTokens, tap.contentChunks(), false))));
+                return tap.apply(body, bufferFactory()).doFinally(signal -> {
+                    context.completion(tap.completionText().getBytes(StandardCharsets.UTF_8));
+                    book(tap.reportedUsage().orElseGet(() -> new TokenUsage(estimatedPromptTokens, tap.contentChunks(), false)));
+                });
             }
             BufferedUsageTap tap = new BufferedUsageTap();
-            return tap.apply(body).doFinally(signal -> book(tap.reportedUsage()
-                    .orElseGet(() -> new TokenUsage(isSuccess() ? estimatedPromptTokens : 0, 0, false))));
+            return tap.apply(body).doFinally(signal -> {
+                context.completion(tap.captured());
+                book(tap.reportedUsage().orElseGet(() -> new TokenUsage(isSuccess() ? estimatedPromptTokens : 0, 0, false)));
+            });
         }
 
         private boolean isSuccess() {

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Keeps a copy of a (non-streamed) JSON response as it passes, up to a bound, to read its usage
- * at the end. The response itself flows through untouched.
+ * at the end (and to hand the content to content logging, in memory). The response itself flows
+ * through untouched.
  */
 public final class BufferedUsageTap {
 
@@ -32,6 +33,11 @@ public final class BufferedUsageTap {
             buffer.toByteBuffer(buffer.readPosition(), java.nio.ByteBuffer.wrap(bytes), 0, length);
             copy.write(bytes, 0, length);
         });
+    }
+
+    /** The response as it passed, or empty when it exceeded the copy bound. */
+    public byte[] captured() {
+        return overflowed ? new byte[0] : copy.toByteArray();
     }
 
     public Optional<TokenUsage> reportedUsage() {

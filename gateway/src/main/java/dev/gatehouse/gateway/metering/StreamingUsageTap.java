@@ -23,9 +23,11 @@ public final class StreamingUsageTap {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_EVENT_BYTES = 1024 * 1024;
+    private static final int MAX_COMPLETION_CHARS = 4 * 1024 * 1024;
 
     private final boolean hideUsageChunk;
     private final ByteArrayOutputStream partialEvent = new ByteArrayOutputStream();
+    private final StringBuilder completion = new StringBuilder();
     private TokenUsage reportedUsage;
     private int contentChunks;
 
@@ -76,6 +78,11 @@ public final class StreamingUsageTap {
         return Optional.ofNullable(reportedUsage);
     }
 
+    /** The streamed answer assembled from its content deltas (bounded), for content logging. */
+    public String completionText() {
+        return completion.toString();
+    }
+
     /** Chunks that carried content: the gateway's own completion-token count when the backend reports none. */
     public int contentChunks() {
         return contentChunks;
@@ -116,8 +123,12 @@ public final class StreamingUsageTap {
         Optional<TokenUsage> usage = TokenUsage.fromResponse(chunk);
         usage.ifPresent(found -> reportedUsage = found);
         JsonNode choices = chunk.path("choices");
-        if (choices.isArray() && !choices.isEmpty() && !choices.get(0).path("delta").path("content").asText("").isEmpty()) {
+        String content = choices.isArray() && !choices.isEmpty() ? choices.get(0).path("delta").path("content").asText("") : "";
+        if (!content.isEmpty()) {
             contentChunks++;
+            if (completion.length() + content.length() <= MAX_COMPLETION_CHARS) {
+                completion.append(content);
+            }
         }
         return hideUsageChunk && usage.isPresent() && choices.isArray() && choices.isEmpty();
     }

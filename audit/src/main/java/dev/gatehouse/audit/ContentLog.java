@@ -1,0 +1,65 @@
+package dev.gatehouse.audit;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+/**
+ * Logged content of tenants who asked for it, in the {@code audit} schema (migrated by
+ * {@link AuditLog#migrate}). It accepts ciphertext only: encryption with the tenant's key happens
+ * before anything reaches this class, so plaintext never reaches the database.
+ */
+public final class ContentLog {
+
+    private final JdbcClient jdbc;
+
+    public ContentLog(DataSource migratedAuditSchema) {
+        this.jdbc = JdbcClient.create(migratedAuditSchema);
+    }
+
+    public void store(List<EncryptedContent> records) {
+        for (EncryptedContent record : records) {
+            jdbc.sql("""
+                    INSERT INTO audit.content_records (request_id, tenant_id, recorded_at, expires_at, prompt, completion)
+                    VALUES (:requestId, :tenantId, :recordedAt, :expiresAt, :prompt, :completion)
+                    ON CONFLICT (request_id) DO NOTHING
+                    """)
+                    .param("requestId", record.requestId())
+                    .param("tenantId", record.tenantId())
+                    .param("recordedAt", Timestamp.from(record.recordedAt()))
+                    .param("expiresAt", Timestamp.from(record.expiresAt()))
+                    .param("prompt", record.promptCiphertext())
+                    .param("completion", record.completionCiphertext())
+                    .update();
+        }
+    }
+
+    public Optional<EncryptedContent> find(String requestId) {
+        return jdbc.sql("""
+                SELECT request_id, tenant_id, recorded_at, expires_at, prompt, completion
+                FROM audit.content_records WHERE request_id = :requestId
+                """)
+                .param("requestId", requestId)
+                .query((row, index) -> new EncryptedContent(
+                        row.getString("request_id"),
+                        row.getObject("tenant_id", UUID.class),
+                        row.getTimestamp("recorded_at").toInstant(),
+                        row.getTimestamp("expires_at").toInstant(),
+                        row.getBytes("prompt"),
+                        row.getBytes("completion")))
+                .optional();
+    }
+
+    /** Deletes content past its retention; returns how many records went. */
+    public int purgeExpired(Instant now) {
+        return jdbc.sql("DELETE FROM audit.content_records WHERE expires_at <= :now")
+                .param("now", Timestamp.from(now))
+                .update();
+    }
+}

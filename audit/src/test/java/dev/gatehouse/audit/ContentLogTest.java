@@ -1,0 +1,34 @@
+package dev.gatehouse.audit;
+
+import dev.gatehouse.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ContentLogTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+    @Test
+    void keepsCiphertextUntilItsRetentionEnds() {
+        DataSource dataSource = TestPostgres.freshDatabase();
+        AuditLog.migrate(dataSource);
+        ContentLog log = new ContentLog(dataSource);
+        UUID tenant = UUID.randomUUID();
+        log.store(List.of(
+                new EncryptedContent("short", tenant, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {1}, new byte[] {2}),
+                new EncryptedContent("long", tenant, NOW, NOW.plus(Duration.ofDays(30)), new byte[] {3}, new byte[] {4})));
+
+        assertThat(log.purgeExpired(NOW.plus(Duration.ofDays(2)))).isEqualTo(1);
+
+        assertThat(log.find("short")).isEmpty();
+        assertThat(log.find("long")).hasValueSatisfying(record -> assertThat(record.completionCiphertext()).containsExactly(4));
+    }
+}

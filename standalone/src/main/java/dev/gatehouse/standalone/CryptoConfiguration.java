@@ -1,0 +1,120 @@
+package dev.gatehouse.standalone;
+
+import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.crypto.KeyCachePolicy;
+import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.crypto.TenantId;
+import dev.gatehouse.crypto.keystore.MasterSecret;
+import dev.gatehouse.crypto.kms.KeyManagementService;
+import dev.gatehouse.crypto.kms.LocalKeystoreKms;
+import dev.gatehouse.crypto.kms.VaultTransitConfig;
+import dev.gatehouse.crypto.kms.VaultTransitKms;
+import dev.gatehouse.tenant.TenantErasureListener;
+import dev.gatehouse.tenant.TenantProvisioner;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+/**
+ * Tenant keys. By default a local Bouncy Castle keystore under {@code <data-dir>/keys}, protected
+ * by the master secret in {@code GATEHOUSE_MASTER_SECRET} or, failing that, a random secret
+ * generated once into {@code <data-dir>/keys/master-secret} (owner-only; fine for a laptop, not for
+ * production). With {@code gatehouse.crypto.vault.url} set, tenant keys live in Vault Transit.
+ * Every tenant gets its key when it is provisioned; erasing a tenant destroys it (crypto-shredding)
+ * and records the erasure in the audit log.
+ */
+@Configuration(proxyBeanMethods = false)
+class CryptoConfiguration {
+
+    private static final String MASTER_SECRET_VARIABLE = "GATEHOUSE_MASTER_SECRET";
+
+    @Bean
+    TenantCipher tenantCipher(@Value("${gatehouse.data-dir}") Path dataDir,
+                              @Value("${gatehouse.crypto.vault.url:}") String vaultUrl,
+                              @Value("${gatehouse.crypto.vault.token:}") String vaultToken,
+                              @Value("${gatehouse.crypto.vault.role-id:}") String roleId,
+                              @Value("${gatehouse.crypto.vault.secret-id:}") String secretId,
+                              @Value("${gatehouse.crypto.vault.ca-certificate:}") String caCertificate) {
+        KeyManagementService kms;
+        if (vaultUrl.isBlank()) {
+            kms = LocalKeystoreKms.open(dataDir.resolve("keys").resolve("tenant-keks.bcfks"), masterSecret(dataDir));
+        } else {
+            VaultTransitConfig.Builder vault = VaultTransitConfig.builder(URI.create(vaultUrl));
+            vault = roleId.isBlank() ? vault.token(vaultToken) : vault.appRole(roleId, secretId);
+            if (!caCertificate.isBlank()) {
+                vault = vault.caCertificate(Path.of(caCertificate));
+            }
+            kms = VaultTransitKms.connect(vault.build());
+        }
+        return TenantCipher.create(kms, KeyCachePolicy.defaults());
+    }
+
+    @Bean
+    TenantProvisioner tenantKeyProvisioner(TenantCipher cipher) {
+        return tenant -> cipher.createTenantKey(TenantId.of(tenant.id().toString()));
+    }
+
+    /** Shreds the tenant's key (its stored content becomes unreadable) and audits that it did. */
+    @Bean
+    @DependsOn("auditLog")
+    TenantErasureListener tenantKeyShredder(TenantCipher cipher, AuditLog auditLog, Clock clock) {
+        return tenant -> {
+            cipher.destroyTenantKey(TenantId.of(tenant.id().toString()));
+            auditLog.append(List.of(new AuditEvent("erasure-" + tenant.id(), tenant.id(), clock.instant(), "tenant_key_destroyed",
+                    Map.of("tenant_slug", tenant.slug(), "reason", "tenant erased (GDPR Art. 17)"))));
+        };
+    }
+
+    /** Deletes logged content past its retention, hourly. */
+    @Bean(destroyMethod = "shutdownNow")
+    @DependsOn("auditLog")
+    ScheduledExecutorService contentRetention(DataSource dataSource, Clock clock) {
+        ContentLog contentLog = new ContentLog(dataSource);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "gatehouse-content-retention");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(() -> contentLog.purgeExpired(clock.instant()), 1, 60, TimeUnit.MINUTES);
+        return scheduler;
+    }
+
+    private static MasterSecret masterSecret(Path dataDir) {
+        if (System.getenv(MASTER_SECRET_VARIABLE) != null) {
+            return MasterSecret.fromEnvironment(MASTER_SECRET_VARIABLE);
+        }
+        Path file = dataDir.resolve("keys").resolve("master-secret");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                byte[] secret = new byte[32];
+                new SecureRandom().nextBytes(secret);
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, Base64.getEncoder().encodeToString(secret));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the master secret file " + file, e);
+        }
+        return MasterSecret.fromFile(file);
+    }
+}
