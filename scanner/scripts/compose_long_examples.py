@@ -5,9 +5,11 @@ attacks go at the start only: the classifier learns from a text's head window, a
 attack it cannot see there would be noise.
 
 Training material comes only from data/train, development material only from data/dev-only, so
-the two stay disjoint. Deterministic (fixed seed). Usage: compose_long_examples.py (from scanner/).
+the two stay disjoint. Deterministic (fixed seed). Usage: python3 scripts/compose_long_examples.py
 """
 import json
+import os
+import pathlib
 import random
 
 
@@ -42,6 +44,7 @@ def write(path, rows):
 
 
 def main():
+    os.chdir(pathlib.Path(__file__).resolve().parent.parent)
     rng = random.Random(20240611)
     write("data/train/composed-long.jsonl",
           compose(read("data/train/authored-benign.jsonl"), read("data/train/authored-attacks.jsonl"), 60, rng,

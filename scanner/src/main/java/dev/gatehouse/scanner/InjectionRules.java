@@ -11,7 +11,6 @@ import static dev.gatehouse.scanner.AttackCategory.TOOL_HIJACKING;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Gatehouse's own signatures for prompt injection, written for this project. Each pattern is
@@ -21,8 +20,6 @@ import java.util.regex.Pattern;
  * only add evidence for the classifier. Immutable and thread-safe.
  */
 public final class InjectionRules {
-
-    private static final Pattern BLANKS = Pattern.compile("[ \\t\\x0B\\f]+");
 
     private static final String OVERRIDE_VERB =
             "\\b(?:ignore|disregard|forget|skip|overlook|neglect|bypass|override|discard|abandon|set aside|throw out|do not follow|don't follow|stop following)\\b";
@@ -45,111 +42,174 @@ public final class InjectionRules {
     public static InjectionRules defaults() {
         return new InjectionRules(List.of(
                 InjectionRule.of("override.ignore-earlier-instructions", INSTRUCTION_OVERRIDE, 0.85,
+                        "ignor|disregard|forget|skip|overlook|neglect|bypass|override|discard|abandon|set aside|throw out|follow",
                         OVERRIDE_VERB + "[^.!?\\n]{0,30}?" + EARLIER + "[^.!?\\n]{0,25}?" + DIRECTIVES),
                 InjectionRule.of("override.ignore-your-instructions", INSTRUCTION_OVERRIDE, 0.8,
+                        "ignor|disregard|forget|skip|overlook|neglect|bypass|override|discard|abandon|set aside|throw out|follow",
                         OVERRIDE_VERB + " (?:all )?(?:of )?your (?:\\w+ ){0,2}?" + DIRECTIVES),
                 InjectionRule.of("override.ignore-and-say-instead", INSTRUCTION_OVERRIDE, 0.6,
+                        "ignor|disregard",
                         "\\b(?:ignore|disregard)\\b (?:all|any|everything|the (?:above|previous|preceding)|previous|prior|above|earlier)\\b[^\\n]{0,60}\\b(?:instead|just|only) (?:say|print|output|write|respond|reply|return)\\b"),
                 InjectionRule.of("override.rules-you-were-given", INSTRUCTION_OVERRIDE, 0.8,
+                        "ignor|disregard|forget|skip|overlook|neglect|bypass|override|discard|abandon|set aside|throw out|follow",
                         OVERRIDE_VERB + "[^.\\n]{0,20}\\b(?:rules|instructions|guidelines|directives|constraints)\\b (?:you were|you've been|you have been|that were) (?:given|told|trained|programmed)"),
                 InjectionRule.of("override.new-instructions", INSTRUCTION_OVERRIDE, 0.45,
+                        "instruction|directive|orders|task|rules|anweisung|regeln|befehle|consigne|règle",
                         "\\b(?:new|updated|revised|real|actual|true|overriding) (?:instructions?|directives?|orders|task|rules)\\s*(?::|follow\\b|override\\b)|\\bneue (?:anweisungen|anweisung|regeln|befehle)\\s*:|\\bnouvelles? (?:instructions?|consignes?|règles?)\\s*:"),
                 InjectionRule.of("override.from-now-on", INSTRUCTION_OVERRIDE, 0.35,
+                        "from now on",
                         "\\bfrom now on\\b[^.\\n]{0,60}\\b(?:you (?:will|must|shall|are no longer|have no|no longer)|ignore|never refuse)"),
                 InjectionRule.of("override.policy-no-longer-applies", INSTRUCTION_OVERRIDE, 0.7,
+                        "polic|guideline|rules",
                         "\\b(?:openai|anthropic|content|safety|usage|ethical)(?: content)? (?:polic(?:y|ies)|guidelines|rules)[^.\\n]{0,40}\\b(?:do(?:es)? not apply|don't apply|no longer appl|are suspended|is suspended|are void|were lifted|can be ignored|bypass)"),
                 InjectionRule.of("override.safeguards-suspended", INSTRUCTION_OVERRIDE, 0.5,
+                        "suspended|lifted|disabled|void|removed|deactivated|turned off|switched off",
                         "\\b(?:your|the usual|usual|all|content|safety|ai) (?:polic(?:y|ies)|guidelines|rules|restrictions|filters|safeguards)\\b[^.\\n]{0,20}\\b(?:are|is|have been|has been|were) (?:now |temporarily )?(?:suspended|lifted|disabled|void|removed|deactivated|turned off|switched off)"),
                 InjectionRule.of("override.german", INSTRUCTION_OVERRIDE, 0.85,
+                        "anweisung|instruktion|regeln|befehle|vorgaben|richtlinien",
                         "\\b(?:ignorier|vergiss|vergessen sie|missacht|überschreib)\\w*\\b[^.!?\\n]{0,40}\\b(?:vorherigen|bisherigen|obigen|vorigen|alle|alten|deine|ihre)\\b[^.!?\\n]{0,30}\\b(?:anweisungen|instruktionen|regeln|befehle|vorgaben|richtlinien)"),
                 InjectionRule.of("override.french", INSTRUCTION_OVERRIDE, 0.85,
+                        "instructions|consignes|règles|directives",
                         "\\b(?:ignore[rz]|ignore (?:les|toutes|tes|vos|tout)|oublie[rsz]?|ne tiens pas compte d|ne tenez pas compte d)\\w*\\b[^.!?\\n]{0,40}\\b(?:instructions|consignes|règles|directives)\\b"),
                 InjectionRule.of("override.other-languages", INSTRUCTION_OVERRIDE, 0.8,
+                        "instructies|regels|opdrachten|instrukcj|polece|zasady|instruções|instrucoes|regras|инструкци|правил|указани|指令|指示|规则|提示|命令|ルール",
                         "\\b(?:negeer|vergeet)\\b[^.!?\\n]{0,40}\\b(?:instructies|regels|opdrachten)\\b"
                                 + "|\\b(?:zignoruj|zapomnij|pomiń)\\b[^.!?\\n]{0,40}\\b(?:instrukcj\\w*|polece\\w*|zasady)"
                                 + "|\\b(?:ignore|esqueça|esqueca|desconsidere)\\b[^.!?\\n]{0,40}\\b(?:instruções|instrucoes|regras)\\b"
                                 + "|(?:игнорируй|проигнорируй|забудь)[^.!?\\n]{0,40}(?:инструкци|правил|указани)"
                                 + "|(?:忽略|无视|忘记|忘掉|無視)[^。\\n]{0,20}(?:指令|指示|规则|提示|命令)|(?:指令|指示|命令|ルール)[^。\\n]{0,20}(?:無視|忘れ)"),
                 InjectionRule.of("override.spanish-italian", INSTRUCTION_OVERRIDE, 0.8,
+                        "instrucciones|reglas|indicaciones|istruzioni|regole",
                         "\\b(?:ignora|olvida|omite|dimentica|ignorate|olvidá)\\w*\\b[^.!?\\n]{0,40}\\b(?:instrucciones|reglas|indicaciones|istruzioni|regole)\\b"),
 
                 InjectionRule.of("extract.reveal-system-prompt", SYSTEM_PROMPT_EXTRACTION, 0.8,
+                        "prompt|instruction|message",
                         "\\b(?:reveal|show|print|display|output|repeat|recite|dump|leak|tell me|give me|write out|share|disclose|expose|spell out|paste|list)\\b[^.?!\\n]{0,30}\\b(?:your|the|its|this|all|full|exact|entire)\\b[^.?!\\n]{0,20}" + HIDDEN_PROMPT),
                 InjectionRule.of("extract.what-are-your-instructions", SYSTEM_PROMPT_EXTRACTION, 0.6,
+                        "system prompt|instructions|initial prompt|you were given",
                         "\\bwhat (?:is|are|were|was) (?:your|the) (?:exact |full |original |initial |hidden |secret )?(?:system prompt|instructions|initial prompt|rules you were given|guidelines you were given)\\b"),
                 InjectionRule.of("extract.repeat-verbatim", SYSTEM_PROMPT_EXTRACTION, 0.75,
+                        "repeat|print|output|echo|recite|copy|dump|spell check",
                         "\\b(?:repeat|print|output|echo|recite|copy|dump|spell check)\\b[^.\\n]{0,40}\\b(?:verbatim|word for word|everything (?:above|before|so far)|all (?:the )?(?:text|words) (?:above|before)|the (?:words|text) above|your (?:instructions|prompt|rules|directives)|the previous instructions)"),
                 InjectionRule.of("extract.begin-reply-with-prompt", SYSTEM_PROMPT_EXTRACTION, 0.6,
+                        "begin your|start your",
                         "\\b(?:begin|start) your (?:reply|response|answer|output) with\\b[^.\\n]{0,20}\\b(?:you are|your instructions|the system|my instructions)"),
                 InjectionRule.of("extract.secret-value", SYSTEM_PROMPT_EXTRACTION, 0.3,
+                        "password|passphrase|secret|access code|api key|credentials",
                         "\\b(?:tell|give|reveal|show|print|spell|share|what is)\\b[^.?\\n]{0,15}\\b(?:the|your)\\b[^.?\\n]{0,12}\\b(?:password|passphrase|secret (?:key|code|word)|access code|api key|credentials)\\b"),
                 InjectionRule.of("extract.german-french", SYSTEM_PROMPT_EXTRACTION, 0.8,
+                        "prompt|nachricht|anweisung|instruktion|message|instruc|istruzioni",
                         "\\b(?:zeig|gib|verrat|nenn|wiederhol)\\w*\\b[^.?!\\n]{0,30}\\b\\w*(?:systemprompt|system-prompt|systemnachricht|anweisungen|instruktionen)\\b|\\b(?:revela|muestra|dime|mostra|rivela|dimmi)\\w*\\b[^.?!\\n]{0,30}\\b(?:instrucciones|prompt del sistema|istruzioni|prompt di sistema)|\\b(?:montre|affiche|révèle|revele|donne|répète|repete)\\w*\\b[^.?!\\n]{0,30}\\b(?:prompt système|prompt systeme|message système|instructions (?:initiales|système|cachées|secrètes))"),
 
                 InjectionRule.of("jailbreak.dan", ROLE_PLAY_JAILBREAK, 0.9,
+                        "dan|anything now",
                         "\\bdo anything now\\b|\\bdan\\b[^.\\n]{0,60}\\b(?:stands for|mode|no (?:limits|restrictions|rules))"),
                 InjectionRule.of("jailbreak.named-mode", ROLE_PLAY_JAILBREAK, 0.8,
+                        "mode",
                         "\\b(?:jailbreak|jailbroken|unrestricted|unfiltered|uncensored|evil|god|chaos|anarchy|no-?limits?|opposite) mode\\b"),
                 InjectionRule.of("jailbreak.model-developer-mode", ROLE_PLAY_JAILBREAK, 0.7,
+                        "developer mode",
                         "\\b(?:chatgpt|you|ai|assistant|model|gpt)\\b[^.\\n]{0,40}\\bdeveloper mode\\b[^.\\n]{0,40}\\b(?:enabled|activated|on|policies|output)"),
                 InjectionRule.of("jailbreak.unrestricted-persona", ROLE_PLAY_JAILBREAK, 0.8,
+                        "unfiltered|uncensored|unrestricted|amoral|unethical|immoral|evil|jailbroken|rogue|unaligned|unbound|limitless|lawless|without morals",
                         "\\b(?:you are|you're|you will be|act as|acting as|pretend (?:to be|you are)|role-?play as|play the role of|become|simulate|respond as|behave like|you (?:will )?now be)\\b[^.\\n]{0,40}\\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|immoral|evil|jailbroken|rogue|unaligned|unbound|limitless|lawless|without morals)\\b"),
                 InjectionRule.of("jailbreak.ai-without-limits", ROLE_PLAY_JAILBREAK, 0.7,
+                        "restriction|limit|filter|censorship|guidelines|rules|ethic|moral|safety|content polic|boundaries",
                         AI_NAME + "[^.\\n]{0,40}\\b(?:without|with no|free (?:of|from)|has no|have no|no longer has|not bound by|unbound by|beyond)\\b[^.\\n]{0,20}" + LIMITS),
                 InjectionRule.of("jailbreak.no-limits", ROLE_PLAY_JAILBREAK, 0.35,
+                        "restriction|limit|filter|censorship|guidelines|rules|ethic|moral|safety|content polic|boundaries",
                         "\\b(?:without any|with no|free from all|not bound by any|no) " + LIMITS),
                 InjectionRule.of("jailbreak.freed-from-rules", ROLE_PLAY_JAILBREAK, 0.75,
+                        "broke|freed|liberated|escaped|released|jailbroken|unshackled",
                         "\\b(?:broken|broke|freed|liberated|escaped|released) (?:free )?(?:from|of) (?:the )?(?:typical |usual |normal )?(?:confines|restrictions|rules|chains|shackles|constraints|limitations)|\\b(?:have|has) been (?:freed|liberated|jailbroken|unshackled)"),
                 InjectionRule.of("jailbreak.never-refuse", ROLE_PLAY_JAILBREAK, 0.55,
+                        "refuse|decline|reject a request|say no|say that you can't|apologi",
                         "\\b(?:never|must not|cannot|can't|will not|won't|are not allowed to|not permitted to)\\b (?:ever )?(?:refuse|decline|reject a request|say (?:no|that you can't)|apologi[sz]e)"),
                 InjectionRule.of("jailbreak.dual-response", ROLE_PLAY_JAILBREAK, 0.7,
+                        "responses|answers|paragraphs|outputs",
                         "\\b(?:two|2|dual|both) (?:different |separate )?(?:responses|answers|paragraphs|outputs)\\b[^\\n]{0,120}\\b(?:normal|classic|filtered|jailbroken|unfiltered|dan|developer mode|censored|uncensored)\\b"),
                 InjectionRule.of("jailbreak.grandmother-exploit", ROLE_PLAY_JAILBREAK, 0.6,
+                        "grand|granny",
                         "\\b(?:pretend|act as|role-?play|you are|play)\\b[^.\\n]{0,30}\\b(?:grandma|grandmother|granny)\\b[^.\\n]{0,60}\\b(?:used to|would)\\b"),
                 InjectionRule.of("jailbreak.stay-in-character", ROLE_PLAY_JAILBREAK, 0.3,
+                        "character",
                         "\\b(?:stay|remain|keep) in character\\b|\\bbreak(?:ing)? character\\b"),
                 InjectionRule.of("jailbreak.fiction-bypass", ROLE_PLAY_JAILBREAK, 0.5,
+                        "hypothetical|fiction|imaginary|in a story|in a novel|in a movie|in a game",
                         "\\b(?:hypothetical(?:ly)?|fictional|fiction|imaginary|in a (?:story|novel|movie|game))\\b[^.\\n]{0,80}\\b(?:no (?:rules|restrictions|limits|ethics|laws)|without (?:rules|restrictions|ethics|limits|laws)|ethics do not apply|bypass)"),
                 InjectionRule.of("jailbreak.german-french", ROLE_PLAY_JAILBREAK, 0.6,
+                        "ohne |sans ",
                         "\\bohne (?:jegliche |irgendwelche )?(?:einschränkungen|regeln|filter|zensur|grenzen)\\b|\\bsans (?:aucune |aucun )?(?:restriction|limite|règle|filtre|censure)s?\\b"),
 
                 InjectionRule.of("delimiter.chat-template-token", DELIMITER_INJECTION, 0.85,
+                        "<|[inst]|[/inst]",
                         "<\\|?(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\\|?>|<\\|(?:system|assistant|user)\\|>|\\[/?inst\\]|<</?sys>>|<(?:start|end)_of_turn>"),
                 InjectionRule.of("delimiter.closing-then-opening-tag", DELIMITER_INJECTION, 0.7,
+                        "</",
                         "</(?:system|instructions?|user|context|document|prompt|data|input|query)>\\s*<(?:system|instructions?|assistant|admin|developer|new_instructions)>"),
                 InjectionRule.of("delimiter.privileged-tag", DELIMITER_INJECTION, 0.4,
+                        "<system|<admin|<developer|<root",
                         "<(?:system|admin|developer|root)(?:[_ -]?(?:prompt|message|override|instructions?|mode))?>"),
                 InjectionRule.of("delimiter.fake-section-boundary", DELIMITER_INJECTION, 0.55,
+                        "---|===|###|***|~~~|___|end of",
                         "[-=#*~_]{3,} ?(?:end|begin|start) (?:of )?(?:the )?(?:user|system|document|prompt|input|instructions|context|conversation)|\\b(?:end of (?:user input|document|context|prompt))\\b[^\\n]{0,20}\\n[^\\n]{0,40}\\b(?:system|instructions?|assistant)\\b"),
                 InjectionRule.of("delimiter.fake-role-line", DELIMITER_INJECTION, 0.45,
+                        "system|assistant|developer|admin|root",
                         "(?:^|\\n) ?(?:#{1,4} ?)?[\\[(<]?(?:system|assistant|developer|admin|administrator|root)(?: (?:message|prompt|override|note|instructions?))?[\\])>]? ?: ?(?:you|ignore|new|the assistant|from now|override|disregard)"),
 
                 InjectionRule.of("tool.invoke-without-consent", TOOL_HIJACKING, 0.7,
+                        "without|silently|secretly|behind the user",
                         "\\b(?:call|invoke|run|execute|use|trigger)\\b[^.\\n]{0,30}\\b(?:tool|function|plugin|api|action|command)\\b[^.\\n]{0,40}\\b(?:without (?:asking|approval|confirmation|permission|telling|informing|notifying)|silently|secretly|behind the user)"),
                 InjectionRule.of("tool.covert-action", TOOL_HIJACKING, 0.6,
+                        "quietly|silently|secretly|covertly",
                         "\\b(?:quietly|silently|secretly|covertly)\\b[^.\\n]{0,20}\\b(?:call|invoke|run|execute|use|trigger|send|forward|delete|transfer|add|change)\\b"),
-                InjectionRule.of("tool.injected-tool-call", TOOL_HIJACKING, 0.5, "\"(?:tool_calls|function_call)\"\\s*:"),
+                InjectionRule.of("tool.injected-tool-call", TOOL_HIJACKING, 0.5,
+                        "\"tool_calls\"|\"function_call\"", "\"(?:tool_calls|function_call)\"\\s*:"),
                 InjectionRule.of("tool.ai-agents-must", TOOL_HIJACKING, 0.55,
+                        "ai |llm ",
                         "\\b(?:ai|llm) (?:\\w+ )?(?:agents?|assistants?|models?|tools?)\\b[^.\\n]{0,40}\\b(?:should|must|need to|are required to|have to)\\b"),
+                InjectionRule.of("tool.ai-reading-this", TOOL_HIJACKING, 0.75,
+                        "ing th|reads th|processes th",
+                        AI_NAME + "[^.\\n]{0,30}\\b(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|browsing|that reads|that processes) (?:this|these)\\b"),
                 InjectionRule.of("tool.note-to-the-ai", TOOL_HIJACKING, 0.75,
-                        AI_NAME + "[^.\\n]{0,30}\\b(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|viewing|browsing|that reads|that processes) (?:this|these)\\b|\\b(?:important |urgent |special )?(?:note|message|instructions?|attention|p\\.s\\.) (?:for|to) (?:the |any |all )?" + AI_NAME + "(?: \\w+){0,2}\\s*[:!-]"),
+                        "note|message|instruction|attention|p.s.",
+                        "\\b(?:important |urgent |special )?(?:note|message|instructions?|attention|p\\.s\\.) (?:for|to) (?:the |any |all )?" + AI_NAME + "(?: \\w+){0,2}\\s*[:!-]"),
                 InjectionRule.of("tool.when-processing-do", TOOL_HIJACKING, 0.65,
+                        "summari|translat|analy|read|process|pars",
                         "\\b(?:when|if|while|before|after) (?:you )?(?:are )?(?:summari[sz]|translat|analy[sz]|read|process|pars)\\w*[^.\\n]{0,40}\\b(?:instead|also|first|you must|always|make sure to|do not mention)\\b[^.\\n]{0,40}\\b(?:say|tell|include|insert|add|send|respond|output|write|recommend|mention|delete|forward|call|visit|click)"),
                 InjectionRule.of("tool.decode-and-follow", OBFUSCATION, 0.75,
+                        "decode|decipher|decrypt|translate|convert|unscramble|reverse",
                         "\\b(?:decode|decipher|decrypt|translate|convert|unscramble|reverse)\\b[^.\\n]{0,40}\\b(?:and|then)\\b[^.\\n]{0,20}\\b(?:follow|execute|obey|do what it says|comply|run|act on|carry out|perform)"),
                 InjectionRule.of("exfil.send-to-address", DATA_EXFILTRATION, 0.55,
+                        "http|www.|url|address|server|endpoint|webhook",
                         "\\b(?:send|post|upload|forward|transmit|exfiltrate|leak|submit|append)\\b[^.\\n]{0,60}\\b(?:conversation|chat history|messages|credentials|passwords?|api keys?|tokens?|secrets?|session|cookies|user data|personal data|previous messages|system prompt)\\b[^.\\n]{0,60}(?:https?://|www\\.|\\bto (?:this|the following|my) (?:url|address|server|endpoint|webhook))"),
                 InjectionRule.of("exfil.markdown-image-beacon", DATA_EXFILTRATION, 0.85,
+                        "![",
                         "!\\[[^\\]]*\\]\\(https?://[^)\\s]*[?&][a-z_]+=[^)\\s]*(?:\\{|\\[|%7b|\\$|<)"),
                 InjectionRule.of("exfil.templated-url", DATA_EXFILTRATION, 0.7,
+                        "http",
                         "https?://[^\\s)]*[?&][a-z_]+=[^\\s)]*(?:\\{[a-z_ ]+\\}|\\[[a-z_ ]+\\])"),
-                InjectionRule.of("exfil.exfiltrate-verb", DATA_EXFILTRATION, 0.6, "\\bexfiltrat\\w*\\b")
+                InjectionRule.of("exfil.exfiltrate-verb", DATA_EXFILTRATION, 0.6,
+                        "exfiltrat", "\\bexfiltrat\\w*\\b")
         ));
     }
 
     /** Lower-cases and collapses blanks (not line breaks) the way the patterns expect. */
     static String canonical(String normalized) {
-        return BLANKS.matcher(normalized.toLowerCase(Locale.ROOT)).replaceAll(" ");
+        String lower = normalized.toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(lower.length());
+        boolean blank = false;
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            boolean isBlank = c == ' ' || c == '\t' || c == '\u000B' || c == '\f';
+            if (!isBlank) {
+                out.append(c);
+            } else if (!blank) {
+                out.append(' ');
+            }
+            blank = isBlank;
+        }
+        return out.toString();
     }
 
     /** The rules whose pattern occurs in already normalised text. */

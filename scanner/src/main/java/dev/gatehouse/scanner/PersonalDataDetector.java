@@ -18,6 +18,10 @@ public final class PersonalDataDetector {
 
     private static final int KEYWORD_REACH = 40;
 
+    /** How far around a digit (or an at sign) a candidate can reach; longer than any identifier. */
+    private static final int DIGIT_REACH = 48;
+    private static final int AT_SIGN_REACH = 256;
+
     private record Candidate(PiiType type, Pattern pattern, Predicate<String> valid, Pattern keyword) {
     }
 
@@ -63,19 +67,44 @@ public final class PersonalDataDetector {
 
     public List<PiiMatch> find(String text) {
         List<PiiMatch> accepted = new ArrayList<>();
+        List<int[]> digitRegions = regionsAround(text, c -> c >= '0' && c <= '9', DIGIT_REACH);
+        List<int[]> atRegions = regionsAround(text, c -> c == '@', AT_SIGN_REACH);
         for (Candidate candidate : CANDIDATES) {
-            Matcher m = candidate.pattern().matcher(text);
-            while (m.find()) {
-                String compact = compact(candidate.type(), m.group());
-                if (candidate.valid().test(compact)
-                        && (candidate.keyword() == null || keywordBefore(text, m.start(), candidate.keyword()))
-                        && accepted.stream().noneMatch(a -> a.start() < m.end() && m.start() < a.end())) {
-                    accepted.add(new PiiMatch(candidate.type(), m.start(), m.end()));
+            // Every candidate but e-mail contains a digit, e-mail an at sign: the rest of the text
+            // cannot hold one, and skipping it keeps a long prose prompt cheap.
+            for (int[] region : candidate.type() == PiiType.EMAIL ? atRegions : digitRegions) {
+                Matcher m = candidate.pattern().matcher(text).region(region[0], region[1])
+                        .useTransparentBounds(true).useAnchoringBounds(false);
+                while (m.find()) {
+                    String compact = compact(candidate.type(), m.group());
+                    if (candidate.valid().test(compact)
+                            && (candidate.keyword() == null || keywordBefore(text, m.start(), candidate.keyword()))
+                            && accepted.stream().noneMatch(a -> a.start() < m.end() && m.start() < a.end())) {
+                        accepted.add(new PiiMatch(candidate.type(), m.start(), m.end()));
+                    }
                 }
             }
         }
         accepted.sort(Comparator.comparingInt(PiiMatch::start));
         return accepted;
+    }
+
+    /** Merged [from, to) spans reaching {@code reach} characters either side of each marker character. */
+    private static List<int[]> regionsAround(String text, java.util.function.IntPredicate marker, int reach) {
+        List<int[]> regions = new ArrayList<>();
+        for (int i = 0; i < text.length(); i++) {
+            if (marker.test(text.charAt(i))) {
+                int from = Math.max(0, i - reach);
+                int to = Math.min(text.length(), i + reach + 1);
+                int[] last = regions.isEmpty() ? null : regions.get(regions.size() - 1);
+                if (last != null && from <= last[1]) {
+                    last[1] = to;
+                } else {
+                    regions.add(new int[] {from, to});
+                }
+            }
+        }
+        return regions;
     }
 
     private static String compact(PiiType type, String raw) {

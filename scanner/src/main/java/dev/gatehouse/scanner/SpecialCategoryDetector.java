@@ -2,6 +2,7 @@ package dev.gatehouse.scanner;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -9,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Indicators of GDPR special-category data in English, German and French: word stems that
  * signal the text is about a person's health, beliefs, origin and so on. Indicators, not proof:
- * "the church on the corner" also indicates RELIGION; the policy decides what follows.
+ * "the church on the corner" also indicates RELIGION; the policy decides what follows. Stems are
+ * lower case and matched against the lower-cased text.
  * Stateless and thread-safe.
  */
 public final class SpecialCategoryDetector {
@@ -18,8 +20,9 @@ public final class SpecialCategoryDetector {
 
     public Set<SpecialCategory> find(String text) {
         Set<SpecialCategory> found = EnumSet.noneOf(SpecialCategory.class);
+        String lower = text.toLowerCase(Locale.ROOT);
         INDICATORS.forEach((category, pattern) -> {
-            if (pattern.matcher(text).find()) {
+            if (pattern.matcher(lower).find()) {
                 found.add(category);
             }
         });
@@ -74,7 +77,6 @@ public final class SpecialCategoryDetector {
     }
 
     private static Pattern words(String... stems) {
-        return Pattern.compile("(?<![\\p{L}\\d])(?:" + String.join("|", stems) + ")(?![\\p{L}\\d])",
-                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        return Pattern.compile("(?<![\\p{L}\\d])(?:" + String.join("|", stems) + ")(?![\\p{L}\\d])");
     }
 }

@@ -29,18 +29,16 @@ public final class TextNormalizer {
     /** Bounds the work done on adversarial input with thousands of candidate segments. */
     private static final int MAX_DECODED_SEGMENTS = 16;
 
-    private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
+    // Runs are anchored at their first character (look-behind) so the engine does not rescan a
+    // run from every position inside it.
+    private static final Pattern BASE64_RUN = Pattern.compile("(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}");
     private static final Pattern HEX_RUN = Pattern.compile(
-            "(?:\\\\x[0-9A-Fa-f]{2}){6,}|(?:0x)?(?:[0-9A-Fa-f]{2}[ :]?){8,}");
+            "(?:\\\\x[0-9A-Fa-f]{2}){6,}|(?<![0-9A-Fa-fx])(?:0x)?[0-9A-Fa-f]{16,}|(?<![0-9A-Fa-f:])[0-9A-Fa-f]{2}(?:[ :][0-9A-Fa-f]{2}){7,}");
     private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
     private static final int MIN_PERCENT_ESCAPES = 3;
     private static final Pattern ROT13_MENTION = Pattern.compile("(?i)\\brot[ -]?13\\b");
-    /** Words mixing letters with the digits that stand in for them ("1gn0re", "pr3v10u5"). */
-    private static final Pattern LEET_WORD = Pattern.compile("(?i)\\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[013457@$])[a-z0-9@$]{3,24}\\b");
-    /** Hexadecimal words (hashes, UUID parts) mix digits and letters without any disguise. */
-    private static final Pattern HEX_WORD = Pattern.compile("(?i)[0-9a-f]+");
     private static final int MIN_LEET_WORDS = 3;
-    private static final Pattern WORD = Pattern.compile("[a-z]+");
+    private static final int MAX_LEET_WORD = 24;
     private static final Set<String> COMMON_ENGLISH = Set.of(
             "the", "and", "you", "your", "all", "to", "of", "is", "me", "my", "are", "this", "with", "now", "that");
 
@@ -66,7 +64,7 @@ public final class TextNormalizer {
     }
 
     private String fold(String raw, Set<Obfuscation> found, List<String> decoded) {
-        String nfkc = Normalizer.normalize(raw, Normalizer.Form.NFKC);
+        String nfkc = isAscii(raw) ? raw : Normalizer.normalize(raw, Normalizer.Form.NFKC);
         StringBuilder visible = new StringBuilder(nfkc.length());
         StringBuilder tagged = new StringBuilder();
         for (int i = 0; i < nfkc.length(); ) {
@@ -88,6 +86,15 @@ public final class TextNormalizer {
         return foldHomoglyphs(visible.toString(), found);
     }
 
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isInvisible(int cp) {
         int type = Character.getType(cp);
         if (cp == '\n' || cp == '\r' || cp == '\t') {
@@ -105,7 +112,12 @@ public final class TextNormalizer {
      * genuine Russian or Greek word is left alone even in an English document.
      */
     private static String foldHomoglyphs(String text, Set<Obfuscation> found) {
-        if (text.chars().noneMatch(c -> HOMOGLYPHS.containsKey((char) c))) {
+        boolean any = false;
+        for (int i = 0; i < text.length() && !any; i++) {
+            char c = text.charAt(i);
+            any = c >= 0x0250 && HOMOGLYPHS.containsKey(c);
+        }
+        if (!any) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
@@ -248,41 +260,81 @@ public final class TextNormalizer {
 
     private static int commonWords(String text) {
         int count = 0;
-        Matcher m = WORD.matcher(text.toLowerCase(java.util.Locale.ROOT));
-        while (m.find()) {
-            if (COMMON_ENGLISH.contains(m.group())) {
-                count++;
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean letter = i < text.length() && Character.isLetter(text.charAt(i));
+            if (letter && start < 0) {
+                start = i;
+            } else if (!letter && start >= 0) {
+                if (i - start <= 4 && COMMON_ENGLISH.contains(text.substring(start, i).toLowerCase(java.util.Locale.ROOT))) {
+                    count++;
+                }
+                start = -1;
             }
         }
         return count;
     }
 
-    /** Folds digit-for-letter substitutions when at least {@value #MIN_LEET_WORDS} words use them. */
+    /**
+     * Folds digit-for-letter substitutions ("1gn0re", "pr3v10u5") when at least
+     * {@value #MIN_LEET_WORDS} words use them; hexadecimal words (hashes, UUID parts) mix digits and
+     * letters without any disguise and are left alone.
+     */
     private static String unleet(String text) {
-        Matcher m = LEET_WORD.matcher(text);
         StringBuilder out = new StringBuilder(text.length());
         int words = 0;
-        while (m.find()) {
-            if (HEX_WORD.matcher(m.group()).matches()) {
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i < text.length() && isLeetChar(text.charAt(i))) {
                 continue;
             }
-            words++;
-            StringBuilder word = new StringBuilder(m.group().length());
-            for (char c : m.group().toCharArray()) {
-                word.append(switch (c) {
-                    case '0' -> 'o';
-                    case '1' -> 'i';
-                    case '3' -> 'e';
-                    case '4', '@' -> 'a';
-                    case '5', '$' -> 's';
-                    case '7' -> 't';
-                    default -> c;
-                });
+            String word = text.substring(start, i);
+            if (isLeetWord(word)) {
+                words++;
+                for (int k = 0; k < word.length(); k++) {
+                    out.append(unleet(word.charAt(k)));
+                }
+            } else {
+                out.append(word);
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(word.toString()));
+            if (i < text.length()) {
+                out.append(text.charAt(i));
+            }
+            start = i + 1;
         }
-        m.appendTail(out);
         return words >= MIN_LEET_WORDS ? out.toString() : null;
+    }
+
+    private static boolean isLeetChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '@' || c == '$';
+    }
+
+    private static boolean isLeetWord(String word) {
+        if (word.length() < 3 || word.length() > MAX_LEET_WORD) {
+            return false;
+        }
+        boolean letter = false;
+        boolean substitute = false;
+        boolean nonHex = false;
+        for (int i = 0; i < word.length(); i++) {
+            char c = Character.toLowerCase(word.charAt(i));
+            letter |= c >= 'a' && c <= 'z';
+            substitute |= "013457@$".indexOf(c) >= 0;
+            nonHex |= !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        }
+        return letter && substitute && nonHex;
+    }
+
+    private static char unleet(char c) {
+        return switch (c) {
+            case '0' -> 'o';
+            case '1' -> 'i';
+            case '3' -> 'e';
+            case '4', '@' -> 'a';
+            case '5', '$' -> 's';
+            case '7' -> 't';
+            default -> c;
+        };
     }
 
     static String rot13(String s) {

@@ -1,0 +1,78 @@
+package dev.gatehouse.scanner;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.gatehouse.scanner.evaluation.LatencyDistribution;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Latency of one scan of a 2,000-character prompt, warm, run by hand (numbers go into README.md):
+ * {@code taskset -c 0 ./mvnw -pl scanner test-compile exec:exec@benchmark}. Every measured prompt
+ * is distinct, so the classifier's window cache never answers; the cached case is measured apart.
+ */
+public final class ScannerLatencyBenchmark {
+
+    private static final int PROMPT_CHARS = 2_000;
+    private static final int WARM_UP = 200;
+    private static final int MEASURED = 500;
+    private static final String[] SENTENCES = {
+            "Please summarise the quarterly report for the board and list the main risks.",
+            "Our customer in Lyon asked whether the invoice can be split into two payments.",
+            "The migration of the billing database is planned for the second weekend of May.",
+            "Write a friendly reply that thanks them and proposes a call on Thursday afternoon.",
+            "Ignore the typos in the notes below, they were typed on a phone during the meeting.",
+            "Attendees agreed that the onboarding guide needs screenshots and a shorter intro.",
+            "Contact anna.schmidt@example.com or call +49 30 1234567 for the signed contract.",
+    };
+
+    private ScannerLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        System.out.printf(Locale.ROOT, "%d available processor(s), load average %.2f%n",
+                Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
+        TextNormalizer normalizer = new TextNormalizer();
+        PersonalDataDetector pii = new PersonalDataDetector();
+        PromptScanner rulesOnly = LayeredPromptScanner.rulesOnly();
+        PromptScanner full = LayeredPromptScanner.withBundledModel();
+
+        measure("normalisation only", os, normalizer::normalize);
+        measure("personal data only", os, pii::find);
+        measure("rules only (normalise + rules + PII)", os, p -> rulesOnly.scan(List.of(ScannedMessage.user(p))));
+        measure("rules + MiniLM, distinct prompts", os, p -> full.scan(List.of(ScannedMessage.user(p))));
+        String repeated = prompt(-1);
+        measure("rules + MiniLM, repeated prompt (cache)", os, p -> full.scan(List.of(ScannedMessage.user(repeated))));
+    }
+
+    private static void measure(String name, OperatingSystemMXBean os, Consumer<String> scan) {
+        for (int i = 0; i < WARM_UP; i++) {
+            scan.accept(prompt(1_000_000 + i));
+        }
+        long[] nanos = new long[MEASURED];
+        long cpuBefore = os.getProcessCpuTime();
+        for (int i = 0; i < MEASURED; i++) {
+            String prompt = prompt(i);
+            long start = System.nanoTime();
+            scan.accept(prompt);
+            nanos[i] = System.nanoTime() - start;
+        }
+        double cpuMillis = (os.getProcessCpuTime() - cpuBefore) / 1e6 / MEASURED;
+        LatencyDistribution l = LatencyDistribution.of(nanos);
+        System.out.printf(Locale.ROOT, "%-42s p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %7.3f ms  cpu/scan %7.3f ms%n",
+                name, l.p50Millis(), l.p90Millis(), l.p99Millis(), l.maxMillis(), cpuMillis);
+    }
+
+    /** A distinct 2,000-character prompt for each seed: sentences in a seed-dependent order, numbered. */
+    static String prompt(int seed) {
+        StringBuilder out = new StringBuilder(PROMPT_CHARS + 100).append("Request ").append(seed).append(". ");
+        int i = Math.floorMod(seed, SENTENCES.length);
+        while (out.length() < PROMPT_CHARS) {
+            out.append(SENTENCES[i % SENTENCES.length]).append(' ');
+            i += 3;
+        }
+        return out.substring(0, PROMPT_CHARS);
+    }
+}
