@@ -9,6 +9,8 @@ import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -16,12 +18,20 @@ import reactor.core.publisher.Mono;
 import java.time.Clock;
 import java.util.Optional;
 
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
 /**
- * The tenant administration API under {@code /admin/v1} (described in {@code openapi/tenant-admin.yaml}):
+ * The tenant administration API under {@code /admin/v1} (described by {@code openapi/tenant-admin.yaml},
+ * served at {@value #OPENAPI_PATH}):
  * tenants, their API keys and, with Keycloak, their members and machine clients. Callers authenticate with an API key or an identity-provider token;
  * the role rules are in {@link AdminAccess}.
  */
 public final class TenantAdminApi {
+
+    /** Where the OpenAPI description of this API is served, without authentication. */
+    public static final String OPENAPI_PATH = "/admin/v1/openapi.yaml";
+    private static final MediaType OPENAPI_MEDIA_TYPE = MediaType.parseMediaType("application/yaml");
 
     private final TenantAdminHandler tenants;
     private final ApiKeyAdminHandler apiKeys;
@@ -38,7 +48,9 @@ public final class TenantAdminApi {
     }
 
     public RouterFunction<ServerResponse> routes() {
-        RouterFunction<ServerResponse> routes = tenants.routes().and(apiKeys.routes());
+        RouterFunction<ServerResponse> routes = route(GET(OPENAPI_PATH), request -> ServerResponse.ok()
+                .contentType(OPENAPI_MEDIA_TYPE).bodyValue(new ClassPathResource("openapi/tenant-admin.yaml")))
+                .and(tenants.routes()).and(apiKeys.routes());
         if (members != null) {
             routes = routes.and(members.routes());
         }

@@ -451,6 +451,12 @@ class TenantAdminApiTest {
         }
     }
 
+    @Test
+    void servesItsOpenApiDescriptionWithoutCredentials() {
+        client.get().uri(TenantAdminApi.OPENAPI_PATH).exchange().expectStatus().isOk()
+                .expectBody(String.class).value(yaml -> assertThat(yaml).startsWith("openapi: 3.1.0").contains("/admin/v1/tenants/{slug}/api-keys/{keyId}/rotate"));
+    }
+
     private WebTestClient.ResponseSpec createTenant(String settingsJson) {
         String body = settingsJson.replaceFirst("\\{", "{\"slug\":\"new-co\",\"display_name\":\"New Co\",");
         if (settingsJson.contains("\"display_name\"")) {
