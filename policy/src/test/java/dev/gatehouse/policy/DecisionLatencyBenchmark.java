@@ -1,5 +1,6 @@
 package dev.gatehouse.policy;
 
+import dev.gatehouse.testing.OpaServer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public final class DecisionLatencyBenchmark {
         measure("wasm, 1 thread", wasm, inputs, WARMUP_DECISIONS, MEASURED_DECISIONS);
         measureThroughput("wasm, " + threads + " threads", wasm, inputs, threads, MEASURED_DECISIONS);
 
-        try (OpaServer opa = OpaServer.start(PolicyBuild.regoBundle())) {
+        try (OpaServer opa = OpaServer.start(PolicyBuild.moduleDir().resolve("scripts/opa.sh"), PolicyBuild.regoBundle())) {
             RemotePolicyDecisionPoint remote = new RemotePolicyDecisionPoint(opa.url(), Duration.ofSeconds(2));
             measure("remote OPA (loopback), 1 thread", remote, inputs, REMOTE_WARMUP_DECISIONS, REMOTE_MEASURED_DECISIONS);
         }

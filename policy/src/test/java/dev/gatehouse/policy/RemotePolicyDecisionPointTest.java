@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.policy.PolicyUnavailableException.Code;
+import dev.gatehouse.testing.OpaServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -32,7 +33,7 @@ class RemotePolicyDecisionPointTest extends PolicyDecisionPointContract {
 
     @BeforeAll
     static void startOpaServer() throws Exception {
-        opa = OpaServer.start(PolicyBuild.regoBundle());
+        opa = OpaServer.start(PolicyBuild.moduleDir().resolve("scripts/opa.sh"), PolicyBuild.regoBundle());
         remote = new RemotePolicyDecisionPoint(opa.url(), TIMEOUT);
         wasm = WasmPolicyDecisionPoint.bundled(1);
     }

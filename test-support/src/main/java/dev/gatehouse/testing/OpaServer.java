@@ -1,4 +1,4 @@
-package dev.gatehouse.policy;
+package dev.gatehouse.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A real OPA server on a free loopback port, serving the Rego bundle the build produced. */
-final class OpaServer implements AutoCloseable {
+/**
+ * A real OPA server on a free loopback port, serving a Rego bundle; started through the
+ * project's {@code policy/scripts/opa.sh}, which finds the OPA that install-opa.sh installed.
+ */
+public final class OpaServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -24,10 +27,10 @@ final class OpaServer implements AutoCloseable {
         this.url = url;
     }
 
-    static OpaServer start(Path bundle) throws IOException, InterruptedException {
+    public static OpaServer start(Path opaScript, Path bundle) throws IOException, InterruptedException {
         int port = freePort();
         Path log = Files.createTempFile("opa-server", ".log");
-        Process process = new ProcessBuilder("bash", PolicyBuild.moduleDir().resolve("scripts/opa.sh").toString(),
+        Process process = new ProcessBuilder("bash", opaScript.toString(),
                 "run", "--server", "--addr", "127.0.0.1:" + port, "--bundle", bundle.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -37,7 +40,7 @@ final class OpaServer implements AutoCloseable {
         return server;
     }
 
-    URI url() {
+    public URI url() {
         return url;
     }
 

@@ -1,0 +1,148 @@
+package dev.gatehouse.standalone;
+
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.audit.EncryptedContent;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.crypto.CryptoException;
+import dev.gatehouse.crypto.EncryptionContext;
+import dev.gatehouse.crypto.ErrorCode;
+import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.crypto.TenantId;
+import dev.gatehouse.gateway.content.ContentRecorder;
+import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.IssuedApiKey;
+import dev.gatehouse.tenant.Plan;
+import dev.gatehouse.tenant.Role;
+import dev.gatehouse.tenant.Tenant;
+import dev.gatehouse.tenant.TenantDatabase;
+import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.TenantLifecycle;
+import dev.gatehouse.tenant.TenantSettings;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Content a tenant asks to log is stored encrypted with its own key: a marker sent in a prompt
+ * (and echoed by the model) appears nowhere in the database files or the data directory, yet the
+ * tenant's key reads it back; once the tenant is erased, nobody can, while the audit log stays
+ * verifiable and records the erasure.
+ */
+class ContentProtectionTest {
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void storesContentOnlyEncryptedAndShredsItWithTheTenant() throws Exception {
+        Path dataDir = workDir.resolve("data");
+        String marker = "GATEHOUSE-MARKER-" + UUID.randomUUID();
+        String control = "Clinic-" + UUID.randomUUID();
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatehouseApplication.class).run(
+                "--server.port=0", "--gatehouse.data-dir=" + dataDir,
+                "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
+                "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms")) {
+            Tenant tenant = app.getBean(TenantLifecycle.class).create("clinic", control,
+                    new TenantSettings(Plan.DEFAULT, Set.of("eu-central"), Set.of("general"), true, 30));
+            app.getBean(ComplianceProfiles.class).save(tenant.id(), Bootstrap.DEFAULT_TENANT_PROFILE);
+            app.getBean(CatalogRepository.class).subscribe(tenant.id(), "chat-simulator");
+            app.getBean(CachedModelCatalog.class).refresh();
+            IssuedApiKey key = app.getBean(TenantDatabase.class).apiKeys().create(tenant.id(), "logger", Set.of(Role.DEVELOPER), null);
+            app.getBean(TenantDirectory.class).refresh();
+            app.getBean(ApiKeyAuthenticator.class).refresh();
+
+            HttpResponse<String> response = chat(app, key, "Please remember the code " + marker + " for me.");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).contains(marker);
+            String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+            flushEverything(app);
+
+            EncryptedContent stored = new ContentLog(app.getBean(DataSource.class)).find(requestId).orElseThrow();
+            TenantCipher cipher = app.getBean(TenantCipher.class);
+            TenantId tenantKey = TenantId.of(tenant.id().toString());
+            String prompt = new String(cipher.decrypt(tenantKey, stored.promptCiphertext(),
+                    EncryptionContext.of(requestId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8);
+            assertThat(prompt).contains(marker);
+            JdbcClient.create(app.getBean(DataSource.class)).sql("CHECKPOINT").update();
+            assertThat(filesContaining(dataDir, control)).as("the scan sees what the database stores in plaintext").isNotEmpty();
+            assertThat(filesContaining(dataDir, marker)).as("files holding the marker in plaintext").isEmpty();
+
+            app.getBean(TenantLifecycle.class).erase(tenant);
+
+            assertThatThrownBy(() -> cipher.decrypt(tenantKey, stored.completionCiphertext(),
+                    EncryptionContext.of(requestId, ContentRecorder.COMPLETION_PURPOSE)))
+                    .isInstanceOfSatisfying(CryptoException.class, error -> assertThat(error.code()).isEqualTo(ErrorCode.KEY_DESTROYED));
+            AuditLog audit = app.getBean(AuditLog.class);
+            assertThat(audit.findBrokenLinks()).isEmpty();
+            assertThat(audit.recordsOfRequest(requestId)).singleElement()
+                    .satisfies(record -> assertThat(record.eventJson()).contains("\"content_logged\":true").doesNotContain(marker));
+            assertThat(audit.recordsOfRequest("erasure-" + tenant.id())).singleElement()
+                    .satisfies(record -> assertThat(record.eventJson()).contains("tenant_key_destroyed"));
+        }
+    }
+
+    private static void flushEverything(ConfigurableApplicationContext app) throws InterruptedException {
+        for (String writer : List.of("auditTrail", "usageWriter", "contentLogWriter")) {
+            assertThat(app.getBean(writer, AsyncBatchWriter.class).flush(Duration.ofSeconds(20))).as(writer).isTrue();
+        }
+    }
+
+    private static List<Path> filesContaining(Path dir, String marker) throws IOException {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(file -> contains(file, needle)).toList();
+        }
+    }
+
+    private static boolean contains(Path file, byte[] needle) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            outer:
+            for (int i = 0; i <= bytes.length - needle.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (bytes[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException unreadable) {
+            return false;
+        }
+    }
+
+    private static HttpResponse<String> chat(ConfigurableApplicationContext app, IssuedApiKey key, String message) throws Exception {
+        String port = app.getEnvironment().getProperty("local.server.port");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"" + message + "\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
