@@ -6,7 +6,9 @@ import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantErasureListener;
 import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.TenantProvisioner;
+import dev.gatehouse.tenant.admin.ComplianceAdminApi;
 import dev.gatehouse.tenant.admin.TenantAdminApi;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
@@ -58,5 +60,10 @@ class ControlPlaneConfiguration {
                                                      ApiKeyAuthenticator apiKeys, BearerAuthenticator callers,
                                                      ObjectProvider<KeycloakDirectory> keycloak, Clock clock) {
         return new TenantAdminApi(database, directory, lifecycle, apiKeys, callers, Optional.ofNullable(keycloak.getIfAvailable()), clock).routes();
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> complianceAdminRoutes(TenantDatabase database, BearerAuthenticator callers, ComplianceProfiles profiles) {
+        return new ComplianceAdminApi(database, callers, profiles).routes();
     }
 }
