@@ -16,21 +16,49 @@ import java.util.regex.Pattern;
  */
 public final class SpecialCategoryDetector {
 
-    private static final Map<SpecialCategory, Pattern> INDICATORS = indicators();
+    /** Every stem starts with at least this many literal letters: the key that admits its regex. */
+    private static final int KEY_LENGTH = 3;
+    private static final String REGEX_SYNTAX = "([\\?*+{|.";
+
+    /** A category's stems as one pattern, plus the first letters of every stem. */
+    private record Indicator(Pattern pattern, Set<String> keys) {
+    }
+
+    private static final Map<SpecialCategory, Indicator> INDICATORS = indicators();
 
     public Set<SpecialCategory> find(String text) {
-        Set<SpecialCategory> found = EnumSet.noneOf(SpecialCategory.class);
         String lower = text.toLowerCase(Locale.ROOT);
-        INDICATORS.forEach((category, pattern) -> {
-            if (pattern.matcher(lower).find()) {
+        Set<String> wordStarts = wordStarts(lower);
+        Set<SpecialCategory> found = EnumSet.noneOf(SpecialCategory.class);
+        INDICATORS.forEach((category, indicator) -> {
+            // The regex is tried at every position of the text; a word-start lookup first keeps a
+            // long prompt cheap when it mentions nothing of the kind.
+            if (indicator.keys().stream().anyMatch(wordStarts::contains) && indicator.pattern().matcher(lower).find()) {
                 found.add(category);
             }
         });
         return found;
     }
 
-    private static Map<SpecialCategory, Pattern> indicators() {
-        Map<SpecialCategory, Pattern> m = new EnumMap<>(SpecialCategory.class);
+    private static Set<String> wordStarts(String lower) {
+        Set<String> starts = new java.util.HashSet<>();
+        int start = -1;
+        for (int i = 0; i <= lower.length(); i++) {
+            boolean inWord = i < lower.length() && Character.isLetterOrDigit(lower.charAt(i));
+            if (inWord && start < 0) {
+                start = i;
+            } else if (!inWord && start >= 0) {
+                if (i - start >= KEY_LENGTH) {
+                    starts.add(lower.substring(start, start + KEY_LENGTH));
+                }
+                start = -1;
+            }
+        }
+        return starts;
+    }
+
+    private static Map<SpecialCategory, Indicator> indicators() {
+        Map<SpecialCategory, Indicator> m = new EnumMap<>(SpecialCategory.class);
         m.put(SpecialCategory.HEALTH, words(
                 // English
                 "diagnos(?:is|ed|e)", "cancer", "tumou?r", "diabet(?:es|ic)", "hiv", "aids", "depression", "depressed",
@@ -51,14 +79,15 @@ public final class SpecialCategoryDetector {
                 "musulman\\w*", "chrétien\\w*", "juif", "juive", "catholique", "protestant\\w*", "église",
                 "mosquée", "synagogue", "athée"));
         m.put(SpecialCategory.ETHNICITY, words(
-                "ethnic(?:ity)?", "racial", "race", "of (?:african|asian|arab|hispanic|latino) (?:descent|origin)",
+                "ethnic(?:ity)?", "racial", "race", "african (?:descent|origin)", "asian (?:descent|origin)",
+                "arab (?:descent|origin)", "hispanic (?:descent|origin)", "latino (?:descent|origin)",
                 "roma", "indigenous", "ethnisch\\w*", "ethnie", "abstammung", "rassisch\\w*",
                 "ethnique", "origine raciale", "origine ethnique"));
         m.put(SpecialCategory.POLITICAL_OPINION, words(
                 "political (?:opinion|views?|party|affiliation)", "voted for", "party member",
                 "member of the \\w+ party", "democrat", "republican", "socialist", "communist",
                 "politische (?:meinung|einstellung|überzeugung)", "parteimitglied", "partei", "gewählt",
-                "opinion politique", "parti politique", "j'ai voté", "militant"));
+                "opinion politique", "parti politique", "voté pour", "militant"));
         m.put(SpecialCategory.SEXUAL_ORIENTATION, words(
                 "gay", "lesbian", "bisexual", "homosexual", "heterosexual", "queer", "sexual orientation",
                 "schwul", "lesbisch", "bisexuell", "homosexuell", "sexuelle orientierung",
@@ -76,7 +105,19 @@ public final class SpecialCategoryDetector {
         return m;
     }
 
-    private static Pattern words(String... stems) {
-        return Pattern.compile("(?<![\\p{L}\\d])(?:" + String.join("|", stems) + ")(?![\\p{L}\\d])");
+    private static Indicator words(String... stems) {
+        Set<String> keys = new java.util.HashSet<>();
+        for (String stem : stems) {
+            int literal = 0;
+            while (literal < stem.length() && REGEX_SYNTAX.indexOf(stem.charAt(literal)) < 0) {
+                literal++;
+            }
+            if (literal < KEY_LENGTH || !stem.substring(0, KEY_LENGTH).chars().allMatch(Character::isLetterOrDigit)) {
+                throw new IllegalStateException("indicator stem needs " + KEY_LENGTH + " leading letters: " + stem);
+            }
+            keys.add(stem.substring(0, KEY_LENGTH));
+        }
+        return new Indicator(Pattern.compile("(?<![\\p{L}\\d])(?:" + String.join("|", stems) + ")(?![\\p{L}\\d])"),
+                Set.copyOf(keys));
     }
 }
