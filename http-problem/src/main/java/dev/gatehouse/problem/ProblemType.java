@@ -15,6 +15,7 @@ public enum ProblemType {
     INVALID_API_KEY(401, "Invalid API key", "authentication_error"),
     REVOKED_API_KEY(401, "Revoked API key", "authentication_error"),
     EXPIRED_API_KEY(401, "Expired API key", "authentication_error"),
+    INVALID_ACCESS_TOKEN(401, "Invalid access token", "authentication_error"),
     TENANT_SUSPENDED(403, "Tenant suspended", "permission_error"),
     FORBIDDEN(403, "Forbidden", "permission_error"),
     POLICY_DENIED(403, "Refused by compliance policy", "permission_error"),
@@ -29,6 +30,7 @@ public enum ProblemType {
     BACKEND_UNAVAILABLE(502, "Backend unavailable", "server_error"),
     NO_HEALTHY_BACKEND(503, "No healthy backend", "server_error"),
     POLICY_UNAVAILABLE(503, "Policy decision unavailable", "server_error"),
+    IDENTITY_PROVIDER_UNAVAILABLE(503, "Identity provider unavailable", "server_error"),
     BACKEND_TIMEOUT(504, "Backend timeout", "server_error");
 
     private static final String TYPE_BASE = "https://gatehouse.dev/problems/";

@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Finds the requested model in the catalog, so that the policy, quota and routing steps after it
- * know what is being called. Unknown models and models of the wrong kind are refused here.
+ * know what is being called. Unknown models, models of the wrong kind and models outside the
+ * API key's scope are refused here.
  */
 public final class ModelResolutionFilter implements GlobalFilter, Ordered {
 
@@ -55,6 +56,9 @@ public final class ModelResolutionFilter implements GlobalFilter, Ordered {
             return Mono.error(new ApiProblem(ProblemType.MODEL_ENDPOINT_MISMATCH,
                     "The model '" + modelId + "' is a " + model.kind().code() + " model and cannot serve "
                             + context.endpoint().path() + ".", "model"));
+        }
+        if (!context.principal().scopes().allowsModel(model.id())) {
+            return Mono.error(new ApiProblem(ProblemType.FORBIDDEN, "This API key is not allowed to use the model '" + modelId + "'.", "model"));
         }
         context.model(model);
         return chain.filter(exchange);

@@ -114,7 +114,7 @@ final class MemberAdminHandler {
             if (IdentityProviderException.ALREADY_EXISTS.equals(e.code())) {
                 throw new ApiProblem(ProblemType.CONFLICT, e.getMessage());
             }
-            throw new ApiProblem(ProblemType.NO_HEALTHY_BACKEND, "The identity provider is unavailable; retry shortly.");
+            throw new ApiProblem(ProblemType.IDENTITY_PROVIDER_UNAVAILABLE, "The identity provider is unavailable; retry shortly.");
         }
     }
 }

@@ -69,7 +69,7 @@ public final class JwtAuthenticator {
     private ApiKeyPrincipal principalOf(Jwt jwt) {
         String slug = tenantSlug(jwt);
         Tenant tenant = tenants.findBySlug(slug).orElseThrow(() ->
-                new ApiProblem(ProblemType.INVALID_API_KEY, "The access token names no known tenant."));
+                new ApiProblem(ProblemType.INVALID_ACCESS_TOKEN, "The access token names no known tenant."));
         if (!tenant.active()) {
             throw new ApiProblem(ProblemType.TENANT_SUSPENDED, "The tenant of this access token is suspended.");
         }
@@ -85,7 +85,7 @@ public final class JwtAuthenticator {
         Collection<?> aliases = organizations instanceof Map<?, ?> map ? map.keySet()
                 : organizations instanceof Collection<?> list ? list : List.of();
         if (aliases.size() != 1) {
-            throw new ApiProblem(ProblemType.INVALID_API_KEY,
+            throw new ApiProblem(ProblemType.INVALID_ACCESS_TOKEN,
                     "The access token must name exactly one tenant (claim '" + TENANT_CLAIM + "' or one organization).");
         }
         return String.valueOf(aliases.iterator().next());
@@ -115,11 +115,11 @@ public final class JwtAuthenticator {
 
     private static ApiProblem problemFor(Throwable error) {
         if (error instanceof BadJwtException) {
-            return new ApiProblem(ProblemType.INVALID_API_KEY,
+            return new ApiProblem(ProblemType.INVALID_ACCESS_TOKEN,
                     "The access token is not valid: wrong signature, issuer or audience, or expired.");
         }
         // Anything else (signing keys unreachable, unreadable key set) means the token could not be checked: fail closed.
-        return new ApiProblem(ProblemType.NO_HEALTHY_BACKEND,
+        return new ApiProblem(ProblemType.IDENTITY_PROVIDER_UNAVAILABLE,
                 "The identity provider's signing keys cannot be fetched, so the access token cannot be checked. Retry shortly.");
     }
 }

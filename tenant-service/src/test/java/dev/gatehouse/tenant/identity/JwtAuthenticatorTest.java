@@ -83,7 +83,7 @@ class JwtAuthenticatorTest {
         JwtAuthenticator strict = JwtAuthenticator.forIssuer(
                 IdentityProviderSettings.keycloak(KeycloakTestServer.url(), REALM, "some-other-service"), tenants);
 
-        assertRefused(strict.authenticate(acmeDeveloperToken), ProblemType.INVALID_API_KEY);
+        assertRefused(strict.authenticate(acmeDeveloperToken), ProblemType.INVALID_ACCESS_TOKEN);
     }
 
     @Test
@@ -92,14 +92,14 @@ class JwtAuthenticatorTest {
         JwtAuthenticator otherIssuer = JwtAuthenticator.forIssuer(
                 new IdentityProviderSettings(KeycloakTestServer.url() + "/realms/master", realm.jwksUri(), "gatehouse"), tenants);
 
-        assertRefused(otherIssuer.authenticate(acmeDeveloperToken), ProblemType.INVALID_API_KEY);
+        assertRefused(otherIssuer.authenticate(acmeDeveloperToken), ProblemType.INVALID_ACCESS_TOKEN);
     }
 
     @Test
     void refusesExpiredToken() {
         JwtAuthenticator twoHoursLater = JwtAuthenticator.forIssuer(settings(), tenants, Clock.offset(Clock.systemUTC(), Duration.ofHours(2)));
 
-        assertRefused(twoHoursLater.authenticate(acmeDeveloperToken), ProblemType.INVALID_API_KEY);
+        assertRefused(twoHoursLater.authenticate(acmeDeveloperToken), ProblemType.INVALID_ACCESS_TOKEN);
     }
 
     @Test
@@ -108,7 +108,7 @@ class JwtAuthenticatorTest {
         String forgedPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                 KeycloakTokens.claims(acmeDeveloperToken).toString().replace("\"developer\"", "\"platform-admin\"").getBytes());
 
-        assertRefused(authenticator().authenticate(parts[0] + "." + forgedPayload + "." + parts[2]), ProblemType.INVALID_API_KEY);
+        assertRefused(authenticator().authenticate(parts[0] + "." + forgedPayload + "." + parts[2]), ProblemType.INVALID_ACCESS_TOKEN);
     }
 
     @Test
@@ -118,7 +118,7 @@ class JwtAuthenticatorTest {
         keycloak.provision(stranger);
         String token = KeycloakTokens.clientCredentials(REALM, keycloak.createMachineClient(stranger, "x", Set.of(Role.DEVELOPER)));
 
-        assertRefused(authenticator().authenticate(token), ProblemType.INVALID_API_KEY);
+        assertRefused(authenticator().authenticate(token), ProblemType.INVALID_ACCESS_TOKEN);
     }
 
     @Test
@@ -141,7 +141,7 @@ class JwtAuthenticatorTest {
         JwtAuthenticator unreachable = JwtAuthenticator.forIssuer(
                 IdentityProviderSettings.keycloak(URI.create("http://127.0.0.1:" + closedPort), REALM, "gatehouse"), tenants);
 
-        assertRefused(unreachable.authenticate(acmeDeveloperToken), ProblemType.NO_HEALTHY_BACKEND);
+        assertRefused(unreachable.authenticate(acmeDeveloperToken), ProblemType.IDENTITY_PROVIDER_UNAVAILABLE);
     }
 
     @Test
@@ -152,7 +152,7 @@ class JwtAuthenticatorTest {
 
         assertThat(bearer.authenticate("Bearer " + acmeDeveloperToken).block().roles()).containsExactly(Role.DEVELOPER);
         assertThat(bearer.authenticate("Bearer " + key.token()).block().roles()).containsExactly(Role.AUDITOR);
-        assertRefused(bearer.authenticate("Bearer a.b.c"), ProblemType.INVALID_API_KEY);
+        assertRefused(bearer.authenticate("Bearer a.b.c"), ProblemType.INVALID_ACCESS_TOKEN);
         assertRefused(BearerAuthenticator.apiKeysOnly(new ApiKeyAuthenticator(database.apiKeys(), Clock.systemUTC()))
                 .authenticate("Bearer " + acmeDeveloperToken), ProblemType.INVALID_API_KEY);
     }
