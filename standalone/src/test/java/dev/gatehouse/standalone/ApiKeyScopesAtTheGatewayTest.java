@@ -19,7 +19,10 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A key limited to some endpoints is refused on the others by the Authentication step, with 403 problem+json. */
+/**
+ * A key limited to some endpoints is refused on the others by the Authentication step, and a key
+ * limited to some models is refused the others by the ModelResolution step, with 403 problem+json.
+ */
 @MarketplaceTest
 class ApiKeyScopesAtTheGatewayTest {
 
@@ -50,6 +53,20 @@ class ApiKeyScopesAtTheGatewayTest {
         assertThat(models.statusCode()).isEqualTo(403);
         assertThat(post("/v1/chat/completions",
                 "{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", unscoped).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void keyLimitedToOneModelIsRefusedOtherModelsByName() throws Exception {
+        IssuedApiKey unscoped = TestKeys.developerKey(context, "model-scope-tests", null);
+        IssuedApiKey chatOnly = context.getBean(TenantDatabase.class).apiKeys().create(unscoped.tenantId(), "chat only",
+                Set.of(Role.DEVELOPER), new ApiKeyScopes(Set.of("chat-simulator"), null), null);
+        context.getBean(ApiKeyAuthenticator.class).refresh();
+
+        assertThat(post("/v1/chat/completions",
+                "{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", chatOnly).statusCode()).isEqualTo(200);
+        HttpResponse<String> embeddings = post("/v1/embeddings", "{\"model\":\"all-minilm-l6-v2\",\"input\":\"hello\"}", chatOnly);
+        assertThat(embeddings.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(embeddings.body()).at("/error/param").asText()).isEqualTo("model");
     }
 
     private HttpResponse<String> post(String path, String body, IssuedApiKey key) throws Exception {
