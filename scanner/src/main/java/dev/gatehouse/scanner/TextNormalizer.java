@@ -306,7 +306,7 @@ public final class TextNormalizer {
     }
 
     private static boolean isLeetChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '@' || c == '$';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     private static boolean isLeetWord(String word) {
@@ -319,7 +319,7 @@ public final class TextNormalizer {
         for (int i = 0; i < word.length(); i++) {
             char c = Character.toLowerCase(word.charAt(i));
             letter |= c >= 'a' && c <= 'z';
-            substitute |= "013457@$".indexOf(c) >= 0;
+            substitute |= "013457".indexOf(c) >= 0;
             nonHex |= !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
         }
         return letter && substitute && nonHex;
@@ -330,8 +330,8 @@ public final class TextNormalizer {
             case '0' -> 'o';
             case '1' -> 'i';
             case '3' -> 'e';
-            case '4', '@' -> 'a';
-            case '5', '$' -> 's';
+            case '4' -> 'a';
+            case '5' -> 's';
             case '7' -> 't';
             default -> c;
         };
