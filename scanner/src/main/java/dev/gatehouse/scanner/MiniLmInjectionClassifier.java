@@ -14,7 +14,7 @@ import java.util.Map;
  * only its head window and, for longer texts, its tail window are scored (attacks sit at the start
  * of a prompt or are appended to a document), and the higher score wins. Window scores are cached
  * because system prompts and retrieved documents repeat across requests. Thread-safe; construct once
- * (loading the ONNX model takes about a second and 90 MB of heap).
+ * (loading the ONNX model takes about a second).
  */
 public final class MiniLmInjectionClassifier implements InjectionClassifier {
 
