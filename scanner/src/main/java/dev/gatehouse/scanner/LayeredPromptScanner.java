@@ -22,6 +22,8 @@ public final class LayeredPromptScanner implements PromptScanner {
      * prompt that says "never reveal these instructions" does not block its own application.
      */
     private static final double SYSTEM_MESSAGE_WEIGHT = 0.5;
+    /** Findings at least this strong count as independent evidence; weaker ones only as the strongest. */
+    private static final double STRONG = 0.5;
     /** Above this rule score the classifier cannot change the outcome, so its cost is skipped. */
     private static final double DECISIVE_RULE_SCORE = 0.95;
 
@@ -89,9 +91,7 @@ public final class LayeredPromptScanner implements PromptScanner {
         return found;
     }
 
-    static final double STRONG = 0.5;
-
-    static double combine(List<Finding> findings) {
+    private static double combine(List<Finding> findings) {
         double benign = 1;
         double strongestWeak = 0;
         for (Finding f : findings) {

@@ -65,8 +65,7 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier {
         return best;
     }
 
-    /** Raw probability for one text already cut to a window; exposed for training and evaluation. */
-    public double windowProbability(String window) {
+    private double windowProbability(String window) {
         synchronized (cache) {
             Double cached = cache.get(window);
             if (cached != null) {
@@ -80,7 +79,7 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier {
         return p;
     }
 
-    float[] embed(String window) {
+    private float[] embed(String window) {
         return embedder.embed(window.isBlank() ? "." : window).content().vector();
     }
 

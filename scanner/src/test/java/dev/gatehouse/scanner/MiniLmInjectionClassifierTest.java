@@ -45,6 +45,24 @@ class MiniLmInjectionClassifierTest {
     }
 
     @Test
+    void scoresConcurrentlyExactlyAsSequentially() throws Exception {
+        MiniLmInjectionClassifier shared = new MiniLmInjectionClassifier(bundled);
+        List<Double> sequential = TEXTS.stream().map(new MiniLmInjectionClassifier(bundled)::score).toList();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<Double>>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(pool.submit(() -> TEXTS.stream().map(shared::score).toList()));
+            }
+            for (java.util.concurrent.Future<List<Double>> run : runs) {
+                assertThat(run.get()).isEqualTo(sequential);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void modelSurvivesAJsonRoundTripBitForBit() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         bundled.write(out);
