@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
 
@@ -54,6 +55,44 @@ public final class ContentLog {
                         row.getBytes("prompt"),
                         row.getBytes("completion")))
                 .optional();
+    }
+
+    /**
+     * Replaces the ciphertexts of each of the tenant's records by {@code rewrap} of them, a page at a
+     * time; for moving data keys to a new key version without decrypting. Returns how many records
+     * it rewrote.
+     */
+    public int rewriteCiphertexts(UUID tenantId, UnaryOperator<byte[]> rewrap) {
+        int rewritten = 0;
+        String after = "";
+        while (true) {
+            List<EncryptedContent> page = jdbc.sql("""
+                    SELECT request_id, tenant_id, recorded_at, expires_at, prompt, completion
+                    FROM audit.content_records WHERE tenant_id = :tenantId AND request_id > :after
+                    ORDER BY request_id LIMIT 500
+                    """)
+                    .param("tenantId", tenantId)
+                    .param("after", after)
+                    .query((row, index) -> new EncryptedContent(
+                            row.getString("request_id"),
+                            row.getObject("tenant_id", UUID.class),
+                            row.getTimestamp("recorded_at").toInstant(),
+                            row.getTimestamp("expires_at").toInstant(),
+                            row.getBytes("prompt"),
+                            row.getBytes("completion")))
+                    .list();
+            if (page.isEmpty()) {
+                return rewritten;
+            }
+            for (EncryptedContent record : page) {
+                rewritten += jdbc.sql("UPDATE audit.content_records SET prompt = :prompt, completion = :completion WHERE request_id = :requestId")
+                        .param("prompt", rewrap.apply(record.promptCiphertext()))
+                        .param("completion", rewrap.apply(record.completionCiphertext()))
+                        .param("requestId", record.requestId())
+                        .update();
+            }
+            after = page.get(page.size() - 1).requestId();
+        }
     }
 
     /** Deletes content past its retention; returns how many records went. */

@@ -17,6 +17,23 @@ class ContentLogTest {
     private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
 
     @Test
+    void rewritesCiphertextsOfOneTenantOnly() {
+        DataSource dataSource = TestPostgres.freshDatabase();
+        AuditLog.migrate(dataSource);
+        ContentLog log = new ContentLog(dataSource);
+        UUID acme = UUID.randomUUID();
+        UUID globex = UUID.randomUUID();
+        log.store(List.of(
+                new EncryptedContent("a1", acme, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {1}, new byte[] {2}),
+                new EncryptedContent("g1", globex, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {1}, new byte[] {2})));
+
+        assertThat(log.rewriteCiphertexts(acme, bytes -> new byte[] {(byte) (bytes[0] + 10)})).isEqualTo(1);
+
+        assertThat(log.find("a1").orElseThrow().promptCiphertext()).containsExactly(11);
+        assertThat(log.find("g1").orElseThrow().promptCiphertext()).containsExactly(1);
+    }
+
+    @Test
     void keepsCiphertextUntilItsRetentionEnds() {
         DataSource dataSource = TestPostgres.freshDatabase();
         AuditLog.migrate(dataSource);

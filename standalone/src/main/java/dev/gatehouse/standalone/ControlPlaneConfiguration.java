@@ -1,15 +1,18 @@
 package dev.gatehouse.standalone;
 
+import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.gateway.content.ContentKeyRotation;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantErasureListener;
 import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.TenantProvisioner;
+import dev.gatehouse.tenant.admin.AdminAccess;
 import dev.gatehouse.tenant.admin.ComplianceAdminApi;
 import dev.gatehouse.tenant.admin.TenantAdminApi;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
-import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
 import dev.gatehouse.tenant.keycloak.KeycloakSettings;
@@ -18,13 +21,15 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.Optional;
+
+import javax.sql.DataSource;
 
 /**
  * The control plane's HTTP APIs, served by the same process in the embedded default. Every
@@ -65,5 +70,12 @@ class ControlPlaneConfiguration {
     @Bean
     RouterFunction<ServerResponse> complianceAdminRoutes(TenantDatabase database, BearerAuthenticator callers, ComplianceProfiles profiles) {
         return new ComplianceAdminApi(database, callers, profiles).routes();
+    }
+
+    @Bean
+    @DependsOn("auditLog")
+    RouterFunction<ServerResponse> tenantKeyAdminRoutes(TenantDatabase database, BearerAuthenticator callers, TenantCipher cipher,
+                                                        DataSource dataSource) {
+        return TenantKeyAdminRoutes.routes(new AdminAccess(callers, database), new ContentKeyRotation(cipher, new ContentLog(dataSource)));
     }
 }

@@ -50,8 +50,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Content a tenant asks to log is stored encrypted with its own key: a marker sent in a prompt
  * (and echoed by the model) appears nowhere in the database files or the data directory, yet the
- * tenant's key reads it back; once the tenant is erased, nobody can, while the audit log stays
- * verifiable and records the erasure.
+ * tenant's key reads it back, also after a key rotation that rewrapped it; once the tenant is
+ * erased, nobody can, while the audit log stays verifiable and records the erasure.
  */
 class ContentProtectionTest {
 
@@ -91,6 +91,15 @@ class ContentProtectionTest {
             JdbcClient.create(app.getBean(DataSource.class)).sql("CHECKPOINT").update();
             assertThat(filesContaining(dataDir, control)).as("the scan sees what the database stores in plaintext").isNotEmpty();
             assertThat(filesContaining(dataDir, marker)).as("files holding the marker in plaintext").isEmpty();
+
+            IssuedApiKey admin = app.getBean(TenantDatabase.class).apiKeys().create(tenant.id(), "admin", Set.of(Role.TENANT_ADMIN), null);
+            app.getBean(ApiKeyAuthenticator.class).refresh();
+            HttpResponse<String> rotated = post(app, admin, "/admin/v1/tenants/clinic/keys/rotate", "");
+            assertThat(rotated.body()).isEqualTo("{\"key_version\":2,\"rewrapped_records\":1}");
+            EncryptedContent rewrapped = new ContentLog(app.getBean(DataSource.class)).find(requestId).orElseThrow();
+            assertThat(TenantCipher.keyVersionOf(rewrapped.promptCiphertext())).isEqualTo(2);
+            assertThat(new String(cipher.decrypt(tenantKey, rewrapped.promptCiphertext(),
+                    EncryptionContext.of(requestId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).contains(marker);
 
             app.getBean(TenantLifecycle.class).erase(tenant);
 
@@ -138,11 +147,16 @@ class ContentProtectionTest {
     }
 
     private static HttpResponse<String> chat(ConfigurableApplicationContext app, IssuedApiKey key, String message) throws Exception {
+        return post(app, key, "/v1/chat/completions",
+                "{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"" + message + "\"}]}");
+    }
+
+    private static HttpResponse<String> post(ConfigurableApplicationContext app, IssuedApiKey key, String path, String json) throws Exception {
         String port = app.getEnvironment().getProperty("local.server.port");
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + key.token())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"" + message + "\"}]}"))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 }

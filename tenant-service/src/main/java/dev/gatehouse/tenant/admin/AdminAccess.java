@@ -18,17 +18,17 @@ import java.util.Set;
  * need tenant-admin or platform-admin; a tenant admin sees only their own tenant, and another
  * tenant's resources answer 404 exactly like missing ones, so that their existence does not leak.
  */
-final class AdminAccess {
+public final class AdminAccess {
 
     private final BearerAuthenticator authenticator;
     private final TenantDatabase database;
 
-    AdminAccess(BearerAuthenticator authenticator, TenantDatabase database) {
+    public AdminAccess(BearerAuthenticator authenticator, TenantDatabase database) {
         this.authenticator = authenticator;
         this.database = database;
     }
 
-    Mono<ApiKeyPrincipal> administrator(ServerRequest request) {
+    public Mono<ApiKeyPrincipal> administrator(ServerRequest request) {
         return authenticator.authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION)).map(principal -> {
             if (!principal.hasRole(Role.PLATFORM_ADMIN) && !principal.hasRole(Role.TENANT_ADMIN)) {
                 throw new ApiProblem(ProblemType.FORBIDDEN, "The admin API needs the tenant-admin or platform-admin role.");
@@ -44,7 +44,7 @@ final class AdminAccess {
     }
 
     /** The tenant named by the path, if the caller may manage it; 404 otherwise. Blocking: call off the event loop. */
-    Tenant manageableTenant(ApiKeyPrincipal caller, ServerRequest request) {
+    public Tenant manageableTenant(ApiKeyPrincipal caller, ServerRequest request) {
         Tenant tenant = database.tenants().findBySlug(request.pathVariable("slug")).orElse(null);
         boolean visible = tenant != null && (caller.hasRole(Role.PLATFORM_ADMIN) || tenant.id().equals(caller.tenantId()));
         if (!visible) {

@@ -1,0 +1,90 @@
+package dev.gatehouse.gateway.content;
+
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.audit.EncryptedContent;
+import dev.gatehouse.crypto.EncryptionContext;
+import dev.gatehouse.crypto.KeyCachePolicy;
+import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.crypto.TenantId;
+import dev.gatehouse.crypto.keystore.MasterSecret;
+import dev.gatehouse.crypto.kms.LocalKeystoreKms;
+import dev.gatehouse.testing.TestPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ContentRecorderTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+    @TempDir
+    Path keys;
+
+    private TenantCipher cipher;
+    private ContentLog contentLog;
+    private ContentRecorder recorder;
+    private UUID tenant;
+
+    @BeforeEach
+    void tenantWithKey() {
+        DataSource dataSource = TestPostgres.freshDatabase();
+        AuditLog.migrate(dataSource);
+        contentLog = new ContentLog(dataSource);
+        cipher = TenantCipher.create(LocalKeystoreKms.open(keys.resolve("keks.bcfks"), MasterSecret.of("test master secret".toCharArray())),
+                KeyCachePolicy.defaults());
+        recorder = new ContentRecorder(cipher, contentLog);
+        tenant = UUID.randomUUID();
+        cipher.createTenantKey(TenantId.of(tenant.toString()));
+    }
+
+    @Test
+    void storesOnlyCiphertextThatTheTenantKeyOpensForThatRequest() {
+        recorder.seal(List.of(content("r1", tenant, "the prompt")));
+
+        EncryptedContent stored = contentLog.find("r1").orElseThrow();
+        assertThat(new String(stored.promptCiphertext(), StandardCharsets.ISO_8859_1)).doesNotContain("the prompt");
+        assertThat(open(stored.promptCiphertext(), "r1", ContentRecorder.PROMPT_PURPOSE)).isEqualTo("the prompt");
+        assertThat(stored.expiresAt()).isEqualTo(NOW.plus(java.time.Duration.ofDays(7)));
+    }
+
+    @Test
+    void discardsContentOfATenantWithoutKeyInsteadOfStoringItInTheClear() {
+        recorder.seal(List.of(content("r2", UUID.randomUUID(), "secret prompt")));
+
+        assertThat(contentLog.find("r2")).isEmpty();
+    }
+
+    @Test
+    void rotationRewrapsStoredContentToTheNewKeyVersionAndItStillOpens() {
+        recorder.seal(List.of(content("r3", tenant, "kept across rotation")));
+
+        ContentKeyRotation.Result result = new ContentKeyRotation(cipher, contentLog).rotate(tenant);
+
+        assertThat(result).isEqualTo(new ContentKeyRotation.Result(2, 1));
+        EncryptedContent stored = contentLog.find("r3").orElseThrow();
+        assertThat(TenantCipher.keyVersionOf(stored.promptCiphertext())).isEqualTo(2);
+        assertThat(TenantCipher.keyVersionOf(stored.completionCiphertext())).isEqualTo(2);
+        assertThat(open(stored.promptCiphertext(), "r3", ContentRecorder.PROMPT_PURPOSE)).isEqualTo("kept across rotation");
+    }
+
+    private String open(byte[] ciphertext, String requestId, String purpose) {
+        return new String(cipher.decrypt(TenantId.of(tenant.toString()), ciphertext, EncryptionContext.of(requestId, purpose)),
+                StandardCharsets.UTF_8);
+    }
+
+    private static ContentRecorder.PlainContent content(String requestId, UUID tenantId, String prompt) {
+        return new ContentRecorder.PlainContent(requestId, tenantId, NOW, 7, prompt.getBytes(StandardCharsets.UTF_8),
+                "the answer".getBytes(StandardCharsets.UTF_8));
+    }
+}
