@@ -6,6 +6,7 @@ import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.policy.PolicyDecision;
+import dev.gatehouse.scanner.ResponseVerdict;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.Tenant;
 import org.springframework.web.server.ServerWebExchange;
@@ -34,6 +35,7 @@ public final class CallContext {
     private PromptInspection inspection;
     private PolicyDecision decision;
     private byte[] completion;
+    private ResponseVerdict responseVerdict;
 
     public CallContext(String requestId, Endpoint endpoint, Instant receivedAt, long receivedNanos) {
         this.requestId = requestId;
@@ -159,5 +161,14 @@ public final class CallContext {
 
     public void completion(byte[] completion) {
         this.completion = completion;
+    }
+
+    /** What scanning the model's answer found, for tenants who scan responses; null otherwise. */
+    public ResponseVerdict responseVerdict() {
+        return responseVerdict;
+    }
+
+    public void responseVerdict(ResponseVerdict responseVerdict) {
+        this.responseVerdict = responseVerdict;
     }
 }

@@ -16,6 +16,7 @@ import dev.gatehouse.gateway.filter.ModelResolutionFilter;
 import dev.gatehouse.gateway.filter.PolicyDecisionFilter;
 import dev.gatehouse.gateway.filter.PromptInspectionFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
+import dev.gatehouse.gateway.filter.ResponseInspectionFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
 import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
@@ -203,6 +204,11 @@ public class GatewayConfiguration {
     PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog) {
         Scheduler decisionThreads = decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate() : Schedulers.boundedElastic();
         return new PolicyDecisionFilter(decisionPoint, decisionThreads, profiles, catalog, new PersonalDataDetector());
+    }
+
+    @Bean
+    ResponseInspectionFilter responseInspectionFilter(ComplianceProfiles profiles) {
+        return new ResponseInspectionFilter(profiles, new PersonalDataDetector());
     }
 
     @Bean

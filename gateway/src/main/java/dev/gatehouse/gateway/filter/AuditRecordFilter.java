@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.content.ContentRecorder;
+import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.policy.PolicyDecision;
@@ -11,6 +12,7 @@ import dev.gatehouse.policy.PolicyReason;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemExceptionHandler;
 import dev.gatehouse.scanner.Finding;
+import dev.gatehouse.scanner.ResponseVerdict;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -107,6 +109,15 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
             }
             facts.put("pii_types", String.join(",", new TreeSet<>(inspection.piiTypes())));
             facts.put("special_categories", String.join(",", new TreeSet<>(inspection.specialCategories())));
+        }
+        ResponseVerdict responseVerdict = context.responseVerdict();
+        if (responseVerdict != null) {
+            facts.put("response_system_prompt_leak", responseVerdict.systemPromptLeak());
+            facts.put("response_pii_types", responseVerdict.pii().stream().map(ComplianceVocabulary::policyName).sorted()
+                    .collect(Collectors.joining(",")));
+            if (responseVerdict.action() != null) {
+                facts.put("response_action", responseVerdict.action().name().toLowerCase(Locale.ROOT));
+            }
         }
         PolicyDecision decision = context.decision();
         if (decision != null) {

@@ -34,6 +34,18 @@ public final class PromptMessages {
         return messages;
     }
 
+    /** The system (and developer) instructions of a chat request, joined; what a response must not leak. */
+    public static String systemPrompt(Endpoint endpoint, ObjectNode body) {
+        StringBuilder system = new StringBuilder();
+        visit(endpoint, body, (role, text) -> {
+            if (role == MessageRole.SYSTEM) {
+                system.append(text).append('\n');
+            }
+            return text;
+        });
+        return system.toString().strip();
+    }
+
     /** Replaces every text the model would see by {@code rewrite} of it, in place. */
     public static void rewrite(Endpoint endpoint, ObjectNode body, UnaryOperator<String> rewrite) {
         visit(endpoint, body, (role, text) -> rewrite.apply(text));

@@ -1,0 +1,105 @@
+package dev.gatehouse.gateway.sse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads a server-sent-events byte stream event by event as it passes, holding at most one partial
+ * event, whatever the network's buffer boundaries: the framing every streamed-response step of
+ * the pipeline (metering, response inspection) shares.
+ */
+public final class ServerSentEvents {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_EVENT_BYTES = 1024 * 1024;
+
+    private ServerSentEvents() {
+    }
+
+    /**
+     * The stream as complete events, each with its terminating blank line; bytes after the last
+     * complete event come last, as they are. A run of more than 1 MiB without an event boundary is
+     * not an event stream this understands and is passed on unframed.
+     */
+    public static Flux<byte[]> events(Flux<DataBuffer> body) {
+        return Flux.defer(() -> {
+            ByteArrayOutputStream partial = new ByteArrayOutputStream();
+            return body.concatMapIterable(buffer -> {
+                        byte[] bytes = new byte[buffer.readableByteCount()];
+                        buffer.read(bytes);
+                        DataBufferUtils.release(buffer);
+                        return completeEvents(partial, bytes);
+                    })
+                    .concatWith(Mono.defer(() -> partial.size() == 0 ? Mono.empty() : Mono.just(partial.toByteArray())));
+        });
+    }
+
+    /** The JSON of an event's {@code data:} lines, or null for comments, {@code [DONE]} and anything unparsable. */
+    public static JsonNode data(byte[] event) {
+        StringBuilder data = new StringBuilder();
+        for (String line : new String(event, StandardCharsets.UTF_8).split("\r?\n")) {
+            if (line.startsWith("data:")) {
+                data.append(line.substring(5).strip());
+            }
+        }
+        if (data.isEmpty() || data.toString().equals("[DONE]")) {
+            return null;
+        }
+        try {
+            return JSON.readTree(data.toString());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The text a chat completion chunk adds to the first choice, or the empty string. */
+    public static String deltaContent(JsonNode chunk) {
+        JsonNode choices = chunk == null ? null : chunk.path("choices");
+        return choices != null && choices.isArray() && !choices.isEmpty() ? choices.get(0).path("delta").path("content").asText("") : "";
+    }
+
+    private static List<byte[]> completeEvents(ByteArrayOutputStream partial, byte[] bytes) {
+        partial.write(bytes, 0, bytes.length);
+        byte[] pending = partial.toByteArray();
+        List<byte[]> events = new ArrayList<>();
+        int start = 0;
+        int end;
+        while ((end = endOfEvent(pending, start)) >= 0) {
+            events.add(Arrays.copyOfRange(pending, start, end));
+            start = end;
+        }
+        partial.reset();
+        partial.write(pending, start, pending.length - start);
+        if (partial.size() > MAX_EVENT_BYTES) {
+            events.add(partial.toByteArray());
+            partial.reset();
+        }
+        return events;
+    }
+
+    /** Index just past the blank line that ends the event starting at {@code from}, or -1. */
+    private static int endOfEvent(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length - 1; i++) {
+            if (bytes[i] == '\n') {
+                if (bytes[i + 1] == '\n') {
+                    return i + 2;
+                }
+                if (bytes[i + 1] == '\r' && i + 2 < bytes.length && bytes[i + 2] == '\n') {
+                    return i + 3;
+                }
+            }
+        }
+        return -1;
+    }
+}
