@@ -1,5 +1,6 @@
 package dev.gatehouse.audit;
 
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.sql.Timestamp;
@@ -17,6 +18,14 @@ import javax.sql.DataSource;
  * before anything reaches this class, so plaintext never reaches the database.
  */
 public final class ContentLog {
+
+    private static final RowMapper<EncryptedContent> ROW = (row, index) -> new EncryptedContent(
+            row.getString("request_id"),
+            row.getObject("tenant_id", UUID.class),
+            row.getTimestamp("recorded_at").toInstant(),
+            row.getTimestamp("expires_at").toInstant(),
+            row.getBytes("prompt"),
+            row.getBytes("completion"));
 
     private final JdbcClient jdbc;
 
@@ -47,13 +56,7 @@ public final class ContentLog {
                 FROM audit.content_records WHERE request_id = :requestId
                 """)
                 .param("requestId", requestId)
-                .query((row, index) -> new EncryptedContent(
-                        row.getString("request_id"),
-                        row.getObject("tenant_id", UUID.class),
-                        row.getTimestamp("recorded_at").toInstant(),
-                        row.getTimestamp("expires_at").toInstant(),
-                        row.getBytes("prompt"),
-                        row.getBytes("completion")))
+                .query(ROW)
                 .optional();
     }
 
@@ -73,13 +76,7 @@ public final class ContentLog {
                     """)
                     .param("tenantId", tenantId)
                     .param("after", after)
-                    .query((row, index) -> new EncryptedContent(
-                            row.getString("request_id"),
-                            row.getObject("tenant_id", UUID.class),
-                            row.getTimestamp("recorded_at").toInstant(),
-                            row.getTimestamp("expires_at").toInstant(),
-                            row.getBytes("prompt"),
-                            row.getBytes("completion")))
+                    .query(ROW)
                     .list();
             if (page.isEmpty()) {
                 return rewritten;

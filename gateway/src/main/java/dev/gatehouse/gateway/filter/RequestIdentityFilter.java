@@ -11,13 +11,12 @@ import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.BoundedBody;
 import dev.gatehouse.problem.ProblemJson;
 import dev.gatehouse.problem.ProblemType;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
@@ -84,25 +83,13 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
             return Mono.error(new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
         }
         if (request.getHeaders().getContentLength() > maxRequestBytes) {
-            return Mono.error(tooLarge());
+            return Mono.error(BoundedBody.tooLarge(maxRequestBytes));
         }
-        return DataBufferUtils.join(request.getBody(), maxRequestBytes)
-                .onErrorMap(DataBufferLimitException.class, error -> tooLarge())
-                .map(buffer -> {
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return bytes;
-                })
-                .defaultIfEmpty(new byte[0])
+        return BoundedBody.read(request.getBody(), maxRequestBytes)
                 .flatMap(bytes -> {
                     context.body(parseObject(bytes));
                     return chain.filter(exchange);
                 });
-    }
-
-    private ApiProblem tooLarge() {
-        return new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, "The request body exceeds the limit of " + maxRequestBytes + " bytes.");
     }
 
     private static ObjectNode parseObject(byte[] bytes) {

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.BoundedBody;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.Role;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -43,16 +42,7 @@ final class AdminRequests {
         if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
             return Mono.error(new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
         }
-        return DataBufferUtils.join(request.bodyToFlux(DataBuffer.class), MAX_BODY_BYTES)
-                .onErrorMap(DataBufferLimitException.class,
-                        error -> new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, "The request body exceeds " + MAX_BODY_BYTES + " bytes."))
-                .map(buffer -> {
-                    byte[] bytes = new byte[buffer.readableByteCount()];
-                    buffer.read(bytes);
-                    DataBufferUtils.release(buffer);
-                    return bytes;
-                })
-                .defaultIfEmpty(new byte[0])
+        return BoundedBody.read(request.bodyToFlux(DataBuffer.class), MAX_BODY_BYTES)
                 .map(bytes -> parseObject(bytes, allowed));
     }
 
