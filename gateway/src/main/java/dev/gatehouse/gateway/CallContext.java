@@ -6,6 +6,7 @@ import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.policy.PolicyDecision;
+import dev.gatehouse.scanner.Pseudonymizer;
 import dev.gatehouse.scanner.ResponseVerdict;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.Tenant;
@@ -36,6 +37,7 @@ public final class CallContext {
     private PolicyDecision decision;
     private byte[] completion;
     private ResponseVerdict responseVerdict;
+    private Pseudonymizer pseudonyms;
 
     public CallContext(String requestId, Endpoint endpoint, Instant receivedAt, long receivedNanos) {
         this.requestId = requestId;
@@ -170,5 +172,14 @@ public final class CallContext {
 
     public void responseVerdict(ResponseVerdict responseVerdict) {
         this.responseVerdict = responseVerdict;
+    }
+
+    /** The placeholders the prompt's personal data was replaced by, when the answer must be restored; else null. */
+    public Pseudonymizer pseudonyms() {
+        return pseudonyms;
+    }
+
+    public void pseudonyms(Pseudonymizer pseudonyms) {
+        this.pseudonyms = pseudonyms;
     }
 }

@@ -15,6 +15,7 @@ import dev.gatehouse.gateway.filter.ModelListingFilter;
 import dev.gatehouse.gateway.filter.ModelResolutionFilter;
 import dev.gatehouse.gateway.filter.PolicyDecisionFilter;
 import dev.gatehouse.gateway.filter.PromptInspectionFilter;
+import dev.gatehouse.gateway.filter.PseudonymRestorationFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
 import dev.gatehouse.gateway.filter.ResponseInspectionFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
@@ -209,6 +210,11 @@ public class GatewayConfiguration {
     @Bean
     ResponseInspectionFilter responseInspectionFilter(ComplianceProfiles profiles) {
         return new ResponseInspectionFilter(profiles, new PersonalDataDetector());
+    }
+
+    @Bean
+    PseudonymRestorationFilter pseudonymRestorationFilter() {
+        return new PseudonymRestorationFilter();
     }
 
     @Bean

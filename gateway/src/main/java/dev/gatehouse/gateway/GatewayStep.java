@@ -7,7 +7,10 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
  * filter class named after it. Two constraints from Spring Cloud Gateway shape the numbers:
  * response decorators must be installed before its NettyWriteResponseFilter (order -1), and the
  * backend URL must be chosen after its RouteToRequestUrlFilter (order 10000) has set the default.
- * AuditRecord wraps every step after it, so that refusals are audited too.
+ * AuditRecord wraps every step after it, so that refusals are audited too. Response decorators
+ * see the answer in reverse order of installation: Metering (installed last) sees the backend's
+ * bytes first, PseudonymRestoration puts personal data back, and ResponseInspection judges what
+ * the caller will actually receive.
  */
 public enum GatewayStep {
     REQUEST_IDENTITY(-1000),
@@ -19,6 +22,7 @@ public enum GatewayStep {
     PROMPT_INSPECTION(-450),
     POLICY_DECISION(-400),
     RESPONSE_INSPECTION(-300),
+    PSEUDONYM_RESTORATION(-250),
     METERING(-100),
     BACKEND_ROUTING(RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1);
 

@@ -123,6 +123,10 @@ class CompliancePolicyScenariosTest {
             return new Setup(residency, purposes, defaultPurpose, transferBases, art9Bases, "redact", injectionAction, contentLogging, subscribed);
         }
 
+        Setup pseudonymiseTransfers() {
+            return new Setup(residency, purposes, defaultPurpose, transferBases, art9Bases, "pseudonymise", injectionAction, contentLogging, subscribed);
+        }
+
         Setup injectionAction(String action) {
             return new Setup(residency, purposes, defaultPurpose, transferBases, art9Bases, transferChoice, action, contentLogging, subscribed);
         }
@@ -183,6 +187,8 @@ class CompliancePolicyScenariosTest {
                         .sees("jane.doe@example.com"),
                 allowed("US tenant choosing redaction: the backend receives typed placeholders", eu.residency("us-east").redactTransfers(), "us-chat", user(EMAIL), RecordingBackends.US)
                         .sees("[EMAIL_1]").mustNotSee("jane.doe@example.com"),
+                allowed("US tenant choosing pseudonymisation: the backend receives placeholders too", eu.residency("us-east").pseudonymiseTransfers(),
+                        "us-chat", user(EMAIL), RecordingBackends.US).sees("[EMAIL_1]").mustNotSee("jane.doe@example.com"),
                 allowed("IBAN redacted on its way to the US", eu.residency("us-east").redactTransfers(), "us-chat", user(IBAN), RecordingBackends.US)
                         .mustNotSee("DE89 3704 0044 0532 0130 00"),
                 refused("IBAN to the US without a basis: refused", eu.residency("us-east"), "us-chat", user(IBAN), "TRANSFER_NO_LEGAL_BASIS"),

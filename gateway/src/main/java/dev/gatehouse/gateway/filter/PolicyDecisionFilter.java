@@ -91,10 +91,21 @@ public final class PolicyDecisionFilter implements GlobalFilter, Ordered {
                         return Mono.error(refusal(decision));
                     }
                     if (!decision.obligations().redact().isEmpty()) {
-                        PromptMessages.rewrite(context.endpoint(), context.body(), text -> Pseudonymizer.redact(personalData, text));
+                        redact(context);
                     }
                     return chain.filter(exchange);
                 });
+    }
+
+    /** Redaction, or pseudonymisation that the answer's restoration step will undo for the caller. */
+    private void redact(CallContext context) {
+        if (profiles.of(context.tenant().id()).pseudonymisesTransfers()) {
+            Pseudonymizer pseudonyms = new Pseudonymizer(personalData);
+            PromptMessages.rewrite(context.endpoint(), context.body(), pseudonyms::pseudonymize);
+            context.pseudonyms(pseudonyms);
+        } else {
+            PromptMessages.rewrite(context.endpoint(), context.body(), text -> Pseudonymizer.redact(personalData, text));
+        }
     }
 
     private PolicyInput inputOf(CallContext context, String purpose) {
@@ -106,7 +117,7 @@ public final class PolicyDecisionFilter implements GlobalFilter, Ordered {
         return new PolicyInput(
                 new TenantFacts(tenant.id().toString(), tenant.settings().residencyRegions(), tenant.settings().allowedPurposes(),
                         profile.defaultPurpose(), profile.transferBases(), profile.specialCategoryBases(),
-                        TransferChoice.valueOf(profile.transferChoice().toUpperCase(Locale.ROOT)),
+                        profile.transferChoice().equals("refuse") ? TransferChoice.REFUSE : TransferChoice.REDACT,
                         tenant.settings().contentLogging(), tenant.settings().retentionDays()),
                 new PrincipalFacts(principal.keyId(), principal.viaIdentityProvider() ? "jwt" : "api_key"),
                 new ModelFacts(model.id(), model.regions(), model.certifiedSpecialCategories(), catalog.isSubscribed(tenant.id(), model.id())),

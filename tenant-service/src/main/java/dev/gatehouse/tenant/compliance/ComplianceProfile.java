@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * @param defaultPurpose       purpose assumed when a call declares none; null for none
  * @param transferBases        per destination region outside the EEA: {@code scc} or {@code bcr}
  * @param specialCategoryBases per GDPR Art. 9 category (e.g. {@code health}): the Art. 9(2) basis
- * @param transferChoice       {@code refuse} or {@code redact} personal data bound for a region without a basis
+ * @param transferChoice       for personal data bound for a region without a basis: {@code refuse} the
+ *                             call, {@code redact} it (typed placeholders), or {@code pseudonymise} it
+ *                             (placeholders for the backend, original values restored in the answer)
  * @param injectionThreshold   combined injection score (0..1) at which the action applies
  * @param injectionAction      {@code block}, {@code flag} or {@code log_only}
  * @param scanResponses        whether model output is scanned too (leakage, personal data)
@@ -28,12 +30,17 @@ public record ComplianceProfile(
 
     private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     private static final Set<String> TRANSFER_MECHANISMS = Set.of("scc", "bcr");
-    private static final Set<String> TRANSFER_CHOICES = Set.of("refuse", "redact");
+    private static final Set<String> TRANSFER_CHOICES = Set.of("refuse", "redact", "pseudonymise");
     private static final Set<String> INJECTION_ACTIONS = Set.of("block", "flag", "log_only");
     private static final int MAX_ENTRIES = 64;
 
     /** Declared after the patterns it is validated with. */
     public static final ComplianceProfile DEFAULTS = new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0.5, "block", false);
+
+    /** Whether personal data the policy says to redact is pseudonymised and restored in the answer. */
+    public boolean pseudonymisesTransfers() {
+        return "pseudonymise".equals(transferChoice);
+    }
 
     public ComplianceProfile {
         if (defaultPurpose != null && !CODE.matcher(defaultPurpose).matches()) {
@@ -51,7 +58,7 @@ public record ComplianceProfile(
                     "'special_category_bases' maps category codes (e.g. health) to Art. 9(2) basis codes (e.g. explicit_consent).");
         }
         if (!TRANSFER_CHOICES.contains(transferChoice)) {
-            throw new InvalidAttributeException("transfer_choice", "'transfer_choice' must be 'refuse' or 'redact'.");
+            throw new InvalidAttributeException("transfer_choice", "'transfer_choice' must be 'refuse', 'redact' or 'pseudonymise'.");
         }
         if (!(injectionThreshold >= 0 && injectionThreshold <= 1)) {
             throw new InvalidAttributeException("injection_threshold", "'injection_threshold' must be between 0 and 1.");
