@@ -91,10 +91,13 @@ class ComplianceProfileAdminTest {
     }
 
     @Test
-    void developersAndOtherTenantsCannotTouchTheProfile() throws Exception {
+    void developersAndOtherTenantsCannotTouchTheProfileOrTheKeys() throws Exception {
         assertThat(send("PUT", "/admin/v1/tenants/" + slug + "/compliance", developer, "{\"default_purpose\":\"general\"}").statusCode())
                 .isEqualTo(403);
         assertThat(send("GET", "/admin/v1/tenants/default/compliance", admin, null).statusCode()).isEqualTo(404);
+        assertThat(send("PUT", "/admin/v1/tenants/default/compliance", admin, "{\"default_purpose\":\"general\"}").statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/admin/v1/tenants/default/keys/rotate", admin, "").statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/admin/v1/tenants/" + slug + "/keys/rotate", developer, "").statusCode()).isEqualTo(403);
     }
 
     private HttpResponse<String> send(String method, String path, IssuedApiKey key, String body) throws Exception {
