@@ -45,6 +45,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -80,9 +81,15 @@ class ContentProtectionTest {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.body()).contains(marker);
             String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+            ContentLog contentLog = new ContentLog(app.getBean(DataSource.class));
+            AuditLog audit = app.getBean(AuditLog.class);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(contentLog.find(requestId)).isPresent();
+                assertThat(audit.recordsOfRequest(requestId)).hasSize(1);
+            });
             flushEverything(app);
 
-            EncryptedContent stored = new ContentLog(app.getBean(DataSource.class)).find(requestId).orElseThrow();
+            EncryptedContent stored = contentLog.find(requestId).orElseThrow();
             TenantCipher cipher = app.getBean(TenantCipher.class);
             TenantId tenantKey = TenantId.of(tenant.id().toString());
             String prompt = new String(cipher.decrypt(tenantKey, stored.promptCiphertext(),
@@ -96,7 +103,7 @@ class ContentProtectionTest {
             app.getBean(ApiKeyAuthenticator.class).refresh();
             HttpResponse<String> rotated = post(app, admin, "/admin/v1/tenants/clinic/keys/rotate", "");
             assertThat(rotated.body()).isEqualTo("{\"key_version\":2,\"rewrapped_records\":1}");
-            EncryptedContent rewrapped = new ContentLog(app.getBean(DataSource.class)).find(requestId).orElseThrow();
+            EncryptedContent rewrapped = contentLog.find(requestId).orElseThrow();
             assertThat(TenantCipher.keyVersionOf(rewrapped.promptCiphertext())).isEqualTo(2);
             assertThat(new String(cipher.decrypt(tenantKey, rewrapped.promptCiphertext(),
                     EncryptionContext.of(requestId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).contains(marker);
@@ -106,7 +113,6 @@ class ContentProtectionTest {
             assertThatThrownBy(() -> cipher.decrypt(tenantKey, stored.completionCiphertext(),
                     EncryptionContext.of(requestId, ContentRecorder.COMPLETION_PURPOSE)))
                     .isInstanceOfSatisfying(CryptoException.class, error -> assertThat(error.code()).isEqualTo(ErrorCode.KEY_DESTROYED));
-            AuditLog audit = app.getBean(AuditLog.class);
             assertThat(audit.findBrokenLinks()).isEmpty();
             assertThat(audit.recordsOfRequest(requestId)).singleElement()
                     .satisfies(record -> assertThat(record.eventJson()).contains("\"content_logged\":true").doesNotContain(marker));
