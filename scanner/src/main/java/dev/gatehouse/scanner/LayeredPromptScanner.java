@@ -26,6 +26,12 @@ public final class LayeredPromptScanner implements PromptScanner {
     private static final double STRONG = 0.5;
     /** Above this rule score the classifier cannot change the outcome, so its cost is skipped. */
     private static final double DECISIVE_RULE_SCORE = 0.95;
+    /**
+     * The classifier (~10-20 ms of CPU a message) reads only the most recent messages; rules read
+     * all. Earlier turns of a conversation were scanned when they were first sent, and without the
+     * bound a request of thousands of distinct short messages would buy minutes of CPU.
+     */
+    static final int CLASSIFIED_RECENT_MESSAGES = 32;
 
     private static final double TAG_SMUGGLING_WEIGHT = 0.6;
     private static final double OTHER_OBFUSCATION_WEIGHT = 0.15;
@@ -60,7 +66,8 @@ public final class LayeredPromptScanner implements PromptScanner {
         for (int i = 0; i < messages.size(); i++) {
             ScannedMessage message = messages.get(i);
             NormalizedText normalized = normalizer.normalize(message.content());
-            List<Finding> messageFindings = injectionFindings(i, message.role(), normalized);
+            boolean recent = i >= messages.size() - CLASSIFIED_RECENT_MESSAGES;
+            List<Finding> messageFindings = injectionFindings(i, message.role(), normalized, recent);
             double messageScore = combine(messageFindings);
             if (message.role() == MessageRole.SYSTEM) {
                 messageScore *= SYSTEM_MESSAGE_WEIGHT;
@@ -74,7 +81,7 @@ public final class LayeredPromptScanner implements PromptScanner {
         return new ScanResult(score, findings, pii, special);
     }
 
-    private List<Finding> injectionFindings(int index, MessageRole role, NormalizedText normalized) {
+    private List<Finding> injectionFindings(int index, MessageRole role, NormalizedText normalized, boolean classify) {
         List<Finding> found = new ArrayList<>();
         for (InjectionRule rule : rules.matching(normalized.scannable())) {
             found.add(new Finding(rule.id(), rule.category(), index, role, rule.weight()));
@@ -84,7 +91,7 @@ public final class LayeredPromptScanner implements PromptScanner {
             found.add(new Finding("obfuscation." + obfuscation.name().toLowerCase(java.util.Locale.ROOT),
                     AttackCategory.OBFUSCATION, index, role, weight));
         }
-        if (classifier.isPresent() && combine(found) < DECISIVE_RULE_SCORE) {
+        if (classify && classifier.isPresent() && combine(found) < DECISIVE_RULE_SCORE) {
             double semantic = classifier.get().score(normalized.scannable());
             found.add(new Finding(classifier.get().id(), AttackCategory.SEMANTIC, index, role, semantic));
         }

@@ -104,6 +104,17 @@ class GatewayErrorResponsesTest {
     }
 
     @Test
+    void tooManyMessagesIs400BeforeAnyScanning() throws Exception {
+        String manyMessages = "{\"model\":\"chat-simulator\",\"messages\":["
+                + String.join(",", java.util.Collections.nCopies(2049, "{\"role\":\"user\",\"content\":\"hi\"}")) + "]}";
+
+        Problem problem = post("/v1/chat/completions", manyMessages, key.token());
+
+        problem.assertIs(400, "invalid_request");
+        assertThat(problem.body().at("/error/param").asText()).isEqualTo("messages");
+    }
+
+    @Test
     void wrongContentTypeIs415() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
                 .header("Authorization", "Bearer " + key.token())

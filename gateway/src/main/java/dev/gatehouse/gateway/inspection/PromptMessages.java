@@ -22,6 +22,9 @@ import java.util.function.UnaryOperator;
  */
 public final class PromptMessages {
 
+    /** OpenAI's own bound on embeddings inputs; applied to chat messages too, so a scan's cost is bounded. */
+    public static final int MAX_MESSAGES = 2048;
+
     private PromptMessages() {
     }
 
@@ -69,6 +72,9 @@ public final class PromptMessages {
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'messages' must be a non-empty array of message objects.", "messages");
         }
+        if (messages.size() > MAX_MESSAGES) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'messages' may hold at most " + MAX_MESSAGES + " messages.", "messages");
+        }
         for (JsonNode message : messages) {
             if (!message.isObject() || !message.path("role").isTextual()) {
                 throw new ApiProblem(ProblemType.INVALID_REQUEST, "Each message must be an object with a string 'role'.", "messages");
@@ -105,6 +111,9 @@ public final class PromptMessages {
             body.put("input", visitor.visit(MessageRole.RETRIEVED_DOCUMENT, input.asText()));
         } else if (input != null && input.isArray()) {
             ArrayNode items = (ArrayNode) input;
+            if (items.size() > MAX_MESSAGES) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "'input' may hold at most " + MAX_MESSAGES + " items.", "input");
+            }
             for (int index = 0; index < items.size(); index++) {
                 if (items.get(index).isTextual()) {
                     items.set(index, TextNode.valueOf(visitor.visit(MessageRole.RETRIEVED_DOCUMENT, items.get(index).asText())));

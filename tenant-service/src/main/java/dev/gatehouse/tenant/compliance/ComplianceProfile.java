@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param transferChoice       for personal data bound for a region without a basis: {@code refuse} the
  *                             call, {@code redact} it (typed placeholders), or {@code pseudonymise} it
  *                             (placeholders for the backend, original values restored in the answer)
- * @param injectionThreshold   combined injection score (0..1) at which the action applies
+ * @param injectionThreshold   combined injection score (above 0, at most 1) at which the action applies
  * @param injectionAction      {@code block}, {@code flag} or {@code log_only}
  * @param scanResponses        whether model output is scanned too (leakage, personal data)
  */
@@ -60,8 +60,8 @@ public record ComplianceProfile(
         if (!TRANSFER_CHOICES.contains(transferChoice)) {
             throw new InvalidAttributeException("transfer_choice", "'transfer_choice' must be 'refuse', 'redact' or 'pseudonymise'.");
         }
-        if (!(injectionThreshold >= 0 && injectionThreshold <= 1)) {
-            throw new InvalidAttributeException("injection_threshold", "'injection_threshold' must be between 0 and 1.");
+        if (!(injectionThreshold > 0 && injectionThreshold <= 1)) {
+            throw new InvalidAttributeException("injection_threshold", "'injection_threshold' must be above 0 and at most 1.");
         }
         if (!INJECTION_ACTIONS.contains(injectionAction)) {
             throw new InvalidAttributeException("injection_action", "'injection_action' must be 'block', 'flag' or 'log_only'.");

@@ -49,6 +49,8 @@ class ComplianceProfilesTest {
                 .isInstanceOf(InvalidAttributeException.class);
         assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 1.5, "block", false))
                 .isInstanceOf(InvalidAttributeException.class);
+        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0, "block", false))
+                .isInstanceOf(InvalidAttributeException.class);
         assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", Double.NaN, "block", false))
                 .isInstanceOf(InvalidAttributeException.class);
         assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0.5, "shrug", false))
