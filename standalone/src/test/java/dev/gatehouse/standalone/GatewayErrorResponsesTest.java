@@ -197,6 +197,26 @@ class GatewayErrorResponsesTest {
     }
 
     @Test
+    void refusedConnectionFailsOverToAnotherBackendOfTheModel() throws Exception {
+        URI live = context.getBean(dev.gatehouse.backends.BuiltinBackendServer.class).chatBaseUrl();
+        catalogRepository.saveModel(new CatalogModel("failover-model", ModelKind.CHAT, "Failover", "test", "one dead, one live", false,
+                BigDecimal.ONE, BigDecimal.ONE, Instant.now(), Set.of(), List.of(
+                        new ModelBackend("a-dead-backend", "failover-model", URI.create("http://127.0.0.1:" + closedPort() + "/v1"),
+                                "chat-simulator", "eu-west"),
+                        new ModelBackend("b-live-backend", "failover-model", live, "chat-simulator", "eu-west"))));
+        catalogRepository.subscribe(key.tenantId(), "failover-model");
+        catalog.refresh();
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT.replace("chat-simulator", "failover-model"))));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).at("/choices/0/message/content").asText()).endsWith("You said: hi");
+    }
+
+    @Test
     void nonBooleanStreamFlagIs400() throws Exception {
         post("/v1/chat/completions", CHAT.replace("{\"model\"", "{\"stream\":\"yes\",\"model\""), key.token()).assertIs(400, "invalid_request");
     }

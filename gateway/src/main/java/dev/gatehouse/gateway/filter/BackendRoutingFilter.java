@@ -29,11 +29,14 @@ import java.util.Set;
  * Picks a backend of the resolved model in a region the policy permits (obligation
  * {@code route_regions}) and points the proxy at it: the body is re-serialised
  * with the backend's own model name, and the caller's credentials and cookies are removed, so a
- * backend never sees a Gatehouse API key. A backend that refuses the connection is rested.
+ * backend never sees a Gatehouse API key. A backend that refuses the connection is rested and the
+ * call goes to the next available one (nothing was sent yet, so this is safe to repeat).
  */
 public final class BackendRoutingFilter implements GlobalFilter, Ordered {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The first backend and up to two others when a backend refuses the connection. */
+    private static final int MAX_ATTEMPTS = 3;
 
     private final BackendSelector selector;
 
@@ -52,6 +55,10 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
         if (!context.endpoint().callsModel()) {
             return chain.filter(exchange);
         }
+        return routeTo(exchange, chain, context, MAX_ATTEMPTS);
+    }
+
+    private Mono<Void> routeTo(ServerWebExchange exchange, GatewayFilterChain chain, CallContext context, int attemptsLeft) {
         Set<String> allowedRegions = context.decision().obligations().routeRegions();
         ModelBackend backend = selector.choose(context.model(), allowedRegions).orElse(null);
         if (backend == null) {
@@ -80,10 +87,15 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
             }
         };
         return chain.filter(exchange.mutate().request(forwarded).build())
-                .doOnError(error -> {
-                    if (causedByRefusedConnection(error)) {
-                        selector.markUnavailable(backend);
+                .onErrorResume(BackendRoutingFilter::causedByRefusedConnection, refused -> {
+                    selector.markUnavailable(backend);
+                    // Nothing reached the backend, so another one may take the call, if there is one.
+                    if (attemptsLeft <= 1 || exchange.getResponse().isCommitted()
+                            || !selector.anyAvailable(context.model(), allowedRegions)) {
+                        return Mono.error(refused);
                     }
+                    exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_ALREADY_ROUTED_ATTR);
+                    return routeTo(exchange, chain, context, attemptsLeft - 1);
                 });
     }
 
@@ -106,6 +118,6 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
 
     @Override
     public String toString() {
-        return "BackendRouting[round robin over available backends]";
+        return "BackendRouting[round robin over available backends, failover on refused connections]";
     }
 }

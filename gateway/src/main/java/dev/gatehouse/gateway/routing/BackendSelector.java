@@ -35,16 +35,24 @@ public final class BackendSelector {
 
     /** The next available backend of the model in one of {@code allowedRegions}, if any. */
     public Optional<ModelBackend> choose(CatalogModel model, Set<String> allowedRegions) {
-        Instant now = clock.instant();
-        List<ModelBackend> available = model.backends().stream()
-                .filter(backend -> allowedRegions.contains(backend.region()))
-                .filter(backend -> unavailableUntil.getOrDefault(backend.id(), Instant.MIN).isBefore(now))
-                .toList();
+        List<ModelBackend> available = available(model, allowedRegions);
         if (available.isEmpty()) {
             return Optional.empty();
         }
         int turn = turnByModel.computeIfAbsent(model.id(), id -> new AtomicInteger()).getAndIncrement();
         return Optional.of(available.get(Math.floorMod(turn, available.size())));
+    }
+
+    public boolean anyAvailable(CatalogModel model, Set<String> allowedRegions) {
+        return !available(model, allowedRegions).isEmpty();
+    }
+
+    private List<ModelBackend> available(CatalogModel model, Set<String> allowedRegions) {
+        Instant now = clock.instant();
+        return model.backends().stream()
+                .filter(backend -> allowedRegions.contains(backend.region()))
+                .filter(backend -> unavailableUntil.getOrDefault(backend.id(), Instant.MIN).isBefore(now))
+                .toList();
     }
 
     public void markUnavailable(ModelBackend backend) {

@@ -54,9 +54,11 @@ class BackendSelectorTest {
     @Test
     void hasNothingToOfferWhenEveryBackendRests() {
         selector.markUnavailable(EU);
+        assertThat(selector.anyAvailable(MODEL, BOTH)).isTrue();
         selector.markUnavailable(US);
 
         assertThat(selector.choose(MODEL, BOTH)).isEmpty();
+        assertThat(selector.anyAvailable(MODEL, BOTH)).isFalse();
     }
 
     private static final class MutableClock extends Clock {
