@@ -24,14 +24,10 @@ import dev.gatehouse.tenant.TenantSettings;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,10 +60,7 @@ class ContentProtectionTest {
         Path dataDir = workDir.resolve("data");
         String marker = "GATEHOUSE-MARKER-" + UUID.randomUUID();
         String control = "Clinic-" + UUID.randomUUID();
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatehouseApplication.class).run(
-                "--server.port=0", "--gatehouse.data-dir=" + dataDir,
-                "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
-                "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms")) {
+        try (ConfigurableApplicationContext app = RunningMarketplace.start(dataDir)) {
             Tenant tenant = app.getBean(TenantLifecycle.class).create("clinic", control,
                     new TenantSettings(Plan.DEFAULT, Set.of("eu-central"), Set.of("general"), true, 30));
             app.getBean(ComplianceProfiles.class).save(tenant.id(), Bootstrap.DEFAULT_TENANT_PROFILE);
@@ -77,7 +70,7 @@ class ContentProtectionTest {
             app.getBean(TenantDirectory.class).refresh();
             app.getBean(ApiKeyAuthenticator.class).refresh();
 
-            HttpResponse<String> response = chat(app, key, "Please remember the code " + marker + " for me.");
+            HttpResponse<String> response = RunningMarketplace.chat(app, key.token(), "Please remember the code " + marker + " for me.");
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.body()).contains(marker);
             String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
@@ -101,7 +94,7 @@ class ContentProtectionTest {
 
             IssuedApiKey admin = app.getBean(TenantDatabase.class).apiKeys().create(tenant.id(), "admin", Set.of(Role.TENANT_ADMIN), null);
             app.getBean(ApiKeyAuthenticator.class).refresh();
-            HttpResponse<String> rotated = post(app, admin, "/admin/v1/tenants/clinic/keys/rotate", "");
+            HttpResponse<String> rotated = RunningMarketplace.post(app, admin.token(), "/admin/v1/tenants/clinic/keys/rotate", "");
             assertThat(rotated.body()).isEqualTo("{\"key_version\":2,\"rewrapped_records\":1}");
             EncryptedContent rewrapped = contentLog.find(requestId).orElseThrow();
             assertThat(TenantCipher.keyVersionOf(rewrapped.promptCiphertext())).isEqualTo(2);
@@ -150,19 +143,5 @@ class ContentProtectionTest {
         } catch (IOException unreadable) {
             return false;
         }
-    }
-
-    private static HttpResponse<String> chat(ConfigurableApplicationContext app, IssuedApiKey key, String message) throws Exception {
-        return post(app, key, "/v1/chat/completions",
-                "{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"" + message + "\"}]}");
-    }
-
-    private static HttpResponse<String> post(ConfigurableApplicationContext app, IssuedApiKey key, String path, String json) throws Exception {
-        String port = app.getEnvironment().getProperty("local.server.port");
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + key.token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build(), HttpResponse.BodyHandlers.ofString());
     }
 }

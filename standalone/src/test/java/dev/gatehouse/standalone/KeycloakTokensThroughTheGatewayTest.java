@@ -14,12 +14,8 @@ import dev.gatehouse.tenant.keycloak.KeycloakTokens;
 import dev.gatehouse.tenant.keycloak.MachineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Set;
@@ -43,15 +39,11 @@ class KeycloakTokensThroughTheGatewayTest {
 
     @Test
     void machineClientTokenCallsModelsUntilItsTenantIsSuspended() throws Exception {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatehouseApplication.class).run(
-                "--server.port=0",
-                "--gatehouse.data-dir=" + workDir.resolve("data"),
+        try (ConfigurableApplicationContext app = RunningMarketplace.start(workDir.resolve("data"),
                 "--gatehouse.keycloak.server-url=" + KeycloakTestServer.url(),
                 "--gatehouse.keycloak.realm=" + REALM,
                 "--gatehouse.keycloak.admin-username=" + KeycloakTestServer.ADMIN_USERNAME,
-                "--gatehouse.keycloak.admin-password=" + KeycloakTestServer.ADMIN_PASSWORD,
-                "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
-                "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms")) {
+                "--gatehouse.keycloak.admin-password=" + KeycloakTestServer.ADMIN_PASSWORD)) {
             TenantLifecycle lifecycle = app.getBean(TenantLifecycle.class);
             Tenant tenant = lifecycle.create("jwt-" + UUID.randomUUID().toString().substring(0, 8), "Token tenant",
                     Bootstrap.DEFAULT_TENANT_SETTINGS);
@@ -62,28 +54,19 @@ class KeycloakTokensThroughTheGatewayTest {
             MachineClient client = app.getBean(KeycloakDirectory.class).createMachineClient(tenant, "batch-job", Set.of(Role.DEVELOPER));
             String token = KeycloakTokens.clientCredentials(REALM, client);
 
-            HttpResponse<String> accepted = chat(app, token);
+            HttpResponse<String> accepted = RunningMarketplace.chat(app, token, "Hello from a batch job");
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
 
             String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
-            HttpResponse<String> forged = chat(app, tampered);
+            HttpResponse<String> forged = RunningMarketplace.chat(app, tampered, "Hello from a batch job");
             assertThat(forged.statusCode()).isEqualTo(401);
             assertThat(JSON.readTree(forged.body()).at("/error/code").asText()).isEqualTo("invalid_access_token");
 
             lifecycle.suspend(tenant);
             app.getBean(TenantDirectory.class).refresh();
-            HttpResponse<String> suspended = chat(app, token);
+            HttpResponse<String> suspended = RunningMarketplace.chat(app, token, "Hello from a batch job");
             assertThat(suspended.statusCode()).isEqualTo(403);
             assertThat(JSON.readTree(suspended.body()).at("/error/code").asText()).isEqualTo("tenant_suspended");
         }
-    }
-
-    private static HttpResponse<String> chat(ConfigurableApplicationContext app, String bearer) throws Exception {
-        String port = app.getEnvironment().getProperty("local.server.port");
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + bearer)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello from a batch job\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
     }
 }

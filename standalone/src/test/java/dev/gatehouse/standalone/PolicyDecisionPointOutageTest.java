@@ -6,12 +6,8 @@ import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.testing.OpaServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,19 +31,14 @@ class PolicyDecisionPointOutageTest {
     void decidesThroughOpaAndRefusesEverythingOnceItIsDown() throws Exception {
         Path bundle = buildRegoBundle();
         OpaServer opa = OpaServer.start(POLICY_SCRIPTS.resolve("opa.sh"), bundle);
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatehouseApplication.class).run(
-                "--server.port=0",
-                "--gatehouse.data-dir=" + workDir.resolve("data"),
-                "--gatehouse.policy.opa-url=" + opa.url(),
-                "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
-                "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms")) {
+        try (ConfigurableApplicationContext app = RunningMarketplace.start(workDir.resolve("data"), "--gatehouse.policy.opa-url=" + opa.url())) {
             IssuedApiKey key = TestKeys.developerKey(app, "opa-sidecar", null);
 
-            HttpResponse<String> decidedByOpa = chat(app, key);
+            HttpResponse<String> decidedByOpa = RunningMarketplace.chat(app, key.token(), "What is the capital of France?");
             assertThat(decidedByOpa.statusCode()).as(decidedByOpa.body()).isEqualTo(200);
 
             opa.close();
-            HttpResponse<String> refused = chat(app, key);
+            HttpResponse<String> refused = RunningMarketplace.chat(app, key.token(), "What is the capital of France?");
 
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(new ObjectMapper().readTree(refused.body()).at("/error/code").asText()).isEqualTo("policy_unavailable");
@@ -68,14 +59,5 @@ class PolicyDecisionPointOutageTest {
                 .start();
         assertThat(build.waitFor()).as("policy/scripts/build-policy.sh (needs OPA: policy/scripts/install-opa.sh)").isZero();
         return bundle;
-    }
-
-    private static HttpResponse<String> chat(ConfigurableApplicationContext app, IssuedApiKey key) throws Exception {
-        String port = app.getEnvironment().getProperty("local.server.port");
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key.token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
     }
 }

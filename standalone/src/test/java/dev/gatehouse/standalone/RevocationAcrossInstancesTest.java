@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
@@ -80,13 +79,10 @@ class RevocationAcrossInstancesTest {
     }
 
     private ConfigurableApplicationContext start(String name) {
-        return new SpringApplicationBuilder(GatehouseApplication.class).run(
-                "--server.port=0",
-                "--gatehouse.data-dir=" + dataDir.resolve(name),
+        return RunningMarketplace.start(dataDir.resolve(name),
                 "--gatehouse.database.mode=external",
                 "--gatehouse.database.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                "--gatehouse.database.username=postgres",
-                "--gatehouse.builtin-backends.enabled=true");
+                "--gatehouse.database.username=postgres");
     }
 
     /** The bootstrap key is printed once to the console; tests mint their own through the tenant-service API instead. */

@@ -1,0 +1,49 @@
+package dev.gatehouse.standalone;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A marketplace process of its own for tests that need one (their own data directory, a restart,
+ * a different configuration): random port, an unpaced chat simulator, and a way to call it.
+ */
+final class RunningMarketplace {
+
+    static final String CHAT_BODY_TEMPLATE = "{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private RunningMarketplace() {
+    }
+
+    static ConfigurableApplicationContext start(Path dataDir, String... moreArguments) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--gatehouse.data-dir=" + dataDir,
+                "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
+                "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms"));
+        arguments.addAll(List.of(moreArguments));
+        return new SpringApplicationBuilder(GatehouseApplication.class).run(arguments.toArray(String[]::new));
+    }
+
+    /** A chat call to the simulator with one user message (no quotes or backslashes in it). */
+    static HttpResponse<String> chat(ConfigurableApplicationContext app, String bearer, String message) throws Exception {
+        return post(app, bearer, "/v1/chat/completions", CHAT_BODY_TEMPLATE.formatted(message));
+    }
+
+    static HttpResponse<String> post(ConfigurableApplicationContext app, String bearer, String path, String json) throws Exception {
+        String port = app.getEnvironment().getProperty("local.server.port");
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + bearer)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
