@@ -5,17 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.sse.RewrittenAnswer;
 import dev.gatehouse.gateway.sse.ServerSentEvents;
 import dev.gatehouse.scanner.Pseudonymizer;
-import org.reactivestreams.Publisher;
+
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.MediaType;
+
+
+
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_HELD_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     @Override
     public int getOrder() {
@@ -49,7 +49,7 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
         return chain.filter(exchange.mutate().response(new RestoredResponse(exchange.getResponse(), context.pseudonyms())).build());
     }
 
-    private static final class RestoredResponse extends ServerHttpResponseDecorator {
+    private static final class RestoredResponse extends RewrittenAnswer {
 
         private final Pseudonymizer pseudonyms;
 
@@ -59,32 +59,13 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
         }
 
         @Override
-        public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-            if (isEventStream()) {
-                return super.writeWith(body);
-            }
-            return DataBufferUtils.join(Flux.from(body), MAX_HELD_RESPONSE_BYTES).flatMap(joined -> {
-                byte[] bytes = new byte[joined.readableByteCount()];
-                joined.read(bytes);
-                DataBufferUtils.release(joined);
-                byte[] restored = restorePlainAnswer(bytes);
-                getHeaders().setContentLength(restored.length);
-                return super.writeWith(Mono.just(bufferFactory().wrap(restored)));
-            });
+        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
+            Pseudonymizer.StreamRestorer restorer = pseudonyms.streamRestorer();
+            return events.map(event -> restoreChunk(event, restorer));
         }
 
         @Override
-        public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-            Flux<DataBuffer> flat = Flux.from(body).concatMap(Flux::from);
-            if (!isEventStream()) {
-                return super.writeAndFlushWith(flat.map(Flux::just));
-            }
-            Pseudonymizer.StreamRestorer restorer = pseudonyms.streamRestorer();
-            Flux<byte[]> restored = ServerSentEvents.events(flat).map(event -> restoreChunk(event, restorer));
-            return super.writeAndFlushWith(restored.map(event -> Flux.just(bufferFactory().wrap(event))));
-        }
-
-        private byte[] restorePlainAnswer(byte[] bytes) {
+        protected byte[] rewritePlain(byte[] bytes) {
             JsonNode answer;
             try {
                 answer = JSON.readTree(bytes);
@@ -126,10 +107,6 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
             return ("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8);
         }
 
-        private boolean isEventStream() {
-            MediaType type = getHeaders().getContentType();
-            return type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
-        }
     }
 
     @Override

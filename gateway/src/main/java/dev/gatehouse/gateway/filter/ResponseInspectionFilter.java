@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.inspection.PromptMessages;
+import dev.gatehouse.gateway.sse.RewrittenAnswer;
 import dev.gatehouse.gateway.sse.ServerSentEvents;
 import dev.gatehouse.scanner.PersonalDataDetector;
 import dev.gatehouse.scanner.ResponsePolicy;
@@ -16,16 +17,16 @@ import dev.gatehouse.scanner.ScanAction;
 import dev.gatehouse.scanner.StreamScanner;
 import dev.gatehouse.tenant.compliance.ComplianceProfile;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
-import org.reactivestreams.Publisher;
+
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+
+
+
+
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,7 +48,6 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
 
     public static final String FLAGS_HEADER = PromptInspectionFilter.FLAGS_HEADER;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_HELD_RESPONSE_BYTES = 16 * 1024 * 1024;
     private static final byte[] BLOCKED_EVENT = ("data: {\"error\":{\"message\":\"The answer was withheld: it disclosed "
             + "protected content (Gatehouse response inspection).\",\"type\":\"content_filter\",\"param\":null,"
             + "\"code\":\"response_blocked\"}}\n\n").getBytes(StandardCharsets.UTF_8);
@@ -81,7 +81,7 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
         return chain.filter(exchange.mutate().response(new InspectedResponse(exchange.getResponse(), context, scanner)).build());
     }
 
-    private static final class InspectedResponse extends ServerHttpResponseDecorator {
+    private static final class InspectedResponse extends RewrittenAnswer {
 
         private final CallContext context;
         private final ResponseScanner scanner;
@@ -93,28 +93,9 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
         }
 
         @Override
-        public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-            if (isEventStream() || !isSuccess()) {
-                return super.writeWith(body);
-            }
-            return DataBufferUtils.join(Flux.from(body), MAX_HELD_RESPONSE_BYTES).flatMap(joined -> {
-                byte[] bytes = new byte[joined.readableByteCount()];
-                joined.read(bytes);
-                DataBufferUtils.release(joined);
-                byte[] answer = judgePlainAnswer(bytes);
-                getHeaders().setContentLength(answer.length);
-                return super.writeWith(Mono.just(bufferFactory().wrap(answer)));
-            });
-        }
-
-        @Override
-        public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-            Flux<DataBuffer> flat = Flux.from(body).concatMap(Flux::from);
-            if (!isEventStream()) {
-                return super.writeAndFlushWith(flat.map(Flux::just));
-            }
+        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
             StreamScanner stream = scanner.openStream();
-            Flux<byte[]> inspected = ServerSentEvents.events(flat)
+            return events
                     .concatMap(event -> {
                         String content = ServerSentEvents.deltaContent(ServerSentEvents.data(event));
                         ResponseVerdict verdict = content.isEmpty() ? stream.verdict() : stream.accept(content);
@@ -122,10 +103,10 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
                         return verdict.blocks() ? Flux.just(BLOCKED_EVENT, DONE_EVENT) : Flux.just(event);
                     })
                     .takeUntil(event -> event == DONE_EVENT);
-            return super.writeAndFlushWith(inspected.map(event -> Flux.just(bufferFactory().wrap(event))));
         }
 
-        private byte[] judgePlainAnswer(byte[] bytes) {
+        @Override
+        protected byte[] rewritePlain(byte[] bytes) {
             JsonNode response;
             try {
                 response = JSON.readTree(bytes);
@@ -154,14 +135,7 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
             return response.toString().getBytes(StandardCharsets.UTF_8);
         }
 
-        private boolean isEventStream() {
-            MediaType type = getHeaders().getContentType();
-            return type != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type);
-        }
 
-        private boolean isSuccess() {
-            return getStatusCode() == null || getStatusCode().is2xxSuccessful();
-        }
     }
 
     @Override

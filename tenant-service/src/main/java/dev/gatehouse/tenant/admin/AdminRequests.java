@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.BoundedBody;
 import dev.gatehouse.problem.ProblemType;
+import dev.gatehouse.tenant.InvalidAttributeException;
 import dev.gatehouse.tenant.Role;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -183,6 +185,13 @@ final class AdminRequests {
 
     static void putInstant(ObjectNode target, String field, Instant instant) {
         target.put(field, instant == null ? null : instant.toString());
+    }
+
+    /** The routes, with invalid tenant attributes answered as 400 problems naming the attribute. */
+    static RouterFunction<ServerResponse> withAttributeProblems(RouterFunction<ServerResponse> routes) {
+        return routes.filter((request, next) -> Mono.defer(() -> next.handle(request))
+                .onErrorMap(InvalidAttributeException.class,
+                        invalid -> new ApiProblem(ProblemType.INVALID_REQUEST, invalid.getMessage(), invalid.attribute())));
     }
 
     static Mono<ServerResponse> json(HttpStatus status, JsonNode body) {

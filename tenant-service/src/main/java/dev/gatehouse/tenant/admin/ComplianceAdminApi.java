@@ -2,8 +2,6 @@ package dev.gatehouse.tenant.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.problem.ApiProblem;
-import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.InvalidAttributeException;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
@@ -45,11 +43,8 @@ public final class ComplianceAdminApi {
     }
 
     public RouterFunction<ServerResponse> routes() {
-        return route(GET("/admin/v1/tenants/{slug}/compliance"), this::read)
-                .andRoute(PUT("/admin/v1/tenants/{slug}/compliance"), this::replace)
-                .filter((request, next) -> Mono.defer(() -> next.handle(request))
-                        .onErrorMap(InvalidAttributeException.class,
-                                invalid -> new ApiProblem(ProblemType.INVALID_REQUEST, invalid.getMessage(), invalid.attribute())));
+        return AdminRequests.withAttributeProblems(route(GET("/admin/v1/tenants/{slug}/compliance"), this::read)
+                .andRoute(PUT("/admin/v1/tenants/{slug}/compliance"), this::replace));
     }
 
     private Mono<ServerResponse> read(ServerRequest request) {

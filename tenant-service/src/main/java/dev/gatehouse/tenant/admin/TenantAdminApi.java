@@ -1,9 +1,6 @@
 package dev.gatehouse.tenant.admin;
 
-import dev.gatehouse.problem.ApiProblem;
-import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
-import dev.gatehouse.tenant.InvalidAttributeException;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantLifecycle;
@@ -13,7 +10,6 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -54,8 +50,6 @@ public final class TenantAdminApi {
         if (members != null) {
             routes = routes.and(members.routes());
         }
-        return routes.filter((request, next) -> Mono.defer(() -> next.handle(request))
-                .onErrorMap(InvalidAttributeException.class,
-                        invalid -> new ApiProblem(ProblemType.INVALID_REQUEST, invalid.getMessage(), invalid.attribute())));
+        return AdminRequests.withAttributeProblems(routes);
     }
 }
