@@ -202,14 +202,20 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog) {
-        Scheduler decisionThreads = decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate() : Schedulers.boundedElastic();
-        return new PolicyDecisionFilter(decisionPoint, decisionThreads, profiles, catalog, new PersonalDataDetector());
+    PersonalDataDetector personalDataDetector() {
+        return new PersonalDataDetector();
     }
 
     @Bean
-    ResponseInspectionFilter responseInspectionFilter(ComplianceProfiles profiles) {
-        return new ResponseInspectionFilter(profiles, new PersonalDataDetector());
+    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog,
+                                              PersonalDataDetector personalData) {
+        Scheduler decisionThreads = decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate() : Schedulers.boundedElastic();
+        return new PolicyDecisionFilter(decisionPoint, decisionThreads, profiles, catalog, personalData);
+    }
+
+    @Bean
+    ResponseInspectionFilter responseInspectionFilter(ComplianceProfiles profiles, PersonalDataDetector personalData) {
+        return new ResponseInspectionFilter(profiles, personalData);
     }
 
     @Bean
