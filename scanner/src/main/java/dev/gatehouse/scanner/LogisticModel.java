@@ -10,7 +10,7 @@ import java.util.Arrays;
  * Logistic regression over a sentence embedding: {@code p = sigmoid(w·x + b)}, with the decision
  * threshold chosen at training time. Serialised as a small JSON document. Immutable.
  */
-public record LogisticModel(String embedding, int windowChars, double[] coefficients, double bias, double threshold) {
+public record LogisticModel(String embedding, int windowTokens, double[] coefficients, double bias, double threshold) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -21,7 +21,7 @@ public record LogisticModel(String embedding, int windowChars, double[] coeffici
         if (!(threshold > 0 && threshold < 1)) {
             throw new ScannerException(ScannerException.Code.MODEL_INVALID, "model threshold must be in (0, 1)");
         }
-        if (windowChars <= 0) {
+        if (windowTokens <= 0) {
             throw new ScannerException(ScannerException.Code.MODEL_INVALID, "model window must be positive");
         }
         coefficients = coefficients.clone();
@@ -77,7 +77,7 @@ public record LogisticModel(String embedding, int windowChars, double[] coeffici
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LogisticModel m && embedding.equals(m.embedding) && windowChars == m.windowChars
+        return o instanceof LogisticModel m && embedding.equals(m.embedding) && windowTokens == m.windowTokens
                 && Arrays.equals(coefficients, m.coefficients) && bias == m.bias && threshold == m.threshold;
     }
 
@@ -88,7 +88,7 @@ public record LogisticModel(String embedding, int windowChars, double[] coeffici
 
     @Override
     public String toString() {
-        return "LogisticModel[" + embedding + ", " + coefficients.length + " dims, window " + windowChars
+        return "LogisticModel[" + embedding + ", " + coefficients.length + " dims, window " + windowTokens
                 + ", threshold " + threshold + "]";
     }
 }

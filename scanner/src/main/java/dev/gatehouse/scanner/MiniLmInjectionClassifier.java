@@ -1,51 +1,54 @@
 package dev.gatehouse.scanner;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Logistic regression over all-MiniLM-L6-v2 (quantised ONNX, in-process) sentence embeddings.
  *
- * <p>The embedding costs milliseconds per hundred characters, so a text is never embedded whole:
- * only its head window and, for longer texts, its tail window are scored (attacks sit at the start
- * of a prompt or are appended to a document), and the higher score wins. Window scores are cached
- * because system prompts and retrieved documents repeat across requests. Thread-safe; construct once
- * (loading the ONNX model takes about a second).
+ * <p>MiniLM costs about 0.15 ms of one core per word piece, so a text is never embedded whole:
+ * its head window and, for longer texts, its tail window ({@link LogisticModel#windowTokens()}
+ * word pieces each; attacks sit at the start of a prompt or are appended to a document) go
+ * through the model in one batch, and the higher score wins. Rules read the whole text. Scores are
+ * cached by window set because system prompts and retrieved documents repeat across requests.
+ * Thread-safe; construct once.
  */
 public final class MiniLmInjectionClassifier implements InjectionClassifier {
 
     public static final String MODEL_RESOURCE = "/dev/gatehouse/scanner/injection-classifier.json";
     private static final int CACHE_ENTRIES = 4096;
+    /** Characters tokenised to fill a window: more than enough for its word pieces in any script. */
+    private static final int CHARS_PER_WINDOW_TOKEN = 10;
 
     private final LogisticModel model;
-    private final EmbeddingModel embedder;
-    private final Map<String, Double> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    private final MiniLmEmbedder embedder;
+    private final Map<List<Window>, Double> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<List<Window>, Double> eldest) {
             return size() > CACHE_ENTRIES;
         }
     };
 
-    public MiniLmInjectionClassifier(LogisticModel model) {
-        this(model, new AllMiniLmL6V2QuantizedEmbeddingModel());
-    }
-
-    MiniLmInjectionClassifier(LogisticModel model, EmbeddingModel embedder) {
+    public MiniLmInjectionClassifier(LogisticModel model, MiniLmEmbedder embedder) {
         this.model = model;
         this.embedder = embedder;
     }
 
-    /** The classifier with the trained model committed in this module. */
+    /** The classifier with the trained model committed in this module. Loads the ONNX model. */
     public static MiniLmInjectionClassifier withBundledModel() {
+        return new MiniLmInjectionClassifier(bundledModel(), MiniLmEmbedder.load());
+    }
+
+    public static LogisticModel bundledModel() {
         try (InputStream in = MiniLmInjectionClassifier.class.getResourceAsStream(MODEL_RESOURCE)) {
             if (in == null) {
                 throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier model is missing");
             }
-            return new MiniLmInjectionClassifier(LogisticModel.read(in));
+            return LogisticModel.read(in);
         } catch (IOException e) {
             throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier model is unreadable", e);
         }
@@ -58,37 +61,63 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier {
 
     @Override
     public double score(String normalizedText) {
-        double best = 0;
-        for (String window : windows(normalizedText, model.windowChars())) {
-            best = Math.max(best, model.calibrated(windowProbability(window)));
-        }
-        return best;
-    }
-
-    private double windowProbability(String window) {
+        List<Window> windows = windows(embedder, normalizedText, model.windowTokens());
+        Double cached;
         synchronized (cache) {
-            Double cached = cache.get(window);
-            if (cached != null) {
-                return cached;
+            cached = cache.get(windows);
+        }
+        if (cached == null) {
+            double best = 0;
+            for (float[] embedding : embedder.embedWindows(windows.stream().map(Window::tokenIds).toList())) {
+                best = Math.max(best, model.probability(embedding));
+            }
+            cached = best;
+            synchronized (cache) {
+                cache.put(windows, cached);
             }
         }
-        double p = model.probability(embed(window));
-        synchronized (cache) {
-            cache.put(window, p);
-        }
-        return p;
+        return model.calibrated(cached);
     }
 
-    private float[] embed(String window) {
-        return embedder.embed(window.isBlank() ? "." : window).content().vector();
-    }
-
-    /** Head window, plus the tail window when the text is longer than one window. */
-    public static java.util.List<String> windows(String text, int windowChars) {
+    /**
+     * The head window of the text and, when the text has more word pieces than one window holds,
+     * its tail window. Only the characters that can fill a window are tokenised.
+     */
+    public static List<Window> windows(MiniLmEmbedder embedder, String text, int windowTokens) {
         String trimmed = text.strip();
-        if (trimmed.length() <= windowChars) {
-            return java.util.List.of(trimmed);
+        if (trimmed.isEmpty()) {
+            trimmed = ".";
         }
-        return java.util.List.of(trimmed.substring(0, windowChars), trimmed.substring(trimmed.length() - windowChars));
+        int span = windowTokens * CHARS_PER_WINDOW_TOKEN;
+        if (trimmed.length() <= span) {
+            long[] ids = embedder.tokenIds(trimmed);
+            if (ids.length <= windowTokens) {
+                return List.of(new Window(ids));
+            }
+            return List.of(new Window(Arrays.copyOf(ids, windowTokens)),
+                    new Window(Arrays.copyOfRange(ids, ids.length - windowTokens, ids.length)));
+        }
+        long[] head = embedder.tokenIds(trimmed.substring(0, span));
+        long[] tail = embedder.tokenIds(trimmed.substring(trimmed.length() - span));
+        return List.of(new Window(Arrays.copyOf(head, Math.min(head.length, windowTokens))),
+                new Window(Arrays.copyOfRange(tail, Math.max(0, tail.length - windowTokens), tail.length)));
+    }
+
+    /** Word-piece ids of one window, compared by value (the cache key). */
+    public record Window(long[] tokenIds) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Window w && Arrays.equals(tokenIds, w.tokenIds);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(tokenIds);
+        }
+
+        @Override
+        public String toString() {
+            return "Window" + Arrays.toString(tokenIds);
+        }
     }
 }

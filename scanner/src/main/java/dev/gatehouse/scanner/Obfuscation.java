@@ -8,6 +8,8 @@ public enum Obfuscation {
     BASE64,
     HEX,
     URL_ENCODING,
+    ESCAPE_SEQUENCES,
+    SEPARATED_LETTERS,
     ROT13,
     LEETSPEAK
 }

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Brings text into the plain form that rules and the classifier see: NFKC, no invisible or
  * bidirectional control characters, Latin look-alikes folded to Latin, and encoded payloads
- * (base64, hex, percent-encoding, Unicode tag characters, ROT13, leetspeak) decoded.
+ * (base64, hex, percent-encoding, backslash-u escapes, Unicode tag characters, ROT13, leetspeak,
+ * letters spelled with separators) decoded.
  * Stateless and thread-safe.
  */
 public final class TextNormalizer {
@@ -35,6 +36,10 @@ public final class TextNormalizer {
     private static final Pattern HEX_RUN = Pattern.compile(
             "(?:\\\\x[0-9A-Fa-f]{2}){6,}|(?<![0-9A-Fa-fx])(?:0x)?[0-9A-Fa-f]{16,}|(?<![0-9A-Fa-f:])[0-9A-Fa-f]{2}(?:[ :][0-9A-Fa-f]{2}){7,}");
     private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
+    private static final Pattern UNICODE_ESCAPE_RUN = Pattern.compile("(?:\\\\u[0-9A-Fa-f]{4}){4,}");
+    /** Words spelled with a separator between letters: "i.g.n.o.r.e", "i-g-n-o-r-e", "i g n o r e". */
+    private static final Pattern SEPARATED_LETTERS = Pattern.compile(
+            "(?<![\\p{L}\\p{N}])\\p{L}(?:([.\\-_*/ ])\\p{L}(?:\\1\\p{L}){1,})(?![\\p{L}\\p{N}])");
     private static final int MIN_PERCENT_ESCAPES = 3;
     private static final Pattern ROT13_MENTION = Pattern.compile("(?i)\\brot[ -]?13\\b");
     private static final int MIN_LEET_WORDS = 3;
@@ -54,6 +59,11 @@ public final class TextNormalizer {
         if (ROT13_MENTION.matcher(text).find() || readsAsEnglish(rotated, text)) {
             found.add(Obfuscation.ROT13);
             decoded.add(rotated);
+        }
+        String joined = joinSeparatedLetters(text);
+        if (joined != null) {
+            found.add(Obfuscation.SEPARATED_LETTERS);
+            decoded.add(joined);
         }
         String unleet = unleet(text);
         if (unleet != null) {
@@ -159,6 +169,7 @@ public final class TextNormalizer {
         }
         decodeRuns(BASE64_RUN, text, Obfuscation.BASE64, TextNormalizer::decodeBase64, depth, found, decoded);
         decodeRuns(HEX_RUN, text, Obfuscation.HEX, TextNormalizer::decodeHex, depth, found, decoded);
+        decodeRuns(UNICODE_ESCAPE_RUN, text, Obfuscation.ESCAPE_SEQUENCES, TextNormalizer::decodeUnicodeEscapes, depth, found, decoded);
         if (PERCENT_ESCAPE.matcher(text).results().limit(MIN_PERCENT_ESCAPES).count() == MIN_PERCENT_ESCAPES
                 && decoded.size() < MAX_DECODED_SEGMENTS) {
             String plain = decodePercent(text);
@@ -211,6 +222,33 @@ public final class TextNormalizer {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    private static String decodeUnicodeEscapes(String segment) {
+        StringBuilder out = new StringBuilder(segment.length() / 6);
+        for (int i = 0; i + 6 <= segment.length(); i += 6) {
+            out.append((char) Integer.parseInt(segment, i + 2, i + 6, 16));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The text with every word of at least three separated letters joined, or null when there is
+     * none. Separators between such words become word breaks, so "i.g.n.o.r.e a.l.l" reads
+     * "ignore all".
+     */
+    private static String joinSeparatedLetters(String text) {
+        Matcher m = SEPARATED_LETTERS.matcher(text);
+        if (!m.find()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int last = 0;
+        do {
+            out.append(text, last, m.start()).append(m.group().replace(m.group(1), ""));
+            last = m.end();
+        } while (m.find());
+        return out.append(text, last, text.length()).toString();
     }
 
     private static String decodePercent(String text) {

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +21,17 @@ class MiniLmInjectionClassifierTest {
             "Kannst du mir helfen, eine E-Mail an meinen Vermieter zu schreiben?");
 
     private static LogisticModel bundled;
+    private static MiniLmEmbedder embedder;
 
     @BeforeAll
-    static void loadModel() throws IOException {
-        try (InputStream in = MiniLmInjectionClassifier.class.getResourceAsStream(MiniLmInjectionClassifier.MODEL_RESOURCE)) {
-            bundled = LogisticModel.read(in);
-        }
+    static void loadModel() {
+        bundled = MiniLmInjectionClassifier.bundledModel();
+        embedder = MiniLmEmbedder.load();
+    }
+
+    @AfterAll
+    static void closeModel() {
+        embedder.close();
     }
 
     @Test
@@ -37,7 +42,7 @@ class MiniLmInjectionClassifierTest {
 
     @Test
     void sameModelFileGivesTheSameScores() {
-        MiniLmInjectionClassifier first = new MiniLmInjectionClassifier(bundled);
+        MiniLmInjectionClassifier first = new MiniLmInjectionClassifier(bundled, embedder);
         MiniLmInjectionClassifier second = MiniLmInjectionClassifier.withBundledModel();
         for (String text : TEXTS) {
             assertThat(second.score(text)).as(text).isEqualTo(first.score(text));
@@ -46,8 +51,8 @@ class MiniLmInjectionClassifierTest {
 
     @Test
     void scoresConcurrentlyExactlyAsSequentially() throws Exception {
-        MiniLmInjectionClassifier shared = new MiniLmInjectionClassifier(bundled);
-        List<Double> sequential = TEXTS.stream().map(new MiniLmInjectionClassifier(bundled)::score).toList();
+        MiniLmInjectionClassifier shared = new MiniLmInjectionClassifier(bundled, embedder);
+        List<Double> sequential = TEXTS.stream().map(new MiniLmInjectionClassifier(bundled, embedder)::score).toList();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             List<java.util.concurrent.Future<List<Double>>> runs = new java.util.ArrayList<>();
@@ -77,7 +82,7 @@ class MiniLmInjectionClassifierTest {
 
     @Test
     void separatesAnObviousAttackFromAnOrdinaryQuestion() {
-        MiniLmInjectionClassifier classifier = new MiniLmInjectionClassifier(bundled);
+        MiniLmInjectionClassifier classifier = new MiniLmInjectionClassifier(bundled, embedder);
         assertThat(classifier.score(TEXTS.get(0))).isGreaterThan(0.5);
         assertThat(classifier.score(TEXTS.get(1))).isLessThan(0.5);
     }
@@ -89,9 +94,32 @@ class MiniLmInjectionClassifierTest {
 
     @Test
     void scoresOnlyTheHeadAndTailWindowsOfALongText() {
-        String text = "a".repeat(300) + "b".repeat(1000) + "c".repeat(300);
-        assertThat(MiniLmInjectionClassifier.windows(text, 300)).containsExactly("a".repeat(300), "c".repeat(300));
-        assertThat(MiniLmInjectionClassifier.windows("short", 300)).containsExactly("short");
+        String text = "red ".repeat(300) + "green ".repeat(1000) + "blue ".repeat(300);
+        List<MiniLmInjectionClassifier.Window> windows = MiniLmInjectionClassifier.windows(embedder, text, 8);
+        assertThat(windows).containsExactly(
+                new MiniLmInjectionClassifier.Window(embedder.tokenIds("red ".repeat(8))),
+                new MiniLmInjectionClassifier.Window(embedder.tokenIds("blue ".repeat(8))));
+    }
+
+    @Test
+    void scoresAShortTextAsOneWindow() {
+        assertThat(MiniLmInjectionClassifier.windows(embedder, "What is a good recipe?", 20))
+                .containsExactly(new MiniLmInjectionClassifier.Window(embedder.tokenIds("What is a good recipe?")));
+    }
+
+    @Test
+    void embedsAsLangchain4jDoes() {
+        dev.langchain4j.model.embedding.EmbeddingModel reference =
+                new dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel();
+        for (String text : TEXTS) {
+            float[] expected = reference.embed(text).content().vector();
+            float[] actual = embedder.embed(text);
+            double cosine = 0;
+            for (int i = 0; i < expected.length; i++) {
+                cosine += expected[i] * actual[i];
+            }
+            assertThat(cosine).as(text).isGreaterThan(0.9999);
+        }
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.gatehouse.scanner.training;
 
 import dev.gatehouse.scanner.LogisticModel;
+import dev.gatehouse.scanner.MiniLmEmbedder;
 import dev.gatehouse.scanner.MiniLmInjectionClassifier;
 import dev.gatehouse.scanner.TextNormalizer;
 import dev.gatehouse.scanner.evaluation.LabelledExample;
 import dev.gatehouse.scanner.evaluation.LabelledExamples;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -20,8 +19,10 @@ import java.util.stream.Stream;
 
 /**
  * Trains the injection classifier: reads every {@code *.jsonl} in the training directories,
- * holds out a development split ({@link DatasetSplit}), embeds the head window of each normalised
- * training text with all-MiniLM-L6-v2, picks the L2 strength by 5-fold cross-validated log-loss,
+ * holds out a development split ({@link DatasetSplit}), embeds the head window (the first
+ * {@value #WINDOW_TOKENS} word pieces, in the batch the classifier computes) of each normalised
+ * training text with all-MiniLM-L6-v2,
+ * picks the L2 strength by 5-fold cross-validated log-loss,
  * sets the decision threshold so that the out-of-fold false-positive rate stays at or under
  * {@value #TARGET_FALSE_POSITIVE_RATE}, fits on all training data and writes the model JSON.
  * Examples in {@code --dev-only} directories are never trained on; they are appended to the
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  */
 public final class TrainInjectionClassifier {
 
-    static final int WINDOW_CHARS = 256;
+    static final int WINDOW_TOKENS = 20;
     static final int DEV_PERCENT = 25;
     static final double TARGET_FALSE_POSITIVE_RATE = 0.03;
     private static final double[] LAMBDAS = {0.01, 0.03, 0.1, 0.3, 1};
@@ -54,14 +55,15 @@ public final class TrainInjectionClassifier {
         report("development", dev);
 
         List<LabelledExample> train = split.train();
-        float[][] x = embed(train);
+        float[][][] windows = embed(train);
+        float[][] x = Arrays.stream(windows).map(w -> w[0]).toArray(float[][]::new);
         int[] y = train.stream().mapToInt(LabelledExample::label).toArray();
 
         double bestLambda = LAMBDAS[0];
         double bestLoss = Double.POSITIVE_INFINITY;
         double[] bestOutOfFold = null;
         for (double lambda : LAMBDAS) {
-            double[] outOfFold = crossValidate(x, y, lambda);
+            double[] outOfFold = crossValidate(windows, y, lambda);
             double loss = logLoss(outOfFold, y);
             System.out.printf("lambda %.2f: out-of-fold log-loss %.4f%n", lambda, loss);
             if (loss < bestLoss) {
@@ -72,7 +74,7 @@ public final class TrainInjectionClassifier {
         }
         double threshold = thresholdFor(bestOutOfFold, y, TARGET_FALSE_POSITIVE_RATE);
         double[] weights = new LogisticRegressionTrainer(bestLambda).fit(x, y);
-        LogisticModel model = new LogisticModel("all-MiniLM-L6-v2-q (langchain4j 1.19.0-beta29)", WINDOW_CHARS,
+        LogisticModel model = new LogisticModel("all-MiniLM-L6-v2-q (langchain4j 1.19.0-beta29), mean-pooled", WINDOW_TOKENS,
                 Arrays.copyOf(weights, weights.length - 1), weights[weights.length - 1], threshold);
         Files.createDirectories(modelOut.toAbsolutePath().getParent());
         try (OutputStream out = Files.newOutputStream(modelOut)) {
@@ -81,22 +83,29 @@ public final class TrainInjectionClassifier {
         System.out.printf("lambda %.2f, threshold %.4f, written %s%n", bestLambda, threshold, modelOut);
     }
 
-    private static float[][] embed(List<LabelledExample> examples) {
-        EmbeddingModel embedder = new AllMiniLmL6V2QuantizedEmbeddingModel();
+    /** Per example, the embeddings of the windows the classifier scores; the head window first. */
+    private static float[][][] embed(List<LabelledExample> examples) {
         TextNormalizer normalizer = new TextNormalizer();
-        float[][] x = new float[examples.size()][];
-        for (int i = 0; i < examples.size(); i++) {
-            String window = MiniLmInjectionClassifier.windows(
-                    normalizer.normalize(examples.get(i).text()).scannable(), WINDOW_CHARS).get(0);
-            x[i] = embedder.embed(window.isBlank() ? "." : window).content().vector();
-            if ((i + 1) % 250 == 0) {
-                System.out.printf("embedded %d/%d%n", i + 1, examples.size());
+        try (MiniLmEmbedder embedder = MiniLmEmbedder.load()) {
+            float[][][] embedded = new float[examples.size()][][];
+            for (int i = 0; i < examples.size(); i++) {
+                List<MiniLmInjectionClassifier.Window> windows = MiniLmInjectionClassifier.windows(
+                        embedder, normalizer.normalize(examples.get(i).text()).scannable(), WINDOW_TOKENS);
+                embedded[i] = embedder.embedWindows(windows.stream().map(MiniLmInjectionClassifier.Window::tokenIds).toList());
+                if ((i + 1) % 250 == 0) {
+                    System.out.printf("embedded %d/%d%n", i + 1, examples.size());
+                }
             }
+            return embedded;
         }
-        return x;
     }
 
-    private static double[] crossValidate(float[][] x, int[] y, double lambda) {
+    /**
+     * Out-of-fold probabilities as the classifier computes them: fitted on head windows, each
+     * held-out text scored by its most suspicious window, so the threshold accounts for long texts
+     * getting two chances to look like an attack.
+     */
+    private static double[] crossValidate(float[][][] windows, int[] y, double lambda) {
         double[] outOfFold = new double[y.length];
         for (int fold = 0; fold < FOLDS; fold++) {
             List<Integer> trainIdx = new ArrayList<>();
@@ -105,11 +114,13 @@ public final class TrainInjectionClassifier {
                     trainIdx.add(i);
                 }
             }
-            float[][] fx = trainIdx.stream().map(i -> x[i]).toArray(float[][]::new);
+            float[][] fx = trainIdx.stream().map(i -> windows[i][0]).toArray(float[][]::new);
             int[] fy = trainIdx.stream().mapToInt(i -> y[i]).toArray();
             double[] w = new LogisticRegressionTrainer(lambda).fit(fx, fy);
             for (int i = fold; i < y.length; i += FOLDS) {
-                outOfFold[i] = LogisticRegressionTrainer.probability(w, x[i]);
+                for (float[] window : windows[i]) {
+                    outOfFold[i] = Math.max(outOfFold[i], LogisticRegressionTrainer.probability(w, window));
+                }
             }
         }
         return outOfFold;
