@@ -2,6 +2,9 @@ package dev.gatehouse.scanner;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,11 +31,17 @@ public record InjectionRule(String id, AttackCategory category, double weight, L
     }
 
     public boolean matches(String lowerCaseText) {
+        return find(lowerCaseText).isPresent();
+    }
+
+    /** The first match in lower-cased text, if a trigger occurs and the pattern matches. */
+    public Optional<MatchResult> find(String lowerCaseText) {
         for (String trigger : triggers) {
             if (lowerCaseText.contains(trigger)) {
-                return pattern.matcher(lowerCaseText).find();
+                Matcher m = pattern.matcher(lowerCaseText);
+                return m.find() ? Optional.of(m.toMatchResult()) : Optional.empty();
             }
         }
-        return false;
+        return Optional.empty();
     }
 }

@@ -33,6 +33,9 @@ public final class InjectionRules {
     private static final String AI_NAME =
             "\\b(?:ai|a\\.i\\.|assistant|chatbot|llm|language model|copilot|agent|gpt|chatgpt|claude|gemini|model)s?\\b";
 
+    private static final String QUOTES = "\"'“”‘’«»`";
+    private static final double QUOTED_MENTION_FACTOR = 0.35;
+
     private final List<InjectionRule> rules;
 
     private InjectionRules(List<InjectionRule> rules) {
@@ -113,7 +116,7 @@ public final class InjectionRules {
                                 + "|\\b(?:list|quote|repeat|recite)\\b[^.?!\\n]{0,20}\\b(?:rules|instructions|guidelines)\\b[^.?!\\n]{0,30}\\b(?:you (?:must|have to|are told to|were told to) follow|you were given|given to you|written to you)"),
                 InjectionRule.of("extract.secret-value", SYSTEM_PROMPT_EXTRACTION, 0.3,
                         "password|passphrase|secret|access code|api key|credentials",
-                        "\\b(?:tell|give|reveal|show|print|spell|share|what is)\\b[^.?\\n]{0,15}\\b(?:the|your)\\b[^.?\\n]{0,12}\\b(?:password|passphrase|secret (?:key|code|word)|access code|api key|credentials)\\b"),
+                        "\\b(?:tell|give|reveal|show|print|spell|share|what is)\\b[^.?\\n]{0,15}\\b(?:the|your)\\b[^.?\\n]{0,12}\\b(?:password|passphrase|secret (?:key|code|word)|access code|api key|credentials)\\b(?! (?:polic(?:y|ies)|managers?|resets?|requirements?|strength|length|rules|hash\\w*|fields?|rotation|recovery))"),
                 InjectionRule.of("extract.german-french", SYSTEM_PROMPT_EXTRACTION, 0.8,
                         "prompt|nachricht|anweisung|instruktion|message|instruc|istruzioni",
                         "\\b(?:zeig|gib|verrat|nenn|wiederhol)\\w*\\b[^.?!\\n]{0,30}\\b\\w*(?:systemprompt|system-prompt|systemnachricht|anweisungen|instruktionen)\\b|\\b(?:revela|muestra|dime|mostra|rivela|dimmi)\\w*\\b[^.?!\\n]{0,30}\\b(?:instrucciones|prompt del sistema|istruzioni|prompt di sistema)|\\b(?:montre|affiche|révèle|revele|donne|répète|repete)\\w*\\b[^.?!\\n]{0,30}\\b(?:prompt système|prompt systeme|message système|instructions (?:initiales|système|cachées|secrètes))"),
@@ -160,7 +163,7 @@ public final class InjectionRules {
                 InjectionRule.of("jailbreak.no-disclaimers", ROLE_PLAY_JAILBREAK, 0.3,
                         "warning|disclaimer|moraliz|moralis|caveat",
                         "\\bwithout (?:any )?(?:warnings?|disclaimers?|moral(?:izing|ising)|caveats)\\b|\\b(?:no|don't add|do not add|do not include|don't include|never add|never include) (?:any )?(?:warnings|disclaimers|moral(?:izing|ising)|caveats)\\b"),
-                InjectionRule.of("jailbreak.stay-in-character", ROLE_PLAY_JAILBREAK, 0.3,
+                InjectionRule.of("jailbreak.stay-in-character", ROLE_PLAY_JAILBREAK, 0.15,
                         "character",
                         "\\b(?:stay|remain|keep) in character\\b|\\bbreak(?:ing)? character\\b"),
                 InjectionRule.of("jailbreak.fiction-bypass", ROLE_PLAY_JAILBREAK, 0.5,
@@ -249,14 +252,43 @@ public final class InjectionRules {
 
     /** The rules whose pattern occurs in already normalised text. */
     public List<InjectionRule> matching(String normalizedText) {
+        return matches(normalizedText).stream().map(RuleMatch::rule).toList();
+    }
+
+    /** Every rule that matches already normalised text, with how its first match reads. */
+    public List<RuleMatch> matches(String normalizedText) {
         String canonical = canonical(normalizedText);
-        List<InjectionRule> hits = new ArrayList<>();
+        List<RuleMatch> hits = new ArrayList<>();
         for (InjectionRule rule : rules) {
-            if (rule.matches(canonical)) {
-                hits.add(rule);
-            }
+            rule.find(canonical).ifPresent(m -> hits.add(new RuleMatch(rule, isQuotedMention(canonical, m.start(), m.end()))));
         }
         return hits;
+    }
+
+    /**
+     * True when quotation marks enclose the match and nothing else ({@code what does "ignore all
+     * previous instructions" mean?}): the phrase is being talked about, not addressed to the model.
+     * A quoted document that contains the phrase among other text does not count.
+     */
+    static boolean isQuotedMention(String text, int start, int end) {
+        int before = start - 1;
+        if (before >= 0 && text.charAt(before) == ' ') {
+            before--;
+        }
+        int after = end;
+        while (after < text.length() && after < end + 2 && ".,;:!?".indexOf(text.charAt(after)) >= 0) {
+            after++;
+        }
+        return before >= 0 && after < text.length()
+                && QUOTES.indexOf(text.charAt(before)) >= 0 && QUOTES.indexOf(text.charAt(after)) >= 0;
+    }
+
+    /** A rule that matched, and whether its match was only a quoted mention. */
+    public record RuleMatch(InjectionRule rule, boolean quotedMention) {
+        /** The evidence it carries: a quoted mention counts as weak evidence only. */
+        public double weight() {
+            return quotedMention ? rule.weight() * QUOTED_MENTION_FACTOR : rule.weight();
+        }
     }
 
     public List<InjectionRule> all() {

@@ -83,8 +83,8 @@ public final class LayeredPromptScanner implements PromptScanner {
 
     private List<Finding> injectionFindings(int index, MessageRole role, NormalizedText normalized, boolean classify) {
         List<Finding> found = new ArrayList<>();
-        for (InjectionRule rule : rules.matching(normalized.scannable())) {
-            found.add(new Finding(rule.id(), rule.category(), index, role, rule.weight()));
+        for (InjectionRules.RuleMatch match : rules.matches(normalized.scannable())) {
+            found.add(new Finding(match.rule().id(), match.rule().category(), index, role, match.weight()));
         }
         for (Obfuscation obfuscation : normalized.obfuscations()) {
             double weight = obfuscation == Obfuscation.UNICODE_TAG_SMUGGLING ? TAG_SMUGGLING_WEIGHT : OTHER_OBFUSCATION_WEIGHT;

@@ -6,6 +6,7 @@ public enum Obfuscation {
     UNICODE_TAG_SMUGGLING,
     HOMOGLYPHS,
     BASE64,
+    BASE32,
     HEX,
     URL_ENCODING,
     ESCAPE_SEQUENCES,

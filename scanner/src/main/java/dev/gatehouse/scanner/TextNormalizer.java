@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * Brings text into the plain form that rules and the classifier see: NFKC, no invisible or
  * bidirectional control characters, Latin look-alikes folded to Latin, and encoded payloads
- * (base64, hex, percent-encoding, backslash-u escapes, Unicode tag characters, ROT13, leetspeak,
+ * (base64, base32, hex, percent-encoding, backslash-u escapes, Unicode tag characters, ROT13, leetspeak,
  * letters spelled with separators) decoded.
  * Stateless and thread-safe.
  */
@@ -35,6 +35,7 @@ public final class TextNormalizer {
     private static final Pattern BASE64_RUN = Pattern.compile("(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}");
     private static final Pattern HEX_RUN = Pattern.compile(
             "(?:\\\\x[0-9A-Fa-f]{2}){6,}|(?<![0-9A-Fa-fx])(?:0x)?[0-9A-Fa-f]{16,}|(?<![0-9A-Fa-f:])[0-9A-Fa-f]{2}(?:[ :][0-9A-Fa-f]{2}){7,}");
+    private static final Pattern BASE32_RUN = Pattern.compile("(?<![A-Za-z0-9])[A-Z2-7]{24,}={0,6}(?![A-Za-z0-9])");
     private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
     private static final Pattern UNICODE_ESCAPE_RUN = Pattern.compile("(?:\\\\u[0-9A-Fa-f]{4}){4,}");
     /** Words spelled with a separator between letters: "i.g.n.o.r.e", "i-g-n-o-r-e", "i g n o r e". */
@@ -168,6 +169,7 @@ public final class TextNormalizer {
             return;
         }
         decodeRuns(BASE64_RUN, text, Obfuscation.BASE64, TextNormalizer::decodeBase64, depth, found, decoded);
+        decodeRuns(BASE32_RUN, text, Obfuscation.BASE32, TextNormalizer::decodeBase32, depth, found, decoded);
         decodeRuns(HEX_RUN, text, Obfuscation.HEX, TextNormalizer::decodeHex, depth, found, decoded);
         decodeRuns(UNICODE_ESCAPE_RUN, text, Obfuscation.ESCAPE_SEQUENCES, TextNormalizer::decodeUnicodeEscapes, depth, found, decoded);
         if (PERCENT_ESCAPE.matcher(text).results().limit(MIN_PERCENT_ESCAPES).count() == MIN_PERCENT_ESCAPES
@@ -222,6 +224,25 @@ public final class TextNormalizer {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** RFC 4648 base32 (upper case, optional padding), or null when the bits do not form UTF-8. */
+    private static String decodeBase32(String segment) {
+        String digits = segment.replace("=", "");
+        byte[] out = new byte[digits.length() * 5 / 8];
+        long buffer = 0;
+        int bits = 0;
+        int n = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            buffer = (buffer << 5) | (c >= 'A' ? c - 'A' : c - '2' + 26);
+            bits += 5;
+            if (bits >= 8) {
+                bits -= 8;
+                out[n++] = (byte) (buffer >> bits);
+            }
+        }
+        return strictUtf8(java.util.Arrays.copyOf(out, n));
     }
 
     private static String decodeUnicodeEscapes(String segment) {

@@ -32,7 +32,7 @@ public final class TrainInjectionClassifier {
 
     static final int WINDOW_TOKENS = 20;
     static final int DEV_PERCENT = 25;
-    static final double TARGET_FALSE_POSITIVE_RATE = 0.03;
+    static final double TARGET_FALSE_POSITIVE_RATE = 0.05;
     private static final double[] LAMBDAS = {0.01, 0.03, 0.1, 0.3, 1};
     private static final int FOLDS = 5;
 
