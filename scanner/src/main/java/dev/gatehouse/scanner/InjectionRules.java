@@ -217,7 +217,7 @@ public final class InjectionRules {
                         "\\b(?:decode|decipher|decrypt|translate|convert|unscramble|reverse)\\b[^.\\n]{0,40}\\b(?:and|then)\\b[^.\\n]{0,20}\\b(?:follow|execute|obey|do what it says|comply|run|act on|carry out|perform)"),
                 InjectionRule.of("obfuscation.token-flood", OBFUSCATION, 0.5,
                         " ",
-                        "(?<!\\S)((?=\\S*[^\\s\\d.,-])\\S{1,12})(?: \\1){39,}(?!\\S)"),
+                        "(?<!\\S)(?![\\d.,-]+ )(\\S{1,12}+)(?: \\1){39}(?!\\S)"),
                 InjectionRule.of("exfil.send-to-address", DATA_EXFILTRATION, 0.55,
                         "http|www.|url|address|server|endpoint|webhook",
                         "\\b(?:send|post|upload|forward|transmit|exfiltrate|leak|submit|append)\\b[^.\\n]{0,60}\\b(?:conversation|chat history|messages|credentials|passwords?|api keys?|tokens?|secrets?|session|cookies|user data|personal data|previous messages|system prompt)\\b[^.\\n]{0,60}(?:https?://|www\\.|\\bto (?:this|the following|my) (?:url|address|server|endpoint|webhook))"),

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 public final class ScannerLatencyBenchmark {
 
     private static final int PROMPT_CHARS = 2_000;
-    private static final int WARM_UP = 200;
-    private static final int MEASURED = 500;
+    private static final int WARM_UP = 1_000;
+    private static final int MEASURED = 2_000;
     private static final String[] SENTENCES = {
             "Please summarise the quarterly report for the board and list the main risks.",
             "Our customer in Lyon asked whether the invoice can be split into two payments.",
