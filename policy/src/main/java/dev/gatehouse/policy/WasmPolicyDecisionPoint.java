@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,40 +23,66 @@ import java.util.concurrent.TimeUnit;
  * instances, each with the reference data loaded once; a caller borrows one for the duration of an
  * evaluation. Size the pool to the number of threads that decide concurrently (for a WebFlux
  * gateway, its event-loop threads); further callers wait for a free instance.
+ *
+ * <p>A decision is a pure function of the input and this bundle (every tenant, model and request
+ * fact travels in the input; the bundle's reference data is fixed), so the decision point can
+ * remember the decisions of recent inputs, keyed by their canonical JSON: a remembered decision is
+ * exactly the one evaluation would give, and a change of tenant settings is a different input.
  */
 public final class WasmPolicyDecisionPoint implements PolicyDecisionPoint {
 
     private static final String BUNDLE = "/dev/gatehouse/policy/wasm/";
     private static final long BORROW_TIMEOUT_MILLIS = 1_000;
+    /** About 1.5 KiB each (input JSON and decision): a few MiB for the gateway's working set. */
+    public static final int DEFAULT_REMEMBERED_DECISIONS = 4_096;
 
     private final byte[] wasm;
     private final String data;
     private final String revision;
     private final BlockingQueue<OpaPolicy> idle;
+    private final Map<String, PolicyDecision> remembered;
 
-    private WasmPolicyDecisionPoint(byte[] wasm, String data, String revision, int instances) {
+    private WasmPolicyDecisionPoint(byte[] wasm, String data, String revision, int instances, int rememberedDecisions) {
         this.wasm = wasm;
         this.data = data;
         this.revision = revision;
+        this.remembered = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, PolicyDecision> eldest) {
+                return size() > rememberedDecisions;
+            }
+        };
         this.idle = new ArrayBlockingQueue<>(instances);
         for (int i = 0; i < instances; i++) {
             idle.add(newInstance());
         }
     }
 
-    /** The policy bundled in this jar, with one instance per available processor. */
+    /**
+     * The policy bundled in this jar, with one instance per available processor, remembering the
+     * decisions of the {@value #DEFAULT_REMEMBERED_DECISIONS} most recent inputs.
+     */
     public static WasmPolicyDecisionPoint bundled() {
-        return bundled(Runtime.getRuntime().availableProcessors());
+        return bundled(Runtime.getRuntime().availableProcessors(), DEFAULT_REMEMBERED_DECISIONS);
+    }
+
+    /** The policy bundled in this jar, evaluating every input (no remembered decisions). */
+    public static WasmPolicyDecisionPoint bundled(int instances) {
+        return bundled(instances, 0);
     }
 
     /**
      * The policy bundled in this jar, with {@code instances} Wasm instances created now, so a broken
      * bundle fails at start-up, not on a call. Each instance compiles the Wasm to JVM bytecode
-     * (0.5 to 1 s on a small machine) and holds about 4 MiB of heap.
+     * (0.5 to 1 s on a small machine) and holds about 4 MiB of heap. The decisions of the
+     * {@code rememberedDecisions} most recent inputs are answered without evaluation (0: none).
      */
-    public static WasmPolicyDecisionPoint bundled(int instances) {
+    public static WasmPolicyDecisionPoint bundled(int instances, int rememberedDecisions) {
         if (instances < 1) {
             throw new IllegalArgumentException("a Wasm decision point needs at least one instance");
+        }
+        if (rememberedDecisions < 0) {
+            throw new IllegalArgumentException("the number of remembered decisions cannot be negative");
         }
         byte[] manifest = resource(".manifest");
         try {
@@ -63,7 +91,7 @@ public final class WasmPolicyDecisionPoint implements PolicyDecisionPoint {
                 throw new IllegalStateException("the bundled policy manifest names no revision");
             }
             return new WasmPolicyDecisionPoint(resource("policy.wasm"),
-                    new String(resource("data.json"), StandardCharsets.UTF_8), revision, instances);
+                    new String(resource("data.json"), StandardCharsets.UTF_8), revision, instances, rememberedDecisions);
         } catch (IOException e) {
             throw new UncheckedIOException("the bundled policy manifest is not JSON", e);
         }
@@ -77,6 +105,21 @@ public final class WasmPolicyDecisionPoint implements PolicyDecisionPoint {
     @Override
     public PolicyDecision decide(PolicyInput input) {
         EncodedInput encoded = DecisionCodec.encode(input);
+        PolicyDecision known;
+        synchronized (remembered) {
+            known = remembered.get(encoded.json());
+        }
+        if (known != null) {
+            return known;
+        }
+        PolicyDecision decision = evaluate(encoded);
+        synchronized (remembered) {
+            remembered.put(encoded.json(), decision);
+        }
+        return decision;
+    }
+
+    private PolicyDecision evaluate(EncodedInput encoded) {
         OpaPolicy policy = borrow();
         String results;
         try {

@@ -40,6 +40,8 @@ public final class DecisionLatencyBenchmark {
         WasmPolicyDecisionPoint wasm = WasmPolicyDecisionPoint.bundled(threads);
         measure("wasm, 1 thread", wasm, vectors, WARMUP_DECISIONS, MEASURED_DECISIONS);
         measureThroughput("wasm, " + threads + " threads", wasm, vectors, threads, MEASURED_DECISIONS);
+        WasmPolicyDecisionPoint remembering = WasmPolicyDecisionPoint.bundled(1, WasmPolicyDecisionPoint.DEFAULT_REMEMBERED_DECISIONS);
+        measure("wasm, remembered decisions (gateway default)", remembering, vectors, WARMUP_DECISIONS, MEASURED_DECISIONS);
         if (List.of(args).contains("wasm-only")) {
             return;
         }

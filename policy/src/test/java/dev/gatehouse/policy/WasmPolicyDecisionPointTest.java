@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,6 +53,31 @@ class WasmPolicyDecisionPointTest extends PolicyDecisionPointContract {
         } finally {
             callers.shutdownNow();
         }
+    }
+
+    @Test
+    void aRememberedDecisionIsTheOneEvaluationGives() {
+        WasmPolicyDecisionPoint remembering = WasmPolicyDecisionPoint.bundled(1, 8);
+        for (int round = 0; round < 3; round++) {
+            for (DecisionVector vector : vectors()) {
+                assertThat(remembering.decide(vector.input())).as(vector.name()).isEqualTo(wasm.decide(vector.input()));
+            }
+        }
+    }
+
+    @Test
+    void aChangedTenantSettingIsDecidedAfreshNotRemembered() {
+        WasmPolicyDecisionPoint remembering = WasmPolicyDecisionPoint.bundled(1, 64);
+        DecisionVector allowed = vectors().stream().filter(vector -> vector.input().model().regions().size() == 1
+                && remembering.decide(vector.input()).allow()).findFirst().orElseThrow();
+        PolicyInput input = allowed.input();
+        TenantFacts tenant = input.tenant();
+        TenantFacts withoutThatRegion = new TenantFacts(tenant.id(), Set.of("nowhere-1"), tenant.allowedPurposes(),
+                tenant.defaultPurpose(), tenant.transferBases(), tenant.specialCategoryBases(), tenant.transferChoice(),
+                tenant.contentLogging(), tenant.retentionDays());
+        PolicyDecision afterChange = remembering.decide(new PolicyInput(withoutThatRegion, input.principal(), input.model(), input.request()));
+        assertThat(afterChange.allow()).isFalse();
+        assertThat(remembering.decide(input).allow()).isTrue();
     }
 
     @Test
