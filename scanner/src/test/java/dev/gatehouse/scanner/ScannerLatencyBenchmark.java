@@ -42,6 +42,8 @@ public final class ScannerLatencyBenchmark {
         measure("normalisation only", os, normalizer::normalize);
         measure("personal data only", os, pii::find);
         measure("rules only (normalise + rules + PII)", os, p -> rulesOnly.scan(List.of(ScannedMessage.user(p))));
+        MiniLmInjectionClassifier classifier = MiniLmInjectionClassifier.withBundledModel();
+        measure("MiniLM classifier only (head + tail)", os, classifier::score);
         measure("rules + MiniLM, distinct prompts", os, p -> full.scan(List.of(ScannedMessage.user(p))));
         String repeated = prompt(-1);
         measure("rules + MiniLM, repeated prompt (cache)", os, p -> full.scan(List.of(ScannedMessage.user(repeated))));
