@@ -27,7 +27,7 @@ public final class LayeredPromptScanner implements PromptScanner {
     /** Above this rule score the classifier cannot change the outcome, so its cost is skipped. */
     private static final double DECISIVE_RULE_SCORE = 0.95;
     /**
-     * The classifier (~10-20 ms of CPU a message) reads only the most recent messages; rules read
+     * The classifier (~6 ms of CPU a message) reads only the most recent messages; rules read
      * all. Earlier turns of a conversation were scanned when they were first sent, and without the
      * bound a request of thousands of distinct short messages would buy minutes of CPU.
      */
