@@ -26,7 +26,8 @@ public final class CachedModelCatalog implements ModelCatalog {
         refresh();
     }
 
-    public void refresh() {
+    /** Serialised, so that a slow refresh that began earlier never replaces a newer snapshot. */
+    public synchronized void refresh() {
         List<CatalogModel> all = List.copyOf(repository.loadAll());
         Map<UUID, Set<String>> subscriptions = repository.loadSubscriptions();
         snapshot = new Snapshot(all, all.stream().collect(Collectors.toUnmodifiableMap(CatalogModel::id, Function.identity())),

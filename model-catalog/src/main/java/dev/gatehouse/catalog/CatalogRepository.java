@@ -2,6 +2,9 @@ package dev.gatehouse.catalog;
 
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -21,9 +24,17 @@ import javax.sql.DataSource;
 public final class CatalogRepository {
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate writes;
+    /** Models and their backends read as one consistent snapshot, never a model caught mid-save. */
+    private final TransactionTemplate snapshotReads;
 
     private CatalogRepository(DataSource dataSource) {
         this.jdbc = JdbcClient.create(dataSource);
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+        this.writes = new TransactionTemplate(transactions);
+        this.snapshotReads = new TransactionTemplate(transactions);
+        snapshotReads.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshotReads.setReadOnly(true);
     }
 
     /** Migrates the catalog schema to the newest version and returns a repository over it. */
@@ -38,6 +49,10 @@ public final class CatalogRepository {
     }
 
     public void saveModel(CatalogModel model) {
+        writes.executeWithoutResult(status -> insertModelWithBackends(model));
+    }
+
+    private void insertModelWithBackends(CatalogModel model) {
         jdbc.sql("""
                 INSERT INTO catalog.models (id, kind, display_name, publisher, description, simulator,
                     input_price_per_million_tokens, output_price_per_million_tokens, certified_special_categories)
@@ -107,6 +122,10 @@ public final class CatalogRepository {
     }
 
     public List<CatalogModel> loadAll() {
+        return snapshotReads.execute(status -> readAll());
+    }
+
+    private List<CatalogModel> readAll() {
         Map<String, List<ModelBackend>> backendsByModel = new LinkedHashMap<>();
         jdbc.sql("SELECT id, model_id, base_url, upstream_model, region FROM catalog.backends ORDER BY id")
                 .query((row, index) -> new ModelBackend(

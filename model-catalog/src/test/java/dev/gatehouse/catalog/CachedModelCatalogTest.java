@@ -109,6 +109,29 @@ class CachedModelCatalogTest {
                 .hasMessageContaining("backends_region_check");
     }
 
+    @Test
+    void aRefreshDuringASaveSeesTheModelWithAllItsBackendsOrNotAtAll() throws Exception {
+        CachedModelCatalog catalog = new CachedModelCatalog(repository);
+        java.util.concurrent.ExecutorService saver = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> saving = saver.submit(() -> {
+                for (int i = 0; i < 100; i++) {
+                    String id = "model-" + i;
+                    repository.saveModel(chatModel(id,
+                            new ModelBackend(id + "-eu", id, URI.create("http://10.1.0.5:8000/v1"), "m", "eu-west"),
+                            new ModelBackend(id + "-us", id, URI.create("http://10.1.0.6:8000/v1"), "m", "us-east")));
+                }
+            });
+            while (!saving.isDone()) {
+                catalog.refresh();
+                assertThat(catalog.models()).allSatisfy(model -> assertThat(model.backends()).hasSize(2));
+            }
+            saving.get();
+        } finally {
+            saver.shutdownNow();
+        }
+    }
+
     private static CatalogModel chatModel(String id, ModelBackend... backends) {
         return new CatalogModel(id, ModelKind.CHAT, id, "acme", "a test model", false,
                 new BigDecimal("0.20"), new BigDecimal("0.60"), Instant.now(), Set.of(), List.of(backends));
