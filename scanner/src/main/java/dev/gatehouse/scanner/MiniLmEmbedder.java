@@ -71,12 +71,6 @@ public final class MiniLmEmbedder implements AutoCloseable {
         return tokenizer.encode(text, false, false).getIds();
     }
 
-    /** The embedding of one text (at most 510 word pieces are read, as BERT allows). */
-    public float[] embed(String text) {
-        long[] ids = tokenIds(text);
-        return embedWindows(List.of(Arrays.copyOf(ids, Math.min(ids.length, 510))))[0];
-    }
-
     /**
      * One embedding per window of word-piece ids (without markers), computed in a single batch. The
      * quantised model scales activations per batch, so a window's embedding depends slightly on

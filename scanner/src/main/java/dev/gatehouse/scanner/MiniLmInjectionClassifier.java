@@ -89,16 +89,12 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier {
             trimmed = ".";
         }
         int span = windowTokens * CHARS_PER_WINDOW_TOKEN;
-        if (trimmed.length() <= span) {
-            long[] ids = embedder.tokenIds(trimmed);
-            if (ids.length <= windowTokens) {
-                return List.of(new Window(ids));
-            }
-            return List.of(new Window(Arrays.copyOf(ids, windowTokens)),
-                    new Window(Arrays.copyOfRange(ids, ids.length - windowTokens, ids.length)));
+        boolean fitsOneSpan = trimmed.length() <= span;
+        long[] head = embedder.tokenIds(fitsOneSpan ? trimmed : trimmed.substring(0, span));
+        if (fitsOneSpan && head.length <= windowTokens) {
+            return List.of(new Window(head));
         }
-        long[] head = embedder.tokenIds(trimmed.substring(0, span));
-        long[] tail = embedder.tokenIds(trimmed.substring(trimmed.length() - span));
+        long[] tail = fitsOneSpan ? head : embedder.tokenIds(trimmed.substring(trimmed.length() - span));
         return List.of(new Window(Arrays.copyOf(head, Math.min(head.length, windowTokens))),
                 new Window(Arrays.copyOfRange(tail, Math.max(0, tail.length - windowTokens), tail.length)));
     }
