@@ -22,7 +22,8 @@ public final class TenantDirectory {
         refresh();
     }
 
-    public void refresh() {
+    /** Serialised: a scheduled refresh that read before a save must not publish after the save's own refresh. */
+    public synchronized void refresh() {
         List<Tenant> all = repository.all();
         bySlug = all.stream().collect(Collectors.toUnmodifiableMap(Tenant::slug, Function.identity()));
         byId = all.stream().collect(Collectors.toUnmodifiableMap(Tenant::id, Function.identity()));

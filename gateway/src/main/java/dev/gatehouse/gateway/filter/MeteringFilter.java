@@ -120,16 +120,25 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                 if (hideUsageChunk) {
                     getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
                 }
-                return tap.apply(body, bufferFactory()).doFinally(signal -> {
+                return whenBodyEnds(tap.apply(body, bufferFactory()), () -> {
                     context.completion(tap.completionText().getBytes(StandardCharsets.UTF_8));
                     book(tap.reportedUsage().orElseGet(() -> new TokenUsage(estimatedPromptTokens, tap.contentChunks(), false)));
                 });
             }
             BufferedUsageTap tap = new BufferedUsageTap();
-            return tap.apply(body).doFinally(signal -> {
+            return whenBodyEnds(tap.apply(body), () -> {
                 context.completion(tap.captured());
                 book(tap.reportedUsage().orElseGet(() -> new TokenUsage(isSuccess() ? estimatedPromptTokens : 0, 0, false)));
             });
+        }
+
+        /**
+         * Runs before the end of the body is signalled onwards (unlike doFinally, which runs after):
+         * the write, and with it the filter chain, may complete inside that signal, and the steps
+         * that run when the chain completes (audit, content log) read what this records.
+         */
+        private static Flux<DataBuffer> whenBodyEnds(Flux<DataBuffer> body, Runnable record) {
+            return body.doOnTerminate(record).doOnCancel(record);
         }
 
         private boolean isSuccess() {

@@ -41,7 +41,8 @@ public final class ComplianceProfiles {
         refresh();
     }
 
-    public void refresh() {
+    /** Serialised: a scheduled refresh that read before a save must not publish after the save's own refresh. */
+    public synchronized void refresh() {
         byTenant = jdbc.sql("""
                 SELECT tenant_id, default_purpose, transfer_bases::text AS transfer_bases,
                        special_category_bases::text AS special_category_bases, transfer_choice,

@@ -1,0 +1,91 @@
+package dev.gatehouse.gateway.filter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelKind;
+import dev.gatehouse.gateway.CallContext;
+import dev.gatehouse.gateway.Endpoint;
+import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.tenant.ApiKeyPrincipal;
+import dev.gatehouse.tenant.ApiKeyScopes;
+import dev.gatehouse.tenant.Role;
+import dev.gatehouse.tenant.Tenant;
+import dev.gatehouse.tenant.TenantSettings;
+import dev.gatehouse.tenant.TenantStatus;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The steps that run once the filter chain completes (audit record, content log) read the answer
+ * and usage metering took from the body; so metering records them before the end of the body is
+ * passed on, even where the write completes inside that very signal, as the mock response's does.
+ */
+class MeteringFilterTest {
+
+    private static final String ANSWER = "{\"choices\":[{\"message\":{\"content\":\"hello\"}}],"
+            + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9}}";
+
+    @Test
+    void theAnswerAndItsUsageAreRecordedByTheTimeTheChainCompletes() throws Exception {
+        List<UsageRecord> booked = new CopyOnWriteArrayList<>();
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
+        CallContext context = callContext();
+        context.attachTo(exchange);
+        AtomicReference<String> answerSeenAtCompletion = new AtomicReference<>();
+        GatewayFilterChain backendAnswers = answered -> {
+            ServerHttpResponse response = answered.getResponse();
+            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+            DataBuffer body = response.bufferFactory().wrap(ANSWER.getBytes(StandardCharsets.UTF_8));
+            return response.writeWith(Flux.just(body));
+        };
+
+        try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
+            new MeteringFilter(ledger).filter(exchange, backendAnswers)
+                    .then(Mono.fromRunnable(() -> answerSeenAtCompletion.set(
+                            context.completion() == null ? null : new String(context.completion(), StandardCharsets.UTF_8))))
+                    .block(Duration.ofSeconds(5));
+            assertThat(ledger.flush(Duration.ofSeconds(5))).isTrue();
+        }
+
+        assertThat(answerSeenAtCompletion.get()).isEqualTo(ANSWER);
+        assertThat(context.usage().promptTokens()).isEqualTo(7);
+        assertThat(booked).singleElement().satisfies(record -> assertThat(record.cost()).isEqualByComparingTo("0.000013"));
+    }
+
+    private static CallContext callContext() {
+        CallContext context = new CallContext("req-1", Endpoint.CHAT_COMPLETIONS, Instant.now(), System.nanoTime());
+        ObjectNode body = new ObjectMapper().createObjectNode().put("model", "m");
+        body.putArray("messages").addObject().put("role", "user").put("content", "hi");
+        context.body(body);
+        UUID tenantId = UUID.randomUUID();
+        context.tenant(new Tenant(tenantId, "acme", "Acme", TenantStatus.ACTIVE, TenantSettings.DEFAULTS));
+        context.principal(new ApiKeyPrincipal("key-1", tenantId, Set.of(Role.DEVELOPER), ApiKeyScopes.UNRESTRICTED));
+        context.model(new CatalogModel("m", ModelKind.CHAT, "M", "acme", "", false,
+                new BigDecimal("1.00"), new BigDecimal("3.00"), Instant.EPOCH, Set.of(), List.of()));
+        context.backend(new ModelBackend("b", "m", URI.create("http://backend.invalid"), "m", "eu-central"));
+        return context;
+    }
+}
