@@ -2,6 +2,8 @@ package dev.gatehouse.scanner;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.gatehouse.scanner.evaluation.LatencyDistribution;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +17,9 @@ import java.util.function.Consumer;
 public final class ScannerLatencyBenchmark {
 
     private static final int PROMPT_CHARS = 2_000;
-    private static final int WARM_UP = 1_000;
+    private static final int MIN_WARM_UP = 5_000;
+    private static final int MAX_WARM_UP = 30_000;
+    private static final int WARM_UP_ROUND = 500;
     private static final int MEASURED = 2_000;
     private static final String[] SENTENCES = {
             "Please summarise the quarterly report for the board and list the main risks.",
@@ -50,10 +54,11 @@ public final class ScannerLatencyBenchmark {
     }
 
     private static void measure(String name, OperatingSystemMXBean os, Consumer<String> scan) {
-        for (int i = 0; i < WARM_UP; i++) {
-            scan.accept(prompt(1_000_000 + i));
-        }
+        int warmUps = warmUp(scan);
         long[] nanos = new long[MEASURED];
+        long gcCountBefore = gcCount();
+        long gcMillisBefore = gcMillis();
+        long jitMillisBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long cpuBefore = os.getProcessCpuTime();
         for (int i = 0; i < MEASURED; i++) {
             String prompt = prompt(i);
@@ -62,9 +67,38 @@ public final class ScannerLatencyBenchmark {
             nanos[i] = System.nanoTime() - start;
         }
         double cpuMillis = (os.getProcessCpuTime() - cpuBefore) / 1e6 / MEASURED;
+        long jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillisBefore;
         LatencyDistribution l = LatencyDistribution.of(nanos);
-        System.out.printf(Locale.ROOT, "%-42s p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %7.3f ms  cpu/scan %7.3f ms%n",
-                name, l.p50Millis(), l.p90Millis(), l.p99Millis(), l.maxMillis(), cpuMillis);
+        System.out.printf(Locale.ROOT, "%-42s p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %7.3f ms  cpu/scan %7.3f ms"
+                        + "  gc %d (%d ms)  jit %d ms  warm-up %d%n",
+                name, l.p50Millis(), l.p90Millis(), l.p99Millis(), l.maxMillis(), cpuMillis,
+                gcCount() - gcCountBefore, gcMillis() - gcMillisBefore, jitMillis, warmUps);
+    }
+
+    /**
+     * Scans until the JIT has stopped compiling: a round of scans without compilation, after at
+     * least {@value #MIN_WARM_UP}. On one core the compiler threads share the core with the scans,
+     * so measuring while they still work measures the compiler, not a warm scanner.
+     */
+    private static int warmUp(Consumer<String> scan) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        int scans = 0;
+        long compiledBefore;
+        do {
+            compiledBefore = jit.getTotalCompilationTime();
+            for (int i = 0; i < WARM_UP_ROUND; i++, scans++) {
+                scan.accept(prompt(1_000_000 + scans));
+            }
+        } while ((scans < MIN_WARM_UP || jit.getTotalCompilationTime() > compiledBefore) && scans < MAX_WARM_UP);
+        return scans;
+    }
+
+    private static long gcCount() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     /** A distinct 2,000-character prompt for each seed: sentences in a seed-dependent order, numbered. */
