@@ -1,10 +1,14 @@
 package dev.gatehouse.scanner;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,32 +20,21 @@ import java.util.regex.Pattern;
  */
 public final class SpecialCategoryDetector {
 
-    /** Every stem starts with at least this many literal letters: the key that admits its regex. */
+    /** Every stem starts with at least this many literal letters: the key that selects the patterns tried at a word. */
     private static final int KEY_LENGTH = 3;
     private static final String REGEX_SYNTAX = "([\\?*+{|.";
 
-    /** A category's stems as one pattern, plus the first letters of every stem. */
-    private record Indicator(Pattern pattern, Set<String> keys) {
+    /** A category's stems as one pattern, anchored where it is tried (at the start of a word). */
+    private record Indicator(SpecialCategory category, Pattern pattern) {
     }
 
-    private static final Map<SpecialCategory, Indicator> INDICATORS = indicators();
+    /** The indicators whose stems begin with a key, by key: only those are tried at a word with that start. */
+    private static final Map<String, List<Indicator>> BY_KEY = indicatorsByKey(indicators());
 
     public Set<SpecialCategory> find(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
-        Set<String> wordStarts = wordStarts(lower);
         Set<SpecialCategory> found = EnumSet.noneOf(SpecialCategory.class);
-        INDICATORS.forEach((category, indicator) -> {
-            // The regex is tried at every position of the text; a word-start lookup first keeps a
-            // long prompt cheap when it mentions nothing of the kind.
-            if (indicator.keys().stream().anyMatch(wordStarts::contains) && indicator.pattern().matcher(lower).find()) {
-                found.add(category);
-            }
-        });
-        return found;
-    }
-
-    private static Set<String> wordStarts(String lower) {
-        Set<String> starts = new java.util.HashSet<>();
+        Map<SpecialCategory, Matcher> matchers = new EnumMap<>(SpecialCategory.class);
         int start = -1;
         for (int i = 0; i <= lower.length(); i++) {
             boolean inWord = i < lower.length() && Character.isLetterOrDigit(lower.charAt(i));
@@ -49,16 +42,65 @@ public final class SpecialCategoryDetector {
                 start = i;
             } else if (!inWord && start >= 0) {
                 if (i - start >= KEY_LENGTH) {
-                    starts.add(lower.substring(start, start + KEY_LENGTH));
+                    tryAt(lower, start, BY_KEY.get(lower.substring(start, start + KEY_LENGTH)), found, matchers);
                 }
                 start = -1;
             }
         }
-        return starts;
+        return found;
     }
 
-    private static Map<SpecialCategory, Indicator> indicators() {
-        Map<SpecialCategory, Indicator> m = new EnumMap<>(SpecialCategory.class);
+    /**
+     * Tries the indicators of a word's key anchored at the word's start: a stem only ever matches
+     * there, so the text is not searched position by position.
+     */
+    private static void tryAt(String lower, int wordStart, List<Indicator> candidates, Set<SpecialCategory> found,
+                              Map<SpecialCategory, Matcher> matchers) {
+        if (candidates == null) {
+            return;
+        }
+        for (Indicator indicator : candidates) {
+            if (found.contains(indicator.category())) {
+                continue;
+            }
+            Matcher matcher = matchers.computeIfAbsent(indicator.category(),
+                    category -> indicator.pattern().matcher(lower).useTransparentBounds(true));
+            if (matcher.region(wordStart, lower.length()).lookingAt()) {
+                found.add(indicator.category());
+            }
+        }
+    }
+
+    private static Map<String, List<Indicator>> indicatorsByKey(Map<SpecialCategory, List<String>> stemsByCategory) {
+        Map<String, List<Indicator>> byKey = new HashMap<>();
+        stemsByCategory.forEach((category, stems) -> {
+            Indicator indicator = new Indicator(category,
+                    Pattern.compile("(?<![\\p{L}\\d])(?:" + String.join("|", stems) + ")(?![\\p{L}\\d])"));
+            for (String stem : stems) {
+                List<Indicator> withKey = byKey.computeIfAbsent(keyOf(stem), key -> new ArrayList<>());
+                if (!withKey.contains(indicator)) {
+                    withKey.add(indicator);
+                }
+            }
+        });
+        Map<String, List<Indicator>> frozen = new HashMap<>();
+        byKey.forEach((key, indicators) -> frozen.put(key, List.copyOf(indicators)));
+        return Map.copyOf(frozen);
+    }
+
+    private static String keyOf(String stem) {
+        int literal = 0;
+        while (literal < stem.length() && REGEX_SYNTAX.indexOf(stem.charAt(literal)) < 0) {
+            literal++;
+        }
+        if (literal < KEY_LENGTH || !stem.substring(0, KEY_LENGTH).chars().allMatch(Character::isLetterOrDigit)) {
+            throw new IllegalStateException("indicator stem needs " + KEY_LENGTH + " leading letters: " + stem);
+        }
+        return stem.substring(0, KEY_LENGTH);
+    }
+
+    private static Map<SpecialCategory, List<String>> indicators() {
+        Map<SpecialCategory, List<String>> m = new EnumMap<>(SpecialCategory.class);
         m.put(SpecialCategory.HEALTH, words(
                 // English
                 "diagnos(?:is|ed|e)", "cancer", "tumou?r", "diabet(?:es|ic)", "hiv", "aids", "depression", "depressed",
@@ -105,19 +147,7 @@ public final class SpecialCategoryDetector {
         return m;
     }
 
-    private static Indicator words(String... stems) {
-        Set<String> keys = new java.util.HashSet<>();
-        for (String stem : stems) {
-            int literal = 0;
-            while (literal < stem.length() && REGEX_SYNTAX.indexOf(stem.charAt(literal)) < 0) {
-                literal++;
-            }
-            if (literal < KEY_LENGTH || !stem.substring(0, KEY_LENGTH).chars().allMatch(Character::isLetterOrDigit)) {
-                throw new IllegalStateException("indicator stem needs " + KEY_LENGTH + " leading letters: " + stem);
-            }
-            keys.add(stem.substring(0, KEY_LENGTH));
-        }
-        return new Indicator(Pattern.compile("(?<![\\p{L}\\d])(?:" + String.join("|", stems) + ")(?![\\p{L}\\d])"),
-                Set.copyOf(keys));
+    private static List<String> words(String... stems) {
+        return List.of(stems);
     }
 }

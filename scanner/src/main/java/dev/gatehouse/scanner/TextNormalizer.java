@@ -42,6 +42,10 @@ public final class TextNormalizer {
     private static final Pattern SEPARATED_LETTERS = Pattern.compile(
             "(?<![\\p{L}\\p{N}])\\p{L}(?:([.\\-_*/ ])\\p{L}(?:\\1\\p{L}){1,})(?![\\p{L}\\p{N}])");
     private static final int MIN_PERCENT_ESCAPES = 3;
+    /** The shortest runs the patterns above accept (hex: eight pairs with seven separators). */
+    private static final int MIN_BASE64_RUN = 16;
+    private static final int MIN_BASE32_RUN = 24;
+    private static final int MIN_HEX_RUN = 16;
     private static final Pattern ROT13_MENTION = Pattern.compile("(?i)\\brot[ -]?13\\b");
     private static final int MIN_LEET_WORDS = 3;
     private static final int MAX_LEET_WORD = 24;
@@ -56,10 +60,9 @@ public final class TextNormalizer {
         List<String> decoded = new ArrayList<>();
         String text = fold(raw == null ? "" : raw, found, decoded);
         collectEncoded(text, 1, found, decoded);
-        String rotated = rot13(text);
-        if (ROT13_MENTION.matcher(text).find() || readsAsEnglish(rotated, text)) {
+        if (ROT13_MENTION.matcher(text).find() || readsAsEnglishInRot13(text)) {
             found.add(Obfuscation.ROT13);
-            decoded.add(rotated);
+            decoded.add(rot13(text));
         }
         String joined = joinSeparatedLetters(text);
         if (joined != null) {
@@ -168,11 +171,21 @@ public final class TextNormalizer {
         if (depth > MAX_DECODING_DEPTH) {
             return;
         }
-        decodeRuns(BASE64_RUN, text, Obfuscation.BASE64, TextNormalizer::decodeBase64, depth, found, decoded);
-        decodeRuns(BASE32_RUN, text, Obfuscation.BASE32, TextNormalizer::decodeBase32, depth, found, decoded);
-        decodeRuns(HEX_RUN, text, Obfuscation.HEX, TextNormalizer::decodeHex, depth, found, decoded);
-        decodeRuns(UNICODE_ESCAPE_RUN, text, Obfuscation.ESCAPE_SEQUENCES, TextNormalizer::decodeUnicodeEscapes, depth, found, decoded);
-        if (PERCENT_ESCAPE.matcher(text).results().limit(MIN_PERCENT_ESCAPES).count() == MIN_PERCENT_ESCAPES
+        EncodingSurvey survey = EncodingSurvey.of(text);
+        if (survey.base64Run() >= MIN_BASE64_RUN) {
+            decodeRuns(BASE64_RUN, text, Obfuscation.BASE64, TextNormalizer::decodeBase64, depth, found, decoded);
+        }
+        if (survey.base32Run() >= MIN_BASE32_RUN) {
+            decodeRuns(BASE32_RUN, text, Obfuscation.BASE32, TextNormalizer::decodeBase32, depth, found, decoded);
+        }
+        if (survey.hexRun() >= MIN_HEX_RUN || survey.backslashes() > 0) {
+            decodeRuns(HEX_RUN, text, Obfuscation.HEX, TextNormalizer::decodeHex, depth, found, decoded);
+        }
+        if (survey.backslashes() > 0) {
+            decodeRuns(UNICODE_ESCAPE_RUN, text, Obfuscation.ESCAPE_SEQUENCES, TextNormalizer::decodeUnicodeEscapes, depth, found, decoded);
+        }
+        if (survey.percents() >= MIN_PERCENT_ESCAPES
+                && PERCENT_ESCAPE.matcher(text).results().limit(MIN_PERCENT_ESCAPES).count() == MIN_PERCENT_ESCAPES
                 && decoded.size() < MAX_DECODED_SEGMENTS) {
             String plain = decodePercent(text);
             if (plain != null && !plain.equals(text)) {
@@ -181,6 +194,43 @@ public final class TextNormalizer {
                 decoded.add(folded);
                 collectEncoded(folded, depth + 1, found, decoded);
             }
+        }
+    }
+
+    /**
+     * One pass over the text that tells which encoded-run patterns could match at all: the longest
+     * runs of base64, base32 and hex characters (hex with its pair separators), and the counts of
+     * backslashes and percent signs. Prose has none of these runs, so its scan skips the patterns,
+     * which would otherwise be tried at every position.
+     */
+    private record EncodingSurvey(int base64Run, int base32Run, int hexRun, int backslashes, int percents) {
+
+        static EncodingSurvey of(String text) {
+            int base64 = 0;
+            int base32 = 0;
+            int hex = 0;
+            int longestBase64 = 0;
+            int longestBase32 = 0;
+            int longestHex = 0;
+            int backslashes = 0;
+            int percents = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                base64 = alphanumeric || c == '+' || c == '/' || c == '_' || c == '-' ? base64 + 1 : 0;
+                base32 = (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7') ? base32 + 1 : 0;
+                hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ' ' || c == ':' || c == 'x'
+                        ? hex + 1 : 0;
+                longestBase64 = Math.max(longestBase64, base64);
+                longestBase32 = Math.max(longestBase32, base32);
+                longestHex = Math.max(longestHex, hex);
+                if (c == '\\') {
+                    backslashes++;
+                } else if (c == '%') {
+                    percents++;
+                }
+            }
+            return new EncodingSurvey(longestBase64, longestBase32, longestHex, backslashes, percents);
         }
     }
 
@@ -312,12 +362,13 @@ public final class TextNormalizer {
     }
 
     /** ROT13 text is announced by nothing but its decoding: far more common English words. */
-    private static boolean readsAsEnglish(String candidate, String original) {
-        int decodedWords = commonWords(candidate);
-        return decodedWords >= 3 && decodedWords > 3 * commonWords(original);
+    private static boolean readsAsEnglishInRot13(String text) {
+        int decodedWords = commonWords(text, true);
+        return decodedWords >= 3 && decodedWords > 3 * commonWords(text, false);
     }
 
-    private static int commonWords(String text) {
+    /** Common English words of the text, or of its ROT13 decoding, counted without decoding it. */
+    private static int commonWords(String text, boolean rot13) {
         int count = 0;
         int start = -1;
         for (int i = 0; i <= text.length(); i++) {
@@ -325,8 +376,11 @@ public final class TextNormalizer {
             if (letter && start < 0) {
                 start = i;
             } else if (!letter && start >= 0) {
-                if (i - start <= 4 && COMMON_ENGLISH.contains(text.substring(start, i).toLowerCase(java.util.Locale.ROOT))) {
-                    count++;
+                if (i - start <= 4) {
+                    String word = text.substring(start, i).toLowerCase(java.util.Locale.ROOT);
+                    if (COMMON_ENGLISH.contains(rot13 ? rot13(word) : word)) {
+                        count++;
+                    }
                 }
                 start = -1;
             }
@@ -340,43 +394,55 @@ public final class TextNormalizer {
      * letters without any disguise and are left alone.
      */
     private static String unleet(String text) {
+        if (leetWords(text) < MIN_LEET_WORDS) {
+            return null;
+        }
         StringBuilder out = new StringBuilder(text.length());
-        int words = 0;
         int start = 0;
         for (int i = 0; i <= text.length(); i++) {
             if (i < text.length() && isLeetChar(text.charAt(i))) {
                 continue;
             }
-            String word = text.substring(start, i);
-            if (isLeetWord(word)) {
-                words++;
-                for (int k = 0; k < word.length(); k++) {
-                    out.append(unleet(word.charAt(k)));
-                }
-            } else {
-                out.append(word);
+            boolean leet = isLeetWord(text, start, i);
+            for (int k = start; k < i; k++) {
+                out.append(leet ? unleet(text.charAt(k)) : text.charAt(k));
             }
             if (i < text.length()) {
                 out.append(text.charAt(i));
             }
             start = i + 1;
         }
-        return words >= MIN_LEET_WORDS ? out.toString() : null;
+        return out.toString();
+    }
+
+    private static int leetWords(String text) {
+        int words = 0;
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i < text.length() && isLeetChar(text.charAt(i))) {
+                continue;
+            }
+            if (isLeetWord(text, start, i)) {
+                words++;
+            }
+            start = i + 1;
+        }
+        return words;
     }
 
     private static boolean isLeetChar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
-    private static boolean isLeetWord(String word) {
-        if (word.length() < 3 || word.length() > MAX_LEET_WORD) {
+    private static boolean isLeetWord(String text, int from, int to) {
+        if (to - from < 3 || to - from > MAX_LEET_WORD) {
             return false;
         }
         boolean letter = false;
         boolean substitute = false;
         boolean nonHex = false;
-        for (int i = 0; i < word.length(); i++) {
-            char c = Character.toLowerCase(word.charAt(i));
+        for (int i = from; i < to; i++) {
+            char c = Character.toLowerCase(text.charAt(i));
             letter |= c >= 'a' && c <= 'z';
             substitute |= "013457".indexOf(c) >= 0;
             nonHex |= !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));

@@ -5,13 +5,16 @@ import dev.gatehouse.scanner.evaluation.LatencyDistribution;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
  * Latency of one scan of a 2,000-character prompt, warm, run by hand (numbers go into README.md):
- * {@code taskset -c 0 ./mvnw -pl scanner test-compile exec:exec@benchmark}. Every measured prompt
+ * {@code taskset -c 0 ./mvnw -pl scanner test-compile exec:exec@benchmark}, optionally with
+ * {@code -Dbenchmark.paths="full classifier"} to measure only the named paths, in that order. Every measured prompt
  * is distinct, so the classifier's window cache never answers; the cached case is measured apart.
  */
 public final class ScannerLatencyBenchmark {
@@ -20,6 +23,9 @@ public final class ScannerLatencyBenchmark {
     private static final int MIN_WARM_UP = 5_000;
     private static final int MAX_WARM_UP = 30_000;
     private static final int WARM_UP_ROUND = 500;
+    /** Measured and warm-up prompts differ but are numbered alike (six digits), so both take the same paths. */
+    private static final int MEASURED_SEEDS = 100_000;
+    private static final int WARM_UP_SEEDS = 200_000;
     private static final int MEASURED = 2_000;
     private static final String[] SENTENCES = {
             "Please summarise the quarterly report for the board and list the main risks.",
@@ -42,15 +48,22 @@ public final class ScannerLatencyBenchmark {
         PersonalDataDetector pii = new PersonalDataDetector();
         PromptScanner rulesOnly = LayeredPromptScanner.rulesOnly();
         PromptScanner full = LayeredPromptScanner.withBundledModel();
-
-        measure("normalisation only", os, normalizer::normalize);
-        measure("personal data only", os, pii::find);
-        measure("rules only (normalise + rules + PII)", os, p -> rulesOnly.scan(List.of(ScannedMessage.user(p))));
         MiniLmInjectionClassifier classifier = MiniLmInjectionClassifier.withBundledModel();
-        measure("MiniLM classifier only (head + tail)", os, classifier::score);
-        measure("rules + MiniLM, distinct prompts", os, p -> full.scan(List.of(ScannedMessage.user(p))));
         String repeated = prompt(-1);
-        measure("rules + MiniLM, repeated prompt (cache)", os, p -> full.scan(List.of(ScannedMessage.user(repeated))));
+        Map<String, Consumer<String>> paths = new LinkedHashMap<>();
+        paths.put("normalisation", normalizer::normalize);
+        paths.put("personal-data", pii::find);
+        paths.put("rules", p -> rulesOnly.scan(List.of(ScannedMessage.user(p))));
+        paths.put("classifier", classifier::score);
+        paths.put("full", p -> full.scan(List.of(ScannedMessage.user(p))));
+        paths.put("full-cached", p -> full.scan(List.of(ScannedMessage.user(repeated))));
+        List<String> chosen = args.length == 0 ? List.copyOf(paths.keySet()) : List.of(args);
+        for (String path : chosen) {
+            if (!paths.containsKey(path)) {
+                throw new IllegalArgumentException("unknown path " + path + "; known: " + paths.keySet());
+            }
+            measure(path, os, paths.get(path));
+        }
     }
 
     private static void measure(String name, OperatingSystemMXBean os, Consumer<String> scan) {
@@ -61,7 +74,7 @@ public final class ScannerLatencyBenchmark {
         long jitMillisBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long cpuBefore = os.getProcessCpuTime();
         for (int i = 0; i < MEASURED; i++) {
-            String prompt = prompt(i);
+            String prompt = prompt(MEASURED_SEEDS + i);
             long start = System.nanoTime();
             scan.accept(prompt);
             nanos[i] = System.nanoTime() - start;
@@ -69,7 +82,7 @@ public final class ScannerLatencyBenchmark {
         double cpuMillis = (os.getProcessCpuTime() - cpuBefore) / 1e6 / MEASURED;
         long jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillisBefore;
         LatencyDistribution l = LatencyDistribution.of(nanos);
-        System.out.printf(Locale.ROOT, "%-42s p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %7.3f ms  cpu/scan %7.3f ms"
+        System.out.printf(Locale.ROOT, "%-14s p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %7.3f ms  cpu/scan %7.3f ms"
                         + "  gc %d (%d ms)  jit %d ms  warm-up %d%n",
                 name, l.p50Millis(), l.p90Millis(), l.p99Millis(), l.maxMillis(), cpuMillis,
                 gcCount() - gcCountBefore, gcMillis() - gcMillisBefore, jitMillis, warmUps);
@@ -87,7 +100,7 @@ public final class ScannerLatencyBenchmark {
         do {
             compiledBefore = jit.getTotalCompilationTime();
             for (int i = 0; i < WARM_UP_ROUND; i++, scans++) {
-                scan.accept(prompt(1_000_000 + scans));
+                scan.accept(prompt(WARM_UP_SEEDS + scans));
             }
         } while ((scans < MIN_WARM_UP || jit.getTotalCompilationTime() > compiledBefore) && scans < MAX_WARM_UP);
         return scans;

@@ -40,6 +40,15 @@ class SpecialCategoryDetectorTest {
     }
 
     @Test
+    void findsEveryCategoryOfALongTextWhereverItsWordsStand() {
+        String filler = "The quarterly report lists the main risks and the planned migration. ".repeat(30);
+        String text = "Therapy notes: " + filler + "She is a member of the green party. " + filler + "and attends the synagogue";
+
+        assertThat(detector.find(text)).containsExactlyInAnyOrder(
+                SpecialCategory.HEALTH, SpecialCategory.POLITICAL_OPINION, SpecialCategory.RELIGION);
+    }
+
+    @Test
     void matchesWholeWordsOnly() {
         assertThat(detector.find("The raceway and the dnaxx project")).isEmpty();
     }

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  */
 public final class TrainInjectionClassifier {
 
-    static final int WINDOW_TOKENS = 20;
+    static final int WINDOW_TOKENS = 16;
     static final int DEV_PERCENT = 25;
     static final double TARGET_FALSE_POSITIVE_RATE = 0.05;
     private static final double[] LAMBDAS = {0.01, 0.03, 0.1, 0.3, 1};
@@ -45,6 +45,7 @@ public final class TrainInjectionClassifier {
         List<Path> devOnlyDirs = paths(options.getOrDefault("--dev-only", "data/dev-only"));
         Path modelOut = Path.of(options.getOrDefault("--out", "src/main/resources" + MiniLmInjectionClassifier.MODEL_RESOURCE));
         Path devOut = Path.of(options.getOrDefault("--dev-out", "target/dev-set.jsonl"));
+        int windowTokens = Integer.parseInt(options.getOrDefault("--window-tokens", String.valueOf(WINDOW_TOKENS)));
 
         DatasetSplit split = DatasetSplit.of(readAll(trainDirs), DEV_PERCENT);
         List<LabelledExample> dev = new ArrayList<>(split.dev());
@@ -55,7 +56,7 @@ public final class TrainInjectionClassifier {
         report("development", dev);
 
         List<LabelledExample> train = split.train();
-        float[][][] windows = embed(train);
+        float[][][] windows = embed(train, windowTokens);
         float[][] x = Arrays.stream(windows).map(w -> w[0]).toArray(float[][]::new);
         int[] y = train.stream().mapToInt(LabelledExample::label).toArray();
 
@@ -74,7 +75,7 @@ public final class TrainInjectionClassifier {
         }
         double threshold = thresholdFor(bestOutOfFold, y, TARGET_FALSE_POSITIVE_RATE);
         double[] weights = new LogisticRegressionTrainer(bestLambda).fit(x, y);
-        LogisticModel model = new LogisticModel("all-MiniLM-L6-v2-q (langchain4j 1.19.0-beta29), mean-pooled", WINDOW_TOKENS,
+        LogisticModel model = new LogisticModel("all-MiniLM-L6-v2-q (langchain4j 1.19.0-beta29), mean-pooled", windowTokens,
                 Arrays.copyOf(weights, weights.length - 1), weights[weights.length - 1], threshold);
         Files.createDirectories(modelOut.toAbsolutePath().getParent());
         try (OutputStream out = Files.newOutputStream(modelOut)) {
@@ -84,13 +85,13 @@ public final class TrainInjectionClassifier {
     }
 
     /** Per example, the embeddings of the windows the classifier scores; the head window first. */
-    private static float[][][] embed(List<LabelledExample> examples) {
+    private static float[][][] embed(List<LabelledExample> examples, int windowTokens) {
         TextNormalizer normalizer = new TextNormalizer();
         try (MiniLmEmbedder embedder = MiniLmEmbedder.load()) {
             float[][][] embedded = new float[examples.size()][][];
             for (int i = 0; i < examples.size(); i++) {
                 List<MiniLmInjectionClassifier.Window> windows = MiniLmInjectionClassifier.windows(
-                        embedder, normalizer.normalize(examples.get(i).text()).scannable(), WINDOW_TOKENS);
+                        embedder, normalizer.normalize(examples.get(i).text()).scannable(), windowTokens);
                 embedded[i] = embedder.embedWindows(windows.stream().map(MiniLmInjectionClassifier.Window::tokenIds).toList());
                 if ((i + 1) % 250 == 0) {
                     System.out.printf("embedded %d/%d%n", i + 1, examples.size());
