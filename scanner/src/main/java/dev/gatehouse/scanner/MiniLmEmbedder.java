@@ -33,15 +33,19 @@ public final class MiniLmEmbedder implements AutoCloseable {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
+    private final WordPieceTokenizer javaTokenizer;
 
-    private MiniLmEmbedder(OrtEnvironment environment, OrtSession session, HuggingFaceTokenizer tokenizer) {
+    private MiniLmEmbedder(OrtEnvironment environment, OrtSession session, HuggingFaceTokenizer tokenizer,
+                           WordPieceTokenizer javaTokenizer) {
         this.environment = environment;
         this.session = session;
         this.tokenizer = tokenizer;
+        this.javaTokenizer = javaTokenizer;
     }
 
     public static MiniLmEmbedder load() {
-        try (InputStream model = resource(MODEL_RESOURCE); InputStream tokenizerJson = resource(TOKENIZER_RESOURCE)) {
+        try (InputStream model = resource(MODEL_RESOURCE); InputStream tokenizerJson = resource(TOKENIZER_RESOURCE);
+             InputStream javaTokenizerJson = resource(TOKENIZER_RESOURCE)) {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(1);
@@ -52,7 +56,7 @@ public final class MiniLmEmbedder implements AutoCloseable {
             OrtSession session = environment.createSession(model.readAllBytes(), options);
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
                     Map.of("padding", "false", "truncation", "false"));
-            return new MiniLmEmbedder(environment, session, tokenizer);
+            return new MiniLmEmbedder(environment, session, tokenizer, WordPieceTokenizer.read(javaTokenizerJson));
         } catch (IOException | OrtException e) {
             throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "MiniLM model could not be loaded", e);
         }
@@ -66,9 +70,11 @@ public final class MiniLmEmbedder implements AutoCloseable {
         return in;
     }
 
-    /** Word-piece ids of the text, without the [CLS]/[SEP] markers. */
+    /** Word-piece ids of the text, without the [CLS]/[SEP] markers, as Hugging Face's tokenizer gives them. */
     public long[] tokenIds(String text) {
-        return tokenizer.encode(text, false, false).getIds();
+        return WordPieceTokenizer.tokenizesLikeTheReference(text)
+                ? javaTokenizer.tokenIds(text)
+                : tokenizer.encode(text, false, false).getIds();
     }
 
     /**
