@@ -100,7 +100,7 @@ public final class TextNormalizer {
         return foldHomoglyphs(visible.toString(), found);
     }
 
-    private static boolean isAscii(String s) {
+    static boolean isAscii(CharSequence s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) >= 0x80) {
                 return false;

@@ -188,7 +188,7 @@ public final class WordPieceTokenizer {
                 cleaned.appendCodePoint(cp);
             }
         }
-        String decomposed = isAscii(cleaned) ? cleaned.toString() : Normalizer.normalize(cleaned, Normalizer.Form.NFD);
+        String decomposed = TextNormalizer.isAscii(cleaned) ? cleaned.toString() : Normalizer.normalize(cleaned, Normalizer.Form.NFD);
         StringBuilder out = new StringBuilder(decomposed.length());
         for (int i = 0; i < decomposed.length(); ) {
             int cp = decomposed.codePointAt(i);
@@ -204,15 +204,6 @@ public final class WordPieceTokenizer {
             }
         }
         return out.toString();
-    }
-
-    private static boolean isAscii(CharSequence text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean isWhitespace(int cp) {
