@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,16 @@ class MiniLmInjectionClassifierTest {
     @AfterAll
     static void closeModel() {
         embedder.close();
+    }
+
+    @Test
+    void aBenignRequestCarryingARandomIdentifierStaysBelowTheThreshold() {
+        MiniLmInjectionClassifier classifier = new MiniLmInjectionClassifier(bundled, embedder);
+        Random seeded = new Random(42);
+        for (int i = 0; i < 100; i++) {
+            String prompt = "Please remember the code GATEHOUSE-MARKER-" + new UUID(seeded.nextLong(), seeded.nextLong()) + " for me.";
+            assertThat(classifier.score(prompt)).as(prompt).isLessThan(0.5);
+        }
     }
 
     @Test
