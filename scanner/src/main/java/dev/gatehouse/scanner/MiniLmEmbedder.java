@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -44,8 +45,8 @@ public final class MiniLmEmbedder implements AutoCloseable {
     }
 
     public static MiniLmEmbedder load() {
-        try (InputStream model = resource(MODEL_RESOURCE); InputStream tokenizerJson = resource(TOKENIZER_RESOURCE);
-             InputStream javaTokenizerJson = resource(TOKENIZER_RESOURCE)) {
+        try (InputStream model = resource(MODEL_RESOURCE); InputStream tokenizerResource = resource(TOKENIZER_RESOURCE)) {
+            byte[] tokenizerJson = tokenizerResource.readAllBytes();
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(1);
@@ -54,9 +55,9 @@ public final class MiniLmEmbedder implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             OrtSession session = environment.createSession(model.readAllBytes(), options);
-            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
+            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson),
                     Map.of("padding", "false", "truncation", "false"));
-            return new MiniLmEmbedder(environment, session, tokenizer, WordPieceTokenizer.read(javaTokenizerJson));
+            return new MiniLmEmbedder(environment, session, tokenizer, WordPieceTokenizer.read(new ByteArrayInputStream(tokenizerJson)));
         } catch (IOException | OrtException e) {
             throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "MiniLM model could not be loaded", e);
         }

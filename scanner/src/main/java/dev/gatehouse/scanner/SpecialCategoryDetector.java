@@ -3,9 +3,9 @@ package dev.gatehouse.scanner;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -101,7 +101,7 @@ public final class SpecialCategoryDetector {
 
     private static Map<SpecialCategory, List<String>> indicators() {
         Map<SpecialCategory, List<String>> m = new EnumMap<>(SpecialCategory.class);
-        m.put(SpecialCategory.HEALTH, words(
+        m.put(SpecialCategory.HEALTH, List.of(
                 // English
                 "diagnos(?:is|ed|e)", "cancer", "tumou?r", "diabet(?:es|ic)", "hiv", "aids", "depression", "depressed",
                 "schizophreni\\w*", "bipolar", "pregnan(?:t|cy)", "chemotherapy", "medication", "prescription",
@@ -113,41 +113,37 @@ public final class SpecialCategoryDetector {
                 // French
                 "diagnostic", "maladie", "enceinte", "grossesse", "handicap\\w*", "traitement médical",
                 "arrêt maladie", "dépression", "diabète", "séropositi\\w*"));
-        m.put(SpecialCategory.RELIGION, words(
+        m.put(SpecialCategory.RELIGION, List.of(
                 "muslim", "islam\\w*", "christian", "catholic", "protestant", "jewish", "judaism", "hindu\\w*",
                 "buddhis\\w*", "sikh", "atheist", "religio(?:n|us)", "church", "mosque", "synagogue", "temple",
                 "muslimisch\\w*", "christlich\\w*", "jüdisch\\w*", "katholisch\\w*", "evangelisch\\w*", "kirche",
                 "moschee", "synagoge", "konfession", "glaube",
                 "musulman\\w*", "chrétien\\w*", "juif", "juive", "catholique", "protestant\\w*", "église",
                 "mosquée", "synagogue", "athée"));
-        m.put(SpecialCategory.ETHNICITY, words(
+        m.put(SpecialCategory.ETHNICITY, List.of(
                 "ethnic(?:ity)?", "racial", "race", "african (?:descent|origin)", "asian (?:descent|origin)",
                 "arab (?:descent|origin)", "hispanic (?:descent|origin)", "latino (?:descent|origin)",
                 "roma", "indigenous", "ethnisch\\w*", "ethnie", "abstammung", "rassisch\\w*",
                 "ethnique", "origine raciale", "origine ethnique"));
-        m.put(SpecialCategory.POLITICAL_OPINION, words(
+        m.put(SpecialCategory.POLITICAL_OPINION, List.of(
                 "political (?:opinion|views?|party|affiliation)", "voted for", "party member",
                 "member of the \\w+ party", "democrat", "republican", "socialist", "communist",
                 "politische (?:meinung|einstellung|überzeugung)", "parteimitglied", "partei", "gewählt",
                 "opinion politique", "parti politique", "voté pour", "militant"));
-        m.put(SpecialCategory.SEXUAL_ORIENTATION, words(
+        m.put(SpecialCategory.SEXUAL_ORIENTATION, List.of(
                 "gay", "lesbian", "bisexual", "homosexual", "heterosexual", "queer", "sexual orientation",
                 "schwul", "lesbisch", "bisexuell", "homosexuell", "sexuelle orientierung",
                 "homosexuel\\w*", "lesbienne", "bisexuel\\w*", "orientation sexuelle"));
-        m.put(SpecialCategory.BIOMETRIC, words(
+        m.put(SpecialCategory.BIOMETRIC, List.of(
                 "fingerprints?", "facial recognition", "face scan", "iris scan", "retina scan", "voiceprint",
                 "biometric\\w*", "fingerabdr(?:uck|ücke)", "gesichtserkennung", "biometrisch\\w*",
                 "empreintes? digitales?", "reconnaissance faciale", "biométri\\w*"));
-        m.put(SpecialCategory.GENETIC, words(
+        m.put(SpecialCategory.GENETIC, List.of(
                 "dna", "genome", "genetic (?:test|data|disorder|marker)", "brca\\d?", "gentest", "genetisch\\w*",
                 "erbgut", "adn", "test génétique", "génétique"));
-        m.put(SpecialCategory.TRADE_UNION, words(
+        m.put(SpecialCategory.TRADE_UNION, List.of(
                 "trade union", "labou?r union", "union member(?:ship)?", "shop steward", "gewerkschaft\\w*",
                 "betriebsrat", "syndicat", "syndiqué\\w*", "délégué syndical"));
         return m;
-    }
-
-    private static List<String> words(String... stems) {
-        return List.of(stems);
     }
 }

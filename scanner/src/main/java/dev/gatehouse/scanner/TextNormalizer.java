@@ -394,40 +394,27 @@ public final class TextNormalizer {
      * letters without any disguise and are left alone.
      */
     private static String unleet(String text) {
-        if (leetWords(text) < MIN_LEET_WORDS) {
-            return null;
-        }
-        StringBuilder out = new StringBuilder(text.length());
-        int start = 0;
-        for (int i = 0; i <= text.length(); i++) {
-            if (i < text.length() && isLeetChar(text.charAt(i))) {
-                continue;
-            }
-            boolean leet = isLeetWord(text, start, i);
-            for (int k = start; k < i; k++) {
-                out.append(leet ? unleet(text.charAt(k)) : text.charAt(k));
-            }
-            if (i < text.length()) {
-                out.append(text.charAt(i));
-            }
-            start = i + 1;
-        }
-        return out.toString();
-    }
-
-    private static int leetWords(String text) {
-        int words = 0;
+        List<int[]> leetWords = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= text.length(); i++) {
             if (i < text.length() && isLeetChar(text.charAt(i))) {
                 continue;
             }
             if (isLeetWord(text, start, i)) {
-                words++;
+                leetWords.add(new int[] {start, i});
             }
             start = i + 1;
         }
-        return words;
+        if (leetWords.size() < MIN_LEET_WORDS) {
+            return null;
+        }
+        char[] out = text.toCharArray();
+        for (int[] word : leetWords) {
+            for (int k = word[0]; k < word[1]; k++) {
+                out[k] = unleet(out[k]);
+            }
+        }
+        return new String(out);
     }
 
     private static boolean isLeetChar(char c) {

@@ -125,7 +125,7 @@ public final class WordPieceTokenizer {
         for (int i = 0; i < normalized.length(); ) {
             int cp = normalized.codePointAt(i);
             i += Character.charCount(cp);
-            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+            if (isWhitespace(cp)) {
                 flushWord(word, ids);
             } else if (isPunctuation(cp)) {
                 flushWord(word, ids);
