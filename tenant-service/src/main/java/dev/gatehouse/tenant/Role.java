@@ -4,6 +4,8 @@ package dev.gatehouse.tenant;
 public enum Role {
     PLATFORM_ADMIN("platform-admin"),
     TENANT_ADMIN("tenant-admin"),
+    /** Lists models and their backends in the marketplace on behalf of its own tenant. */
+    PUBLISHER("publisher"),
     DEVELOPER("developer"),
     AUDITOR("auditor");
 

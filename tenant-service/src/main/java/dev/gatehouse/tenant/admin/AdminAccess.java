@@ -28,8 +28,23 @@ public final class AdminAccess {
         this.database = database;
     }
 
-    public Mono<ApiKeyPrincipal> administrator(ServerRequest request) {
+    /**
+     * Any authenticated caller whose credential is not limited to model endpoints: a key with
+     * {@code allowed_endpoints} is a data-plane key and never reaches the control plane.
+     */
+    public Mono<ApiKeyPrincipal> member(ServerRequest request) {
         return authenticator.authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION)).map(principal -> {
+            if (principal.scopes().endpoints() != null) {
+                throw new ApiProblem(ProblemType.FORBIDDEN,
+                        "This API key is limited to the endpoints " + principal.scopes().endpoints().stream().sorted().toList()
+                                + " and cannot use the control-plane APIs.");
+            }
+            return principal;
+        });
+    }
+
+    public Mono<ApiKeyPrincipal> administrator(ServerRequest request) {
+        return member(request).map(principal -> {
             if (!principal.hasRole(Role.PLATFORM_ADMIN) && !principal.hasRole(Role.TENANT_ADMIN)) {
                 throw new ApiProblem(ProblemType.FORBIDDEN, "The admin API needs the tenant-admin or platform-admin role.");
             }
@@ -37,7 +52,7 @@ public final class AdminAccess {
         });
     }
 
-    static void requirePlatformAdmin(ApiKeyPrincipal caller, String action) {
+    public static void requirePlatformAdmin(ApiKeyPrincipal caller, String action) {
         if (!caller.hasRole(Role.PLATFORM_ADMIN)) {
             throw new ApiProblem(ProblemType.FORBIDDEN, action + " needs the platform-admin role.");
         }
@@ -45,7 +60,12 @@ public final class AdminAccess {
 
     /** The tenant named by the path, if the caller may manage it; 404 otherwise. Blocking: call off the event loop. */
     public Tenant manageableTenant(ApiKeyPrincipal caller, ServerRequest request) {
-        Tenant tenant = database.tenants().findBySlug(request.pathVariable("slug")).orElse(null);
+        return manageableTenant(caller, request.pathVariable("slug"));
+    }
+
+    /** The tenant with this slug, if the caller may manage it; 404 otherwise. Blocking: call off the event loop. */
+    public Tenant manageableTenant(ApiKeyPrincipal caller, String slug) {
+        Tenant tenant = database.tenants().findBySlug(slug).orElse(null);
         boolean visible = tenant != null && (caller.hasRole(Role.PLATFORM_ADMIN) || tenant.id().equals(caller.tenantId()));
         if (!visible) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "No tenant with this slug.");
@@ -54,7 +74,7 @@ public final class AdminAccess {
     }
 
     /** Nobody grants a role they do not hold, and only platform admins grant platform-admin. */
-    static void requireGrantable(ApiKeyPrincipal caller, Set<Role> roles, String field) {
+    public static void requireGrantable(ApiKeyPrincipal caller, Set<Role> roles, String field) {
         for (Role role : roles) {
             if (role == Role.PLATFORM_ADMIN && !caller.hasRole(Role.PLATFORM_ADMIN)) {
                 throw new ApiProblem(ProblemType.FORBIDDEN, "Only platform admins can grant platform-admin.", field);

@@ -28,18 +28,18 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** Reading admin request bodies strictly (types, lengths, unknown fields) and writing JSON answers. */
-final class AdminRequests {
+public final class AdminRequests {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final int MAX_NAME_LENGTH = 200;
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final int MAX_NAME_LENGTH = 200;
     private static final int MAX_BODY_BYTES = 16 * 1024;
-    private static final int MAX_LIST_ENTRIES = 100;
+    public static final int MAX_LIST_ENTRIES = 100;
 
     private AdminRequests() {
     }
 
     /** The body as a JSON object that has no fields besides {@code allowed}. */
-    static Mono<JsonNode> jsonBody(ServerRequest request, Set<String> allowed) {
+    public static Mono<JsonNode> jsonBody(ServerRequest request, Set<String> allowed) {
         MediaType contentType = request.headers().contentType().orElse(null);
         if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
             return Mono.error(new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
@@ -70,7 +70,7 @@ final class AdminRequests {
         return body;
     }
 
-    static String requiredText(JsonNode body, String field, int maxLength) {
+    public static String requiredText(JsonNode body, String field, int maxLength) {
         JsonNode value = body.get(field);
         if (value == null || !value.isTextual() || value.asText().isBlank()) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' is required and must be a non-empty string.", field);
@@ -78,7 +78,7 @@ final class AdminRequests {
         return checkedText(value.asText().strip(), field, maxLength);
     }
 
-    static String checkedText(String text, String field, int maxLength) {
+    public static String checkedText(String text, String field, int maxLength) {
         if (text.codePointCount(0, text.length()) > maxLength) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' may have at most " + maxLength + " characters.", field);
         }
@@ -91,7 +91,7 @@ final class AdminRequests {
     }
 
     /** A list of strings (deduplicated, order kept), or null when the field is absent or null. */
-    static Set<String> optionalTextList(JsonNode body, String field) {
+    public static Set<String> optionalTextList(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -110,7 +110,7 @@ final class AdminRequests {
     }
 
     /** Role names, or just developer when the field is absent. */
-    static Set<Role> roles(JsonNode requested) {
+    public static Set<Role> roles(JsonNode requested) {
         if (requested == null || requested.isNull()) {
             return Set.of(Role.DEVELOPER);
         }
@@ -122,27 +122,27 @@ final class AdminRequests {
             try {
                 roles.add(Role.fromCode(role.isTextual() ? role.asText() : ""));
             } catch (IllegalArgumentException e) {
-                throw new ApiProblem(ProblemType.INVALID_REQUEST, "Unknown role; use platform-admin, tenant-admin, developer or auditor.", "roles");
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "Unknown role; use platform-admin, tenant-admin, publisher, developer or auditor.", "roles");
             }
         }
         return roles;
     }
 
-    static boolean requiredBoolean(JsonNode value, String field) {
+    public static boolean requiredBoolean(JsonNode value, String field) {
         if (!value.isBoolean()) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' must be true or false.", field);
         }
         return value.booleanValue();
     }
 
-    static long requiredInteger(JsonNode value, String field, long min, long max) {
+    public static long requiredInteger(JsonNode value, String field, long min, long max) {
         if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < min || value.longValue() > max) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + field + "' must be an integer from " + min + " to " + max + ".", field);
         }
         return value.longValue();
     }
 
-    static Instant optionalFutureInstant(JsonNode body, String field, Instant now) {
+    public static Instant optionalFutureInstant(JsonNode body, String field, Instant now) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -158,7 +158,7 @@ final class AdminRequests {
         }
     }
 
-    static int queryInteger(ServerRequest request, String name, int defaultValue, int min, int max) {
+    public static int queryInteger(ServerRequest request, String name, int defaultValue, int min, int max) {
         String raw = request.queryParam(name).orElse(null);
         if (raw == null) {
             return defaultValue;
@@ -174,7 +174,7 @@ final class AdminRequests {
         throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + name + "' must be an integer from " + min + " to " + max + ".", name);
     }
 
-    static void putSorted(ObjectNode target, String field, Collection<String> values) {
+    public static void putSorted(ObjectNode target, String field, Collection<String> values) {
         if (values == null) {
             target.putNull(field);
             return;
@@ -183,18 +183,18 @@ final class AdminRequests {
         values.stream().sorted().forEach(array::add);
     }
 
-    static void putInstant(ObjectNode target, String field, Instant instant) {
+    public static void putInstant(ObjectNode target, String field, Instant instant) {
         target.put(field, instant == null ? null : instant.toString());
     }
 
     /** The routes, with invalid tenant attributes answered as 400 problems naming the attribute. */
-    static RouterFunction<ServerResponse> withAttributeProblems(RouterFunction<ServerResponse> routes) {
+    public static RouterFunction<ServerResponse> withAttributeProblems(RouterFunction<ServerResponse> routes) {
         return routes.filter((request, next) -> Mono.defer(() -> next.handle(request))
                 .onErrorMap(InvalidAttributeException.class,
                         invalid -> new ApiProblem(ProblemType.INVALID_REQUEST, invalid.getMessage(), invalid.attribute())));
     }
 
-    static Mono<ServerResponse> json(HttpStatus status, JsonNode body) {
+    public static Mono<ServerResponse> json(HttpStatus status, JsonNode body) {
         return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(body.toString());
     }
 }
