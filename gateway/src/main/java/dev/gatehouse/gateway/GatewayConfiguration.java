@@ -3,6 +3,7 @@ package dev.gatehouse.gateway;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.catalog.BackendSecrets;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.crypto.TenantCipher;
@@ -78,9 +79,15 @@ public class GatewayConfiguration {
         return TenantDatabase.migrate(dataSource);
     }
 
+    /** Backends' upstream credentials are sealed under the platform's own key in the tenants' key service. */
     @Bean
-    CatalogRepository catalogRepository(DataSource dataSource) {
-        return CatalogRepository.migrate(dataSource);
+    BackendSecrets backendSecrets(TenantCipher cipher) {
+        return new BackendSecrets(cipher);
+    }
+
+    @Bean
+    CatalogRepository catalogRepository(DataSource dataSource, BackendSecrets secrets) {
+        return CatalogRepository.migrate(dataSource, secrets);
     }
 
     @Bean
@@ -159,8 +166,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ModelResolutionFilter modelResolutionFilter(CachedModelCatalog catalog) {
-        return new ModelResolutionFilter(catalog);
+    ModelResolutionFilter modelResolutionFilter(CachedModelCatalog catalog, Clock clock) {
+        return new ModelResolutionFilter(catalog, clock);
     }
 
     @Bean
@@ -229,8 +236,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    RouteLocator openAiRoutes(RouteLocatorBuilder routes, CachedModelCatalog catalog) {
-        ModelListingFilter modelListing = new ModelListingFilter(catalog);
+    RouteLocator openAiRoutes(RouteLocatorBuilder routes, CachedModelCatalog catalog, Clock clock) {
+        ModelListingFilter modelListing = new ModelListingFilter(catalog, clock);
         return routes.routes()
                 .route("models", route -> route.path(Endpoint.MODELS.path()).filters(filters -> filters.filter(modelListing)).uri(UNROUTED))
                 .route("chat-completions", route -> route.path(Endpoint.CHAT_COMPLETIONS.path()).uri(UNROUTED))

@@ -24,6 +24,7 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED(405, "Method not allowed", "invalid_request_error"),
     NOT_ACCEPTABLE(406, "Not acceptable", "invalid_request_error"),
     CONFLICT(409, "Conflict", "invalid_request_error"),
+    MODEL_RETIRED(410, "Model retired", "invalid_request_error"),
     PAYLOAD_TOO_LARGE(413, "Payload too large", "invalid_request_error"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "invalid_request_error"),
     INTERNAL_ERROR(500, "Internal error", "server_error"),

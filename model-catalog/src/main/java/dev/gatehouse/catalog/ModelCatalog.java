@@ -11,5 +11,14 @@ public interface ModelCatalog {
 
     Optional<CatalogModel> find(String modelId);
 
-    boolean isSubscribed(UUID tenantId, String modelId);
+    /** The tenant's subscription status for the model, if it has one. */
+    Optional<SubscriptionStatus> subscription(UUID tenantId, String modelId);
+
+    /**
+     * Whether the tenant may call the model: it can see the model and has an active subscription.
+     * A model that turned private keeps its subscribers' rows but no longer entitles them.
+     */
+    default boolean isEntitled(UUID tenantId, CatalogModel model) {
+        return model.visibleTo(tenantId) && subscription(tenantId, model.id()).orElse(null) == SubscriptionStatus.ACTIVE;
+    }
 }

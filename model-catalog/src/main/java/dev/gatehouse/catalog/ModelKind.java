@@ -1,6 +1,9 @@
 package dev.gatehouse.catalog;
 
-/** What an OpenAI-compatible endpoint a model serves. */
+/**
+ * What an OpenAI-compatible endpoint a model serves. Stored as its code, so that kinds such as
+ * rerank, vision or audio are a new constant (and endpoint) rather than a schema change.
+ */
 public enum ModelKind {
     CHAT("chat"),
     EMBEDDINGS("embeddings");

@@ -4,7 +4,6 @@ import dev.gatehouse.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +19,7 @@ class CachedModelCatalogTest {
 
     @BeforeEach
     void migrateFreshDatabase() {
-        repository = CatalogRepository.migrate(TestPostgres.freshDatabase());
+        repository = CatalogRepository.migrate(TestPostgres.freshDatabase(), TestSecrets.inTemporaryKeystore());
     }
 
     @Test
@@ -31,7 +30,7 @@ class CachedModelCatalogTest {
         CatalogModel model = new CachedModelCatalog(repository).find("llama-3-8b").orElseThrow();
 
         assertThat(model.kind()).isEqualTo(ModelKind.CHAT);
-        assertThat(model.inputPricePerMillionTokens()).isEqualByComparingTo("0.20");
+        assertThat(model.priceAt(Instant.now()).inputPerMillionTokens()).isEqualByComparingTo("0.20");
         assertThat(model.backends()).singleElement().satisfies(backend -> {
             assertThat(backend.region()).isEqualTo("eu-west");
             assertThat(backend.endpoint("/chat/completions")).isEqualTo(URI.create("http://10.1.0.5:8000/v1/chat/completions"));
@@ -59,17 +58,17 @@ class CachedModelCatalogTest {
     @Test
     void savingAgainUpdatesInsteadOfDuplicating() {
         repository.saveModel(chatModel("alpha"));
-        repository.saveModel(new CatalogModel("alpha", ModelKind.CHAT, "Alpha v2", "acme", "second", false,
-                BigDecimal.ONE, BigDecimal.TEN, Instant.now(), Set.of("health"), List.of()));
+        repository.saveModel(CatalogModel.platformModel("alpha", ModelKind.CHAT, ModelDescription.of("Alpha v2", "acme", "second"),
+                ModelPrice.perMillionTokens(Instant.now(), "1", "10"), false, Set.of("health"), List.of()));
 
         assertThat(new CachedModelCatalog(repository).models()).singleElement()
-                .extracting(CatalogModel::displayName).isEqualTo("Alpha v2");
+                .extracting(model -> model.description().displayName()).isEqualTo("Alpha v2");
     }
 
     @Test
     void keepsCertifiedSpecialCategories() {
-        repository.saveModel(new CatalogModel("med", ModelKind.CHAT, "Med", "acme", "clinical", false,
-                BigDecimal.ONE, BigDecimal.ONE, Instant.now(), Set.of("health", "genetic"), List.of()));
+        repository.saveModel(CatalogModel.platformModel("med", ModelKind.CHAT, ModelDescription.of("Med", "acme", "clinical"),
+                ModelPrice.perMillionTokens(Instant.now(), "1", "1"), false, Set.of("health", "genetic"), List.of()));
 
         assertThat(new CachedModelCatalog(repository).find("med").orElseThrow().certifiedSpecialCategories())
                 .containsExactlyInAnyOrder("health", "genetic");
@@ -86,11 +85,12 @@ class CachedModelCatalogTest {
         repository.subscribe(acme, "alpha");
         catalog.refresh();
 
-        assertThat(catalog.isSubscribed(acme, "alpha")).isTrue();
-        assertThat(catalog.isSubscribed(globex, "alpha")).isFalse();
+        CatalogModel alpha = catalog.find("alpha").orElseThrow();
+        assertThat(catalog.isEntitled(acme, alpha)).isTrue();
+        assertThat(catalog.isEntitled(globex, alpha)).isFalse();
         assertThat(repository.unsubscribe(acme, "alpha")).isTrue();
         catalog.refresh();
-        assertThat(catalog.isSubscribed(acme, "alpha")).isFalse();
+        assertThat(catalog.isEntitled(acme, alpha)).isFalse();
     }
 
     @Test
@@ -133,7 +133,7 @@ class CachedModelCatalogTest {
     }
 
     private static CatalogModel chatModel(String id, ModelBackend... backends) {
-        return new CatalogModel(id, ModelKind.CHAT, id, "acme", "a test model", false,
-                new BigDecimal("0.20"), new BigDecimal("0.60"), Instant.now(), Set.of(), List.of(backends));
+        return CatalogModel.platformModel(id, ModelKind.CHAT, ModelDescription.of(id, "acme", "a test model"),
+                ModelPrice.perMillionTokens(Instant.now(), "0.20", "0.60"), false, Set.of(), List.of(backends));
     }
 }

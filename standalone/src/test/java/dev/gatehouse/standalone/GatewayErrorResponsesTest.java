@@ -6,6 +6,8 @@ import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelDescription;
+import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
@@ -185,8 +187,8 @@ class GatewayErrorResponsesTest {
 
     @Test
     void unreachableBackendIs502AndNextCallWithNoOtherBackendIs503() throws Exception {
-        catalogRepository.saveModel(new CatalogModel("unreachable-model", ModelKind.CHAT, "Unreachable", "test", "down", false,
-                BigDecimal.ONE, BigDecimal.ONE, Instant.now(), Set.of(),
+        catalogRepository.saveModel(CatalogModel.platformModel("unreachable-model", ModelKind.CHAT,
+                ModelDescription.of("Unreachable", "test", "down"), ModelPrice.perMillionTokens(Instant.now(), "1", "1"), false, Set.of(),
                 List.of(new ModelBackend("dead-backend", "unreachable-model", URI.create("http://127.0.0.1:" + closedPort() + "/v1"),
                         "whatever", "eu-west"))));
         catalogRepository.subscribe(key.tenantId(), "unreachable-model");
@@ -199,8 +201,9 @@ class GatewayErrorResponsesTest {
     @Test
     void refusedConnectionFailsOverToAnotherBackendOfTheModel() throws Exception {
         URI live = context.getBean(dev.gatehouse.backends.BuiltinBackendServer.class).chatBaseUrl();
-        catalogRepository.saveModel(new CatalogModel("failover-model", ModelKind.CHAT, "Failover", "test", "one dead, one live", false,
-                BigDecimal.ONE, BigDecimal.ONE, Instant.now(), Set.of(), List.of(
+        catalogRepository.saveModel(CatalogModel.platformModel("failover-model", ModelKind.CHAT,
+                ModelDescription.of("Failover", "test", "one dead, one live"), ModelPrice.perMillionTokens(Instant.now(), "1", "1"), false,
+                Set.of(), List.of(
                         new ModelBackend("a-dead-backend", "failover-model", URI.create("http://127.0.0.1:" + closedPort() + "/v1"),
                                 "chat-simulator", "eu-west"),
                         new ModelBackend("b-live-backend", "failover-model", live, "chat-simulator", "eu-west"))));

@@ -7,6 +7,8 @@ import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelDescription;
+import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Plan;
@@ -56,8 +58,9 @@ class PseudonymRestorationTest {
     @BeforeEach
     void usTenantThatPseudonymises() {
         CatalogRepository catalog = context.getBean(CatalogRepository.class);
-        catalog.saveModel(new CatalogModel("us-echo", ModelKind.CHAT, "Echo in the US", "test", "the simulator, catalogued in us-east",
-                true, BigDecimal.ONE, BigDecimal.ONE, Instant.now(), Set.of(),
+        catalog.saveModel(CatalogModel.platformModel("us-echo", ModelKind.CHAT,
+                ModelDescription.of("Echo in the US", "test", "the simulator, catalogued in us-east"),
+                ModelPrice.perMillionTokens(Instant.now(), "1", "1"), true, Set.of(),
                 List.of(new ModelBackend("us-echo@us-east", "us-echo", context.getBean(BuiltinBackendServer.class).chatBaseUrl(),
                         BuiltinBackendServer.CHAT_UPSTREAM_MODEL, "us-east"))));
         key = TestKeys.developerKey(context, "pseudonyms-" + UUID.randomUUID().toString().substring(0, 8), null);

@@ -6,6 +6,8 @@ import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelDescription;
+import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.catalog.ModelKind;
 
 import java.math.BigDecimal;
@@ -64,8 +66,9 @@ final class RecordingBackends implements AutoCloseable {
                 .map(region -> new ModelBackend(modelId + "@" + region, modelId,
                         URI.create("http://127.0.0.1:" + byRegion.get(region).port() + "/v1"), "upstream-" + modelId, region))
                 .toList();
-        catalog.saveModel(new CatalogModel(modelId, ModelKind.CHAT, modelId, "test publisher", "recorded backend", false,
-                BigDecimal.ONE, BigDecimal.ONE, Instant.now(), certified, backends));
+        catalog.saveModel(CatalogModel.platformModel(modelId, ModelKind.CHAT,
+                ModelDescription.of(modelId, "test publisher", "recorded backend"), ModelPrice.perMillionTokens(Instant.now(), "1", "1"),
+                false, certified, backends));
         cache.refresh();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.UpstreamCredential;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.routing.BackendSelector;
@@ -29,7 +30,8 @@ import java.util.Set;
  * Picks a backend of the resolved model in a region the policy permits (obligation
  * {@code route_regions}) and points the proxy at it: the body is re-serialised
  * with the backend's own model name, and the caller's credentials and cookies are removed, so a
- * backend never sees a Gatehouse API key. A backend that refuses the connection is rested and the
+ * backend never sees a Gatehouse API key; a backend that needs a key of its own gets its upstream
+ * credential from the catalog instead. A backend that refuses the connection is rested and the
  * call goes to the next available one (nothing was sent yet, so this is safe to repeat).
  */
 public final class BackendRoutingFilter implements GlobalFilter, Ordered {
@@ -78,6 +80,10 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
                     headers.remove(HttpHeaders.COOKIE);
                     headers.remove(HttpHeaders.TRANSFER_ENCODING);
                     headers.setContentLength(bytes.length);
+                    UpstreamCredential credential = backend.credential();
+                    if (credential != null) {
+                        headers.set(credential.headerName(), credential.headerValue());
+                    }
                 })
                 .build();
         ServerHttpRequest forwarded = new ServerHttpRequestDecorator(stripped) {

@@ -27,8 +27,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,7 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class MeteringFilter implements GlobalFilter, Ordered {
 
-    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final int CHARACTERS_PER_ESTIMATED_TOKEN = 4;
 
     private final AsyncBatchWriter<UsageRecord> ledger;
@@ -164,20 +163,19 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                     status == null ? 200 : status.value(),
                     context.streamed(),
                     usage,
-                    costOf(model, usage),
+                    costOf(model, usage, context.receivedAt()),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.receivedNanos()),
                     context.receivedAt()));
         }
     }
 
-    static BigDecimal costOf(CatalogModel model, TokenUsage usage) {
-        return model.inputPricePerMillionTokens().multiply(BigDecimal.valueOf(usage.promptTokens()))
-                .add(model.outputPricePerMillionTokens().multiply(BigDecimal.valueOf(usage.completionTokens())))
-                .divide(MILLION, 9, RoundingMode.HALF_UP);
+    /** The cost at the price in force when the call was received, so a later price change never re-prices it. */
+    static BigDecimal costOf(CatalogModel model, TokenUsage usage, Instant receivedAt) {
+        return model.priceAt(receivedAt).costOf(usage.promptTokens(), usage.completionTokens());
     }
 
     @Override
     public String toString() {
-        return "Metering[usage from backend, cost from catalog prices]";
+        return "Metering[usage from backend, cost at the price in force when received]";
     }
 }

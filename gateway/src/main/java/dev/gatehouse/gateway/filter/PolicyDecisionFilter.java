@@ -120,7 +120,7 @@ public final class PolicyDecisionFilter implements GlobalFilter, Ordered {
                         profile.transferChoice().equals("refuse") ? TransferChoice.REFUSE : TransferChoice.REDACT,
                         tenant.settings().contentLogging(), tenant.settings().retentionDays()),
                 new PrincipalFacts(principal.keyId(), principal.viaIdentityProvider() ? "jwt" : "api_key"),
-                new ModelFacts(model.id(), model.regions(), model.certifiedSpecialCategories(), catalog.isSubscribed(tenant.id(), model.id())),
+                new ModelFacts(model.id(), model.regions(), model.certifiedSpecialCategories(), catalog.isEntitled(tenant.id(), model)),
                 new RequestFacts(purpose, inspection == null ? Set.of() : inspection.piiTypes(),
                         inspection == null ? Set.of() : inspection.specialCategories(), null));
     }

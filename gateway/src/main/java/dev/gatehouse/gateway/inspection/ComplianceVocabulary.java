@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway.inspection;
 
+import dev.gatehouse.policy.SpecialCategories;
 import dev.gatehouse.scanner.PiiType;
 import dev.gatehouse.scanner.SpecialCategory;
 
@@ -24,7 +25,13 @@ public final class ComplianceVocabulary {
             SpecialCategory.TRADE_UNION, "trade_union_membership");
 
     /** Every special category the policy knows, as callers declare them in {@code X-Gatehouse-Special-Categories}. */
-    public static final Set<String> POLICY_SPECIAL_CATEGORIES = Set.copyOf(SPECIAL_CATEGORIES.values());
+    public static final Set<String> POLICY_SPECIAL_CATEGORIES = SpecialCategories.CODES;
+
+    static {
+        if (!Set.copyOf(SPECIAL_CATEGORIES.values()).equals(SpecialCategories.CODES)) {
+            throw new IllegalStateException("every special category the scanner finds must have exactly one policy code");
+        }
+    }
 
     private ComplianceVocabulary() {
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Spreads a model's calls over its backends in the regions the policy allows, in turn, skipping
  * backends that recently failed to connect (passive health): a failed backend rests for the
- * configured period, then is tried again.
+ * configured period, then is tried again. A backend whose upstream credential this process cannot
+ * decrypt is never chosen: it would only answer 401s.
  */
 public final class BackendSelector {
 
@@ -51,6 +52,7 @@ public final class BackendSelector {
         Instant now = clock.instant();
         return model.backends().stream()
                 .filter(backend -> allowedRegions.contains(backend.region()))
+                .filter(backend -> backend.credential() == null || backend.credential().readable())
                 .filter(backend -> unavailableUntil.getOrDefault(backend.id(), Instant.MIN).isBefore(now))
                 .toList();
     }

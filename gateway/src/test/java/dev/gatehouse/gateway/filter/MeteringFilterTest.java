@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelDescription;
+import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.Endpoint;
@@ -83,8 +85,8 @@ class MeteringFilterTest {
         UUID tenantId = UUID.randomUUID();
         context.tenant(new Tenant(tenantId, "acme", "Acme", TenantStatus.ACTIVE, TenantSettings.DEFAULTS));
         context.principal(new ApiKeyPrincipal("key-1", tenantId, Set.of(Role.DEVELOPER), ApiKeyScopes.UNRESTRICTED));
-        context.model(new CatalogModel("m", ModelKind.CHAT, "M", "acme", "", false,
-                new BigDecimal("1.00"), new BigDecimal("3.00"), Instant.EPOCH, Set.of(), List.of()));
+        context.model(CatalogModel.platformModel("m", ModelKind.CHAT, ModelDescription.of("M", "acme", ""),
+                ModelPrice.perMillionTokens(Instant.EPOCH, "1.00", "3.00"), false, Set.of(), List.of()));
         context.backend(new ModelBackend("b", "m", URI.create("http://backend.invalid"), "m", "eu-central"));
         return context;
     }

@@ -2,6 +2,8 @@ package dev.gatehouse.gateway.routing;
 
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelDescription;
+import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.catalog.ModelKind;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +23,8 @@ class BackendSelectorTest {
 
     private static final ModelBackend EU = new ModelBackend("eu", "m", URI.create("http://eu/v1"), "m", "eu-west");
     private static final ModelBackend US = new ModelBackend("us", "m", URI.create("http://us/v1"), "m", "us-east");
-    private static final CatalogModel MODEL = new CatalogModel("m", ModelKind.CHAT, "M", "acme", "", false,
-            BigDecimal.ONE, BigDecimal.ONE, Instant.EPOCH, Set.of(), List.of(EU, US));
+    private static final CatalogModel MODEL = CatalogModel.platformModel("m", ModelKind.CHAT, ModelDescription.of("M", "acme", ""),
+            ModelPrice.perMillionTokens(Instant.EPOCH, "1", "1"), false, Set.of(), List.of(EU, US));
 
     private static final Set<String> BOTH = Set.of("eu-west", "us-east");
 

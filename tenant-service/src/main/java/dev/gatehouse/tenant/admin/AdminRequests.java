@@ -1,6 +1,7 @@
 package dev.gatehouse.tenant.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,7 +31,8 @@ import java.util.Set;
 /** Reading admin request bodies strictly (types, lengths, unknown fields) and writing JSON answers. */
 public final class AdminRequests {
 
-    public static final ObjectMapper JSON = new ObjectMapper();
+    /** Decimals are read exactly (prices), never through a double. */
+    public static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     public static final int MAX_NAME_LENGTH = 200;
     private static final int MAX_BODY_BYTES = 16 * 1024;
     public static final int MAX_LIST_ENTRIES = 100;
@@ -40,11 +42,16 @@ public final class AdminRequests {
 
     /** The body as a JSON object that has no fields besides {@code allowed}. */
     public static Mono<JsonNode> jsonBody(ServerRequest request, Set<String> allowed) {
+        return jsonBody(request, allowed, MAX_BODY_BYTES);
+    }
+
+    /** The body as a JSON object of at most {@code maxBytes} that has no fields besides {@code allowed}. */
+    public static Mono<JsonNode> jsonBody(ServerRequest request, Set<String> allowed, int maxBytes) {
         MediaType contentType = request.headers().contentType().orElse(null);
         if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
             return Mono.error(new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
         }
-        return BoundedBody.read(request.bodyToFlux(DataBuffer.class), MAX_BODY_BYTES)
+        return BoundedBody.read(request.bodyToFlux(DataBuffer.class), maxBytes)
                 .map(bytes -> parseObject(bytes, allowed));
     }
 

@@ -1,0 +1,38 @@
+package dev.gatehouse.catalog.admin;
+
+import dev.gatehouse.catalog.BackendUrlPolicy;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.tenant.TenantDatabase;
+import dev.gatehouse.tenant.admin.AdminAccess;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import java.time.Clock;
+
+/**
+ * The marketplace's HTTP API (described in {@code openapi/tenant-admin.yaml}): publishers' models
+ * and backends under {@code /admin/v1/catalog}, tenants' subscriptions under
+ * {@code /admin/v1/tenants/{slug}/subscriptions}, and browsing under {@code /catalog/v1}. The
+ * rules of who may do what are in {@link CatalogAccess} and {@link AdminAccess}.
+ */
+public final class CatalogAdminApi {
+
+    private final ModelAdminHandler models;
+    private final BackendAdminHandler backends;
+    private final SubscriptionAdminHandler subscriptions;
+    private final CatalogBrowseHandler browsing;
+
+    public CatalogAdminApi(CatalogRepository repository, CachedModelCatalog catalog, AdminAccess admin, TenantDatabase tenants,
+                           BackendUrlPolicy backendUrls, Clock clock) {
+        CatalogAccess access = new CatalogAccess(repository, tenants);
+        this.models = new ModelAdminHandler(repository, catalog, admin, access, clock);
+        this.backends = new BackendAdminHandler(repository, catalog, admin, access, backendUrls);
+        this.subscriptions = new SubscriptionAdminHandler(repository, catalog, admin, access, clock);
+        this.browsing = new CatalogBrowseHandler(catalog, admin, clock);
+    }
+
+    public RouterFunction<ServerResponse> routes() {
+        return models.routes().and(backends.routes()).and(subscriptions.routes()).and(browsing.routes());
+    }
+}

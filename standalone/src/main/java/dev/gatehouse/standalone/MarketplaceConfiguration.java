@@ -1,0 +1,47 @@
+package dev.gatehouse.standalone;
+
+import dev.gatehouse.catalog.BackendUrlPolicy;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.catalog.admin.CatalogAdminApi;
+import dev.gatehouse.tenant.TenantDatabase;
+import dev.gatehouse.tenant.admin.AdminAccess;
+import dev.gatehouse.tenant.identity.BearerAuthenticator;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The marketplace: the catalog's API for publishers, subscribers and browsers, which backend
+ * addresses it admits, and this process's identity among replicas.
+ */
+@Configuration(proxyBeanMethods = false)
+class MarketplaceConfiguration {
+
+    @Bean
+    GatewayInstance gatewayInstance(@Value("${gatehouse.instance-id:}") String configured) {
+        return new GatewayInstance(configured.isBlank() ? UUID.randomUUID().toString() : configured);
+    }
+
+    /**
+     * Backend URLs must resolve to public addresses, except in the networks a platform admin lists
+     * in {@code gatehouse.catalog.allowed-backend-networks} (CIDR; the embedded default lists the
+     * loopback address its built-in backends listen on).
+     */
+    @Bean
+    BackendUrlPolicy backendUrlPolicy(@Value("${gatehouse.catalog.allowed-backend-networks:}") List<String> allowedNetworks) {
+        return BackendUrlPolicy.allowing(allowedNetworks.stream().map(String::strip).filter(network -> !network.isEmpty()).toList());
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> catalogRoutes(CatalogRepository repository, CachedModelCatalog catalog, BearerAuthenticator callers,
+                                                 TenantDatabase database, BackendUrlPolicy backendUrls, Clock clock) {
+        return new CatalogAdminApi(repository, catalog, new AdminAccess(callers, database), database, backendUrls, clock).routes();
+    }
+}
