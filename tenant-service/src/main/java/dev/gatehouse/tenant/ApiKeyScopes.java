@@ -34,6 +34,11 @@ public record ApiKeyScopes(Set<String> models, Set<String> endpoints) {
         }
     }
 
+    /** These scopes, with each unrestricted one replaced by {@code parent}'s (which may be unrestricted too). */
+    public ApiKeyScopes inheritingUnsetFrom(ApiKeyScopes parent) {
+        return new ApiKeyScopes(models == null ? parent.models : models, endpoints == null ? parent.endpoints : endpoints);
+    }
+
     public boolean allowsModel(String modelId) {
         return models == null || models.contains(modelId);
     }

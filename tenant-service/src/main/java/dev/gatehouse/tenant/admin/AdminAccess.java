@@ -3,6 +3,8 @@ package dev.gatehouse.tenant.admin;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
+import dev.gatehouse.tenant.ApiKeyScopes;
+import dev.gatehouse.tenant.ApiKeySummary;
 import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
@@ -17,6 +19,7 @@ import java.util.Set;
  * Who may do what in the tenant admin API. Callers (API keys or identity-provider tokens alike)
  * need tenant-admin or platform-admin; a tenant admin sees only their own tenant, and another
  * tenant's resources answer 404 exactly like missing ones, so that their existence does not leak.
+ * Grants never exceed the grantor: nobody grants roles or scopes they do not hold themselves.
  */
 public final class AdminAccess {
 
@@ -79,9 +82,59 @@ public final class AdminAccess {
             if (role == Role.PLATFORM_ADMIN && !caller.hasRole(Role.PLATFORM_ADMIN)) {
                 throw new ApiProblem(ProblemType.FORBIDDEN, "Only platform admins can grant platform-admin.", field);
             }
-            if (!caller.hasRole(role) && !caller.hasRole(Role.PLATFORM_ADMIN)) {
+            if (!canGrant(caller, role)) {
                 throw new ApiProblem(ProblemType.FORBIDDEN, "You cannot grant the role '" + role.code() + "', which you do not hold.", field);
             }
         }
+    }
+
+    /**
+     * The scopes of a key the caller creates: those requested, where an unset one is the caller's
+     * own rather than unrestricted, so that a limited caller's keys are limited at least as much.
+     */
+    public static ApiKeyScopes grantableScopes(ApiKeyPrincipal caller, ApiKeyScopes requested) {
+        ApiKeyScopes scopes = requested.inheritingUnsetFrom(caller.scopes());
+        requireGrantableScopes(caller, scopes);
+        return scopes;
+    }
+
+    /**
+     * Nobody grants wider scopes than their own: a caller limited to some models (or endpoints)
+     * grants only some of those. Unrestricted scopes, which identity-provider principals have,
+     * limit nothing.
+     */
+    public static void requireGrantableScopes(ApiKeyPrincipal caller, ApiKeyScopes scopes) {
+        requireWithin(caller.scopes().models(), scopes.models(), "models", "allowed_models");
+        requireWithin(caller.scopes().endpoints(), scopes.endpoints(), "endpoints", "allowed_endpoints");
+    }
+
+    /**
+     * Rotating a key issues its roles and scopes anew, and revoking it can lock out someone more
+     * powerful than the caller: both need a caller who could have granted the key.
+     */
+    public static void requireManageable(ApiKeyPrincipal caller, ApiKeySummary key) {
+        boolean grantable = key.roles().stream().allMatch(role -> canGrant(caller, role))
+                && !beyond(caller.scopes().models(), key.scopes().models())
+                && !beyond(caller.scopes().endpoints(), key.scopes().endpoints());
+        if (!grantable) {
+            throw new ApiProblem(ProblemType.FORBIDDEN,
+                    "You can rotate or revoke only keys you could grant yourself; this one has roles or scopes beyond yours.");
+        }
+    }
+
+    private static boolean canGrant(ApiKeyPrincipal caller, Role role) {
+        return caller.hasRole(Role.PLATFORM_ADMIN) || caller.hasRole(role);
+    }
+
+    private static void requireWithin(Set<String> own, Set<String> granted, String noun, String field) {
+        if (beyond(own, granted)) {
+            throw new ApiProblem(ProblemType.FORBIDDEN, "Your credential is limited to the " + noun + " " + own.stream().sorted().toList()
+                    + " and cannot grant more; '" + field + "' must name only these.", field);
+        }
+    }
+
+    /** Unset ({@code null}) is unrestricted: beyond any limit. */
+    private static boolean beyond(Set<String> own, Set<String> granted) {
+        return own != null && (granted == null || !own.containsAll(granted));
     }
 }

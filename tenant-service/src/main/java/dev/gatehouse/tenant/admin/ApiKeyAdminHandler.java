@@ -70,8 +70,8 @@ final class ApiKeyAdminHandler {
                     String name = AdminRequests.requiredText(body, "name", AdminRequests.MAX_NAME_LENGTH);
                     Set<Role> roles = AdminRequests.roles(body.get("roles"));
                     AdminAccess.requireGrantable(caller, roles, "roles");
-                    ApiKeyScopes scopes = new ApiKeyScopes(AdminRequests.optionalTextList(body, "allowed_models"),
-                            AdminRequests.optionalTextList(body, "allowed_endpoints"));
+                    ApiKeyScopes scopes = AdminAccess.grantableScopes(caller, new ApiKeyScopes(
+                            AdminRequests.optionalTextList(body, "allowed_models"), AdminRequests.optionalTextList(body, "allowed_endpoints")));
                     Instant expiresAt = AdminRequests.optionalFutureInstant(body, "expires_at", clock.instant());
                     IssuedApiKey key = database.apiKeys().create(tenant.id(), name, roles, scopes, expiresAt);
                     authenticator.refresh();
@@ -102,12 +102,12 @@ final class ApiKeyAdminHandler {
                 .map(body -> {
                     Tenant tenant = access.manageableTenant(caller, request);
                     ApiKeySummary old = ownKey(tenant, request);
-                    AdminAccess.requireGrantable(caller, old.roles(), null);
+                    AdminAccess.requireManageable(caller, old);
                     Instant now = clock.instant();
                     Duration overlap = body.has("overlap_seconds")
                             ? Duration.ofSeconds(AdminRequests.requiredInteger(body.get("overlap_seconds"), "overlap_seconds", 0, MAX_OVERLAP.toSeconds()))
                             : DEFAULT_OVERLAP;
-                    Instant newExpiry = AdminRequests.optionalFutureInstant(body, "expires_at", now);
+                    Instant newExpiry = successorExpiry(body, old, now);
                     IssuedApiKey key = database.apiKeys().rotate(old.keyId(), now.plus(overlap), newExpiry).orElseThrow(() ->
                             new ApiProblem(ProblemType.CONFLICT, "Only a key that is neither revoked, expired nor already rotated can be rotated."));
                     authenticator.refresh();
@@ -123,12 +123,29 @@ final class ApiKeyAdminHandler {
     private Mono<ServerResponse> revoke(ServerRequest request) {
         return access.administrator(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
             ApiKeySummary key = ownKey(access.manageableTenant(caller, request), request);
+            AdminAccess.requireManageable(caller, key);
             if (!database.apiKeys().revoke(key.keyId())) {
                 throw new ApiProblem(ProblemType.NOT_FOUND, "No active key with this id in this tenant.");
             }
             authenticator.refresh();
             return key;
         }).flatMap(revoked -> ServerResponse.noContent().build());
+    }
+
+    /**
+     * The expiry of the key that replaces {@code old}: as requested, or the old key's own when none
+     * is; never later than the old key's, or rotating would extend a key's life at will.
+     */
+    private static Instant successorExpiry(JsonNode body, ApiKeySummary old, Instant now) {
+        Instant requested = AdminRequests.optionalFutureInstant(body, "expires_at", now);
+        if (requested == null) {
+            return old.expiresAt();
+        }
+        if (old.expiresAt() != null && requested.isAfter(old.expiresAt())) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'expires_at' must not be later than the expiry of the key being rotated, "
+                    + old.expiresAt() + "; leave it out to keep that expiry.", "expires_at");
+        }
+        return requested;
     }
 
     private ApiKeySummary ownKey(Tenant tenant, ServerRequest request) {

@@ -1,9 +1,12 @@
 package dev.gatehouse.tenant.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
+import dev.gatehouse.tenant.ApiKeyPrincipal;
+import dev.gatehouse.tenant.ApiKeyScopes;
 import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.keycloak.IdentityProviderException;
@@ -28,7 +31,7 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 
 /**
  * People and machine clients of a tenant, kept in Keycloak (distributed mode only): tenant admins
- * add members with roles they hold themselves, and create OAuth2 client-credentials clients.
+ * add members and create OAuth2 client-credentials clients, with roles they hold themselves.
  */
 final class MemberAdminHandler {
 
@@ -60,8 +63,7 @@ final class MemberAdminHandler {
                     if (!EMAIL.matcher(email).matches()) {
                         throw new ApiProblem(ProblemType.INVALID_REQUEST, "'email' must be an email address.", "email");
                     }
-                    Set<Role> roles = AdminRequests.roles(body.get("roles"));
-                    AdminAccess.requireGrantable(caller, roles, "roles");
+                    Set<Role> roles = grantableRoles(caller, body);
                     return member(identityProvider(() -> keycloak.addMember(tenant, email, roles)));
                 }))
                 .flatMap(answer -> AdminRequests.json(HttpStatus.CREATED, answer));
@@ -87,8 +89,7 @@ final class MemberAdminHandler {
                         throw new ApiProblem(ProblemType.INVALID_REQUEST,
                                 "'name' must be 1-40 lowercase letters, digits or hyphens, starting with a letter or digit.", "name");
                     }
-                    Set<Role> roles = AdminRequests.roles(body.get("roles"));
-                    AdminAccess.requireGrantable(caller, roles, "roles");
+                    Set<Role> roles = grantableRoles(caller, body);
                     MachineClient client = identityProvider(() -> keycloak.createMachineClient(tenant, name, roles));
                     ObjectNode answer = AdminRequests.JSON.createObjectNode();
                     answer.put("client_id", client.clientId());
@@ -97,6 +98,17 @@ final class MemberAdminHandler {
                     return answer;
                 }))
                 .flatMap(answer -> AdminRequests.json(HttpStatus.CREATED, answer));
+    }
+
+    /**
+     * The requested roles, if the caller may grant them. Members and machine clients sign in through
+     * the identity provider, whose principals have unrestricted scopes: so the caller must have them too.
+     */
+    private static Set<Role> grantableRoles(ApiKeyPrincipal caller, JsonNode body) {
+        Set<Role> roles = AdminRequests.roles(body.get("roles"));
+        AdminAccess.requireGrantable(caller, roles, "roles");
+        AdminAccess.requireGrantableScopes(caller, ApiKeyScopes.UNRESTRICTED);
+        return roles;
     }
 
     private static ObjectNode member(Member member) {

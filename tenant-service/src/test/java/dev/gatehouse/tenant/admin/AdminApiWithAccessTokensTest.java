@@ -3,6 +3,7 @@ package dev.gatehouse.tenant.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.problem.ProblemExceptionHandler;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.ApiKeyScopes;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
@@ -47,6 +48,7 @@ class AdminApiWithAccessTokensTest {
     private static KeycloakDirectory keycloak;
 
     private TenantDatabase database;
+    private ApiKeyAuthenticator apiKeys;
     private WebTestClient client;
     private IssuedApiKey platformAdmin;
     private Tenant acme;
@@ -71,7 +73,7 @@ class AdminApiWithAccessTokensTest {
         globex = lifecycle.create(unique("globex"), "Globex", TenantSettings.DEFAULTS);
         Tenant operator = lifecycle.create(unique("operator"), "Operator", TenantSettings.DEFAULTS);
         platformAdmin = database.apiKeys().create(operator.id(), "root", Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), null);
-        ApiKeyAuthenticator apiKeys = new ApiKeyAuthenticator(database.apiKeys(), Clock.systemUTC());
+        apiKeys = new ApiKeyAuthenticator(database.apiKeys(), Clock.systemUTC());
         TenantDirectory directory = new TenantDirectory(database.tenants());
         JwtAuthenticator tokens = JwtAuthenticator.forIssuer(IdentityProviderSettings.keycloak(KeycloakTestServer.url(), REALM, "gatehouse"), directory);
         client = WebTestClient.bindToRouterFunction(new TenantAdminApi(database, directory, lifecycle, apiKeys,
@@ -120,6 +122,42 @@ class AdminApiWithAccessTokensTest {
         post("/admin/v1/tenants/" + acme.slug() + "/members", acmeAdminToken, "{\"email\":\"boss@example.com\",\"roles\":[\"auditor\"]}")
                 .expectStatus().isForbidden();
         post("/admin/v1/tenants/" + acme.slug() + "/members", acmeAdminToken, "{\"email\":\"not an email\"}").expectStatus().isBadRequest();
+    }
+
+    @Test
+    void tenantAdminGrantsPublisherToMembersAndClientsOnlyWhenItHoldsIt() {
+        String publishingAdminToken = token(acme, "publishing-admin", Role.TENANT_ADMIN, Role.PUBLISHER);
+
+        post("/admin/v1/tenants/" + acme.slug() + "/members", acmeAdminToken,
+                "{\"email\":\"" + UUID.randomUUID() + "@example.com\",\"roles\":[\"publisher\"]}").expectStatus().isForbidden();
+        post("/admin/v1/tenants/" + acme.slug() + "/clients", acmeAdminToken, "{\"name\":\"catalog-bot\",\"roles\":[\"publisher\"]}")
+                .expectStatus().isForbidden();
+        post("/admin/v1/tenants/" + acme.slug() + "/clients", publishingAdminToken, "{\"name\":\"catalog-bot\",\"roles\":[\"publisher\"]}")
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.roles[0]").isEqualTo("publisher");
+    }
+
+    @Test
+    void modelScopedAdminKeyCannotAddMembersOrClientsWhoseTokensAreUnrestricted() {
+        IssuedApiKey scopedAdmin = database.apiKeys().create(acme.id(), "scoped admin", Set.of(Role.TENANT_ADMIN, Role.DEVELOPER),
+                new ApiKeyScopes(Set.of("chat-simulator"), null), null);
+        apiKeys.refresh();
+
+        post("/admin/v1/tenants/" + acme.slug() + "/members", scopedAdmin.token(), "{\"email\":\"" + UUID.randomUUID() + "@example.com\"}")
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.param").isEqualTo("allowed_models");
+        post("/admin/v1/tenants/" + acme.slug() + "/clients", scopedAdmin.token(), "{\"name\":\"escape\"}").expectStatus().isForbidden();
+        get("/admin/v1/tenants/" + acme.slug() + "/members", scopedAdmin.token()).expectStatus().isOk();
+    }
+
+    @Test
+    void endpointScopedKeyCannotReachTheMemberEndpoints() {
+        IssuedApiKey modelsLister = database.apiKeys().create(acme.id(), "models lister", Set.of(Role.TENANT_ADMIN, Role.DEVELOPER),
+                new ApiKeyScopes(null, Set.of("/v1/models")), null);
+        apiKeys.refresh();
+
+        get("/admin/v1/tenants/" + acme.slug() + "/members", modelsLister.token()).expectStatus().isForbidden();
+        post("/admin/v1/tenants/" + acme.slug() + "/clients", modelsLister.token(), "{\"name\":\"escape\"}").expectStatus().isForbidden();
     }
 
     @Test

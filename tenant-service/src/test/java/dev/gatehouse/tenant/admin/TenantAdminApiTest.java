@@ -1,7 +1,10 @@
 package dev.gatehouse.tenant.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.problem.ProblemExceptionHandler;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.ApiKeyPrincipal;
+import dev.gatehouse.tenant.ApiKeyScopes;
 import dev.gatehouse.tenant.ApiKeyVerification;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Role;
@@ -9,6 +12,7 @@ import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantLifecycle;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import dev.gatehouse.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,8 +21,13 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.HandlerStrategies;
 
+import javax.sql.DataSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -40,7 +49,8 @@ class TenantAdminApiTest {
 
     @BeforeEach
     void twoTenants() {
-        database = TenantDatabase.migrate(TestPostgres.freshDatabase());
+        DataSource dataSource = TestPostgres.freshDatabase();
+        database = TenantDatabase.migrate(dataSource);
         acme = database.tenants().create("acme", "Acme");
         globex = database.tenants().create("globex", "Globex");
         platformAdmin = database.apiKeys().create(acme.id(), "root", Set.of(Role.PLATFORM_ADMIN), null);
@@ -49,8 +59,10 @@ class TenantAdminApiTest {
         authenticator = new ApiKeyAuthenticator(database.apiKeys(), Clock.systemUTC());
         directory = new TenantDirectory(database.tenants());
         TenantLifecycle lifecycle = new TenantLifecycle(database, List.of(), List.of(erased::add));
+        BearerAuthenticator callers = BearerAuthenticator.apiKeysOnly(authenticator);
         client = WebTestClient.bindToRouterFunction(new TenantAdminApi(database, directory, lifecycle, authenticator,
-                        BearerAuthenticator.apiKeysOnly(authenticator), java.util.Optional.empty(), Clock.systemUTC()).routes())
+                        callers, java.util.Optional.empty(), Clock.systemUTC()).routes()
+                        .and(new ComplianceAdminApi(database, callers, new ComplianceProfiles(dataSource)).routes()))
                 .handlerStrategies(HandlerStrategies.builder().exceptionHandler(new ProblemExceptionHandler(exchange -> null)).build())
                 .build();
     }
@@ -388,6 +400,141 @@ class TenantAdminApiTest {
     }
 
     @Test
+    void tenantAdminGrantsPublisherOnlyWhenItHoldsIt() {
+        IssuedApiKey publishingAdmin = key("publishing admin", Set.of(Role.TENANT_ADMIN, Role.PUBLISHER), null, null);
+
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"roles\":[\"publisher\"]}").expectStatus().isForbidden()
+                .expectBody().jsonPath("$.error.param").isEqualTo("roles");
+        post("/admin/v1/tenants/acme/api-keys", publishingAdmin, "{\"name\":\"catalog bot\",\"roles\":[\"publisher\"]}").expectStatus().isCreated()
+                .expectBody().jsonPath("$.roles[0]").isEqualTo("publisher");
+    }
+
+    @Test
+    void keysOfAModelScopedAdminInheritItsModelsWhenTheRequestNamesNone() {
+        IssuedApiKey scopedAdmin = key("scoped admin", Set.of(Role.TENANT_ADMIN, Role.DEVELOPER), Set.of("chat-simulator", "all-minilm-l6-v2"), null);
+
+        for (String body : List.of("{\"name\":\"absent\"}", "{\"name\":\"null\",\"allowed_models\":null}")) {
+            JsonNode issued = post("/admin/v1/tenants/acme/api-keys", scopedAdmin, body).expectStatus().isCreated()
+                    .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+            assertThat(issued.get("allowed_models")).hasToString("[\"all-minilm-l6-v2\",\"chat-simulator\"]");
+            assertThat(principal(issued.get("token").asText()).scopes().allowsModel("gpt-4o")).isFalse();
+        }
+        post("/admin/v1/tenants/acme/api-keys", scopedAdmin, "{\"name\":\"narrower\",\"allowed_models\":[\"chat-simulator\"]}")
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.allowed_models").isEqualTo(List.of("chat-simulator"));
+    }
+
+    @Test
+    void modelScopedAdminCannotGrantModelsBeyondItsOwn() {
+        IssuedApiKey scopedAdmin = key("scoped admin", Set.of(Role.TENANT_ADMIN, Role.DEVELOPER), Set.of("chat-simulator"), null);
+        int keysBefore = database.apiKeys().listForTenant(acme.id()).size();
+
+        post("/admin/v1/tenants/acme/api-keys", scopedAdmin, "{\"name\":\"wider\",\"allowed_models\":[\"chat-simulator\",\"gpt-4o\"]}")
+                .expectStatus().isForbidden().expectBody()
+                .jsonPath("$.error.code").isEqualTo("forbidden")
+                .jsonPath("$.error.param").isEqualTo("allowed_models");
+
+        assertThat(database.apiKeys().listForTenant(acme.id())).hasSize(keysBefore);
+    }
+
+    @Test
+    void endpointScopedKeysCannotUseAnyAdminRouteFamily() {
+        IssuedApiKey modelsLister = key("models lister", Set.of(Role.TENANT_ADMIN, Role.DEVELOPER), null, Set.of("/v1/models"));
+        IssuedApiKey scopedPlatformAdmin = key("scoped root", Set.of(Role.PLATFORM_ADMIN), null, Set.of("/v1/models"));
+
+        for (IssuedApiKey caller : List.of(modelsLister, scopedPlatformAdmin)) {
+            List.of(get("/admin/v1/tenants", caller),
+                    get("/admin/v1/tenants/acme", caller),
+                    patch("/admin/v1/tenants/acme", caller, "{\"display_name\":\"x\"}"),
+                    get("/admin/v1/tenants/acme/api-keys", caller),
+                    post("/admin/v1/tenants/acme/api-keys", caller, "{\"name\":\"x\"}"),
+                    get("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId(), caller),
+                    delete("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId(), caller),
+                    get("/admin/v1/tenants/acme/compliance", caller),
+                    put("/admin/v1/tenants/acme/compliance", caller, "{}"))
+                    .forEach(answer -> answer.expectStatus().isForbidden().expectBody().jsonPath("$.error.code").isEqualTo("forbidden"));
+        }
+        assertThat(authenticator.verify(acmeDeveloper.token())).isInstanceOf(ApiKeyVerification.Accepted.class);
+    }
+
+    @Test
+    void tenantAdminCannotRevokeOrRotateThePlatformAdminKeysOfItsOwnTenant() {
+        Tenant defaultTenant = database.tenants().create("default", "Default tenant");
+        IssuedApiKey bootstrapKey = database.apiKeys().create(defaultTenant.id(), "bootstrap",
+                Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.DEVELOPER), null);
+        IssuedApiKey defaultAdmin = database.apiKeys().create(defaultTenant.id(), "admin", Set.of(Role.TENANT_ADMIN, Role.DEVELOPER), null);
+        authenticator.refresh();
+
+        assertCannotRevokeOrRotate("default", defaultAdmin, bootstrapKey);
+        assertCannotRevokeOrRotate("acme", acmeAdmin, platformAdmin);
+
+        get("/admin/v1/tenants/globex", bootstrapKey).expectStatus().isOk();
+        get("/admin/v1/tenants/globex", platformAdmin).expectStatus().isOk();
+    }
+
+    @Test
+    void modelScopedAdminCannotRevokeOrRotateABroaderKeyButManagesKeysWithinItsModels() {
+        IssuedApiKey scopedAdmin = key("scoped admin", Set.of(Role.TENANT_ADMIN, Role.DEVELOPER), Set.of("chat-simulator"), null);
+        IssuedApiKey chatKey = key("chat", Set.of(Role.DEVELOPER), Set.of("chat-simulator"), null);
+
+        assertCannotRevokeOrRotate("acme", scopedAdmin, acmeDeveloper);
+
+        String successor = post("/admin/v1/tenants/acme/api-keys/" + chatKey.keyId() + "/rotate", scopedAdmin, "{}").expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("key_id").asText();
+        delete("/admin/v1/tenants/acme/api-keys/" + successor, scopedAdmin).expectStatus().isNoContent();
+    }
+
+    @Test
+    void rotationWithoutAnExpiryKeepsTheOldKeysExpiry() {
+        Instant inAWeek = Instant.now().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.SECONDS);
+        IssuedApiKey expiring = database.apiKeys().create(acme.id(), "temporary", Set.of(Role.DEVELOPER), inAWeek);
+        IssuedApiKey alsoExpiring = database.apiKeys().create(acme.id(), "temporary too", Set.of(Role.DEVELOPER), inAWeek);
+        authenticator.refresh();
+
+        Map.of("{}", expiring, "{\"expires_at\":null}", alsoExpiring).forEach((body, old) -> {
+            JsonNode rotated = post("/admin/v1/tenants/acme/api-keys/" + old.keyId() + "/rotate", acmeAdmin, body).expectStatus().isCreated()
+                    .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+            assertThat(rotated.get("expires_at").asText()).isEqualTo(inAWeek.toString());
+            ApiKeyAuthenticator inEightDays = new ApiKeyAuthenticator(database.apiKeys(), Clock.offset(Clock.systemUTC(), Duration.ofDays(8)));
+            assertThat(inEightDays.verify(rotated.get("token").asText()))
+                    .isEqualTo(new ApiKeyVerification.Refused(ApiKeyVerification.Reason.EXPIRED));
+        });
+    }
+
+    @Test
+    void rotationCannotExtendAKeysExpiryButMayShortenIt() {
+        Instant inAWeek = Instant.now().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.SECONDS);
+        IssuedApiKey expiring = database.apiKeys().create(acme.id(), "temporary", Set.of(Role.DEVELOPER), inAWeek);
+        authenticator.refresh();
+        String rotate = "/admin/v1/tenants/acme/api-keys/" + expiring.keyId() + "/rotate";
+
+        post(rotate, acmeAdmin, "{\"expires_at\":\"" + inAWeek.plus(Duration.ofDays(1)) + "\"}").expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.error.code").isEqualTo("invalid_request")
+                .jsonPath("$.error.param").isEqualTo("expires_at")
+                .jsonPath("$.detail").value(String.class, detail -> assertThat(detail).contains("not be later").contains(inAWeek.toString()));
+        assertThat(database.apiKeys().find(expiring.keyId()).orElseThrow().replacedBy()).isNull();
+
+        Instant tomorrow = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        post(rotate, acmeAdmin, "{\"expires_at\":\"" + tomorrow + "\"}").expectStatus().isCreated()
+                .expectBody().jsonPath("$.expires_at").isEqualTo(tomorrow.toString());
+    }
+
+    @Test
+    void rotationKeepsTheOldKeysScopes() {
+        IssuedApiKey embedder = key("embedder", Set.of(Role.DEVELOPER), Set.of("all-minilm-l6-v2"), Set.of("/v1/embeddings"));
+
+        JsonNode rotated = post("/admin/v1/tenants/acme/api-keys/" + embedder.keyId() + "/rotate", acmeAdmin, "{}").expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        assertThat(rotated.get("allowed_models")).hasToString("[\"all-minilm-l6-v2\"]");
+        assertThat(rotated.get("allowed_endpoints")).hasToString("[\"/v1/embeddings\"]");
+        assertThat(principal(rotated.get("token").asText()).scopes()).isEqualTo(embedder.scopes());
+        assertThat(database.apiKeys().find(rotated.get("key_id").asText()).orElseThrow().scopes()).isEqualTo(embedder.scopes());
+    }
+
+    @Test
     void concurrentKeyCreationYieldsDistinctWorkingKeys() throws Exception {
         int parallel = 16;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
@@ -471,6 +618,37 @@ class TenantAdminApiTest {
 
     private WebTestClient.ResponseSpec patch(String path, IssuedApiKey caller, String json) {
         return client.patch().uri(path).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+    }
+
+    private WebTestClient.ResponseSpec put(String path, IssuedApiKey caller, String json) {
+        return client.put().uri(path).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+    }
+
+    private WebTestClient.ResponseSpec delete(String path, IssuedApiKey caller) {
+        return client.delete().uri(path).header("Authorization", bearer(caller)).exchange();
+    }
+
+    private void assertCannotRevokeOrRotate(String slug, IssuedApiKey caller, IssuedApiKey target) {
+        String keyPath = "/admin/v1/tenants/" + slug + "/api-keys/" + target.keyId();
+
+        delete(keyPath, caller).expectStatus().isForbidden().expectBody().jsonPath("$.error.code").isEqualTo("forbidden");
+        post(keyPath + "/rotate", caller, "{}").expectStatus().isForbidden().expectBody().jsonPath("$.error.code").isEqualTo("forbidden");
+
+        assertThat(authenticator.verify(target.token())).isInstanceOf(ApiKeyVerification.Accepted.class);
+        assertThat(database.apiKeys().find(target.keyId()).orElseThrow().replacedBy()).isNull();
+    }
+
+    /** An acme key made directly in the database and known to the authenticator at once. */
+    private IssuedApiKey key(String name, Set<Role> roles, Set<String> allowedModels, Set<String> allowedEndpoints) {
+        IssuedApiKey key = database.apiKeys().create(acme.id(), name, roles, new ApiKeyScopes(allowedModels, allowedEndpoints), null);
+        authenticator.refresh();
+        return key;
+    }
+
+    private ApiKeyPrincipal principal(String token) {
+        ApiKeyVerification verification = authenticator.verify(token);
+        assertThat(verification).isInstanceOf(ApiKeyVerification.Accepted.class);
+        return ((ApiKeyVerification.Accepted) verification).principal();
     }
 
     private WebTestClient.ResponseSpec post(String path, IssuedApiKey caller, String json) {
