@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.ContentLog;
 import dev.gatehouse.catalog.BackendSecrets;
+import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.crypto.TenantCipher;
@@ -25,6 +26,7 @@ import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.routing.BackendSelector;
+import dev.gatehouse.gateway.routing.GuardedAddressResolver;
 import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
 import dev.gatehouse.policy.WasmPolicyDecisionPoint;
@@ -39,6 +41,7 @@ import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
@@ -130,6 +133,23 @@ public class GatewayConfiguration {
                                           ApiKeyAuthenticator authenticator, ComplianceProfiles complianceProfiles) {
         return new ReadModelRefresher(properties.cacheRefreshInterval(),
                 List.of(authenticator::refresh, tenants::refresh, catalog::refresh, complianceProfiles::refresh, authenticator::flushLastUsed));
+    }
+
+    /**
+     * Backend URLs must resolve to public addresses, except in the networks a platform admin lists
+     * in {@code gatehouse.catalog.allowed-backend-networks} (CIDR; the embedded default lists the
+     * loopback addresses its built-in backends listen on). Checked when a backend is registered,
+     * and again on every connection, so that a host name re-pointed at a private address later
+     * (DNS rebinding) is refused too.
+     */
+    @Bean
+    BackendUrlPolicy backendUrlPolicy(@Value("${gatehouse.catalog.allowed-backend-networks:}") List<String> allowedNetworks) {
+        return BackendUrlPolicy.allowing(allowedNetworks.stream().map(String::strip).filter(network -> !network.isEmpty()).toList());
+    }
+
+    @Bean
+    HttpClientCustomizer backendAddressGuard(BackendUrlPolicy backendUrls) {
+        return GuardedAddressResolver.customizer(backendUrls::permits);
     }
 
     @Bean

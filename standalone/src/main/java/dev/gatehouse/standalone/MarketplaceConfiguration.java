@@ -14,12 +14,11 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * The marketplace: the catalog's API for publishers, subscribers and browsers, which backend
- * addresses it admits, and this process's identity among replicas.
+ * The marketplace: the catalog's API for publishers, subscribers and browsers, and this process's
+ * identity among replicas.
  */
 @Configuration(proxyBeanMethods = false)
 class MarketplaceConfiguration {
@@ -27,16 +26,6 @@ class MarketplaceConfiguration {
     @Bean
     GatewayInstance gatewayInstance(@Value("${gatehouse.instance-id:}") String configured) {
         return new GatewayInstance(configured.isBlank() ? UUID.randomUUID().toString() : configured);
-    }
-
-    /**
-     * Backend URLs must resolve to public addresses, except in the networks a platform admin lists
-     * in {@code gatehouse.catalog.allowed-backend-networks} (CIDR; the embedded default lists the
-     * loopback address its built-in backends listen on).
-     */
-    @Bean
-    BackendUrlPolicy backendUrlPolicy(@Value("${gatehouse.catalog.allowed-backend-networks:}") List<String> allowedNetworks) {
-        return BackendUrlPolicy.allowing(allowedNetworks.stream().map(String::strip).filter(network -> !network.isEmpty()).toList());
     }
 
     @Bean
