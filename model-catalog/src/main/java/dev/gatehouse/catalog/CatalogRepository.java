@@ -80,6 +80,25 @@ public final class CatalogRepository {
         });
     }
 
+    /**
+     * Saves the model and makes its stored backends exactly the model's own, in one transaction:
+     * what an operator declares in a catalog file, applied again at every start.
+     */
+    public void declare(CatalogModel model) {
+        writes.executeWithoutResult(status -> {
+            writeModel(model, true);
+            List<String> declared = model.backends().stream().map(ModelBackend::id).toList();
+            jdbc.sql("DELETE FROM catalog.backends WHERE model_id = :id" + (declared.isEmpty() ? "" : " AND id NOT IN (:declared)"))
+                    .param("id", model.id())
+                    .params(declared.isEmpty() ? Map.of() : Map.of("declared", declared))
+                    .update();
+            for (ModelBackend backend : model.backends()) {
+                requireStored(backend);
+                writeBackend(backend, true);
+            }
+        });
+    }
+
     /** Creates a new model without backends; false when a model with its id exists. */
     public boolean createModel(CatalogModel model) {
         try {

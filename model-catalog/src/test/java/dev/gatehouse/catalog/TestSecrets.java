@@ -11,16 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Backend secrets sealed with a real local keystore in a temporary directory, as the embedded default does. */
-final class TestSecrets {
+public final class TestSecrets {
 
     private TestSecrets() {
     }
 
-    static BackendSecrets inTemporaryKeystore() {
+    public static BackendSecrets inTemporaryKeystore() {
         return new BackendSecrets(cipherInTemporaryKeystore());
     }
 
-    static TenantCipher cipherInTemporaryKeystore() {
+    public static TenantCipher cipherInTemporaryKeystore() {
         try {
             Path keystore = Files.createTempDirectory("gatehouse-catalog-keys").resolve("keks.bcfks");
             return TenantCipher.create(LocalKeystoreKms.open(keystore, MasterSecret.of("catalog-test-master-secret".toCharArray())),

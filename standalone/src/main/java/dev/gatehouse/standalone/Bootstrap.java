@@ -17,6 +17,7 @@ import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import java.io.PrintStream;
@@ -32,8 +33,11 @@ import java.util.Set;
  * lost the first one.
  */
 @Component
+@Order(Bootstrap.ORDER)
 class Bootstrap implements ApplicationRunner {
 
+    /** Before the declarative catalog, whose subscriptions may name the default tenant. */
+    static final int ORDER = 0;
     static final String DEFAULT_TENANT = "default";
     private static final String GENERAL_PURPOSE = "general";
     /** The default tenant processes in the EU, for a general purpose, and logs no content. */

@@ -3,6 +3,7 @@ package dev.gatehouse.standalone;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.catalog.file.SecretReferences;
 import dev.gatehouse.crypto.KeyCachePolicy;
 import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.crypto.TenantId;
@@ -29,6 +30,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +51,7 @@ class CryptoConfiguration {
     private static final String MASTER_SECRET_VARIABLE = "GATEHOUSE_MASTER_SECRET";
 
     @Bean
-    TenantCipher tenantCipher(@Value("${gatehouse.data-dir}") Path dataDir,
+    KeyManagementService keyManagementService(@Value("${gatehouse.data-dir}") Path dataDir,
                               @Value("${gatehouse.crypto.vault.url:}") String vaultUrl,
                               @Value("${gatehouse.crypto.vault.token:}") String vaultToken,
                               @Value("${gatehouse.crypto.vault.role-id:}") String roleId,
@@ -66,7 +68,34 @@ class CryptoConfiguration {
             }
             kms = VaultTransitKms.connect(vault.build());
         }
+        return kms;
+    }
+
+    @Bean
+    TenantCipher tenantCipher(KeyManagementService kms) {
         return TenantCipher.create(kms, KeyCachePolicy.defaults());
+    }
+
+    /**
+     * Where a declarative catalog's secret references point: this process's environment, and,
+     * when tenant keys live in Vault, Vault's key-value engine with the same credentials.
+     */
+    @Bean
+    SecretReferences catalogSecretReferences(KeyManagementService kms) {
+        return new SecretReferences() {
+            @Override
+            public Optional<String> environmentVariable(String name) {
+                return Optional.ofNullable(System.getenv(name)).filter(value -> !value.isEmpty());
+            }
+
+            @Override
+            public Optional<String> vault(String path, String field) {
+                if (!(kms instanceof VaultTransitKms vault)) {
+                    throw new IllegalStateException("Vault references need Vault configured (gatehouse.crypto.vault.url)");
+                }
+                return vault.readSecret(path, field);
+            }
+        };
     }
 
     @Bean

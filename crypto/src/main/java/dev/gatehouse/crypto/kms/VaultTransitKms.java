@@ -8,6 +8,8 @@ import io.github.jopenlibs.vault.EnvironmentLoader;
 import io.github.jopenlibs.vault.SslConfig;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
+import io.github.jopenlibs.vault.json.JsonObject;
+import io.github.jopenlibs.vault.json.JsonValue;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.api.Logical;
 import io.github.jopenlibs.vault.response.LogicalResponse;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
@@ -98,6 +101,29 @@ public final class VaultTransitKms implements KeyManagementService {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Reads one field of a secret from Vault's key-value engine with this client's credentials,
+     * for secrets an operator keeps in Vault rather than in configuration (a backend's API key).
+     * {@code path} is the API path after {@code /v1/}: {@code secret/data/gpu} for KV version 2
+     * (the field is then read from the secret's {@code data}), {@code kv/gpu} for version 1.
+     */
+    public Optional<String> readSecret(String path, String field) {
+        LogicalResponse response;
+        try {
+            response = call(null, ErrorCode.KEY_NOT_FOUND, logical -> logical.read(path));
+        } catch (CryptoException e) {
+            if (e.code() == ErrorCode.KEY_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        JsonObject data = response.getDataObject();
+        JsonValue versioned = data == null ? null : data.get("data");
+        JsonObject fields = versioned != null && versioned.isObject() && data.get("metadata") != null ? versioned.asObject() : data;
+        JsonValue value = fields == null ? null : fields.get(field);
+        return value != null && value.isString() ? Optional.of(value.asString()) : Optional.empty();
     }
 
     private WrappedKey wrappedKey(TenantId tenant, String vaultCiphertext) {

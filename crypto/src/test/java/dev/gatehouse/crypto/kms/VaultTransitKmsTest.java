@@ -24,6 +24,15 @@ class VaultTransitKmsTest {
     private final VaultTransitKms kms = VaultTransitKms.connect(bao.tokenConfig().build());
 
     @Test
+    void readsAFieldOfAKeyValueSecretAndNothingForAMissingOne() throws Exception {
+        bao.admin("POST", "secret/data/gpu-backends/eu", "{\"data\":{\"token\":\"upstream-token-1\"}}");
+
+        assertThat(kms.readSecret("secret/data/gpu-backends/eu", "token")).contains("upstream-token-1");
+        assertThat(kms.readSecret("secret/data/gpu-backends/eu", "other")).isEmpty();
+        assertThat(kms.readSecret("secret/data/gpu-backends/nowhere", "token")).isEmpty();
+    }
+
+    @Test
     void createsOneTransitKeyPerTenant() throws Exception {
         kms.createKey(TenantId.of("acme"));
         kms.createKey(TenantId.of("acme"));

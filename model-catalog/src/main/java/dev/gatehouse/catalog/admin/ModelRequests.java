@@ -183,8 +183,10 @@ public final class ModelRequests {
         if (effectiveFrom == null || effectiveFrom.isBefore(now.minusSeconds(1))) {
             throw invalid("pricing.effective_from", "'pricing.effective_from' may not lie in the past: past calls keep the price they were made at.");
         }
-        String currency = CatalogFields.optionalText(pricing, "currency", 3, current == null ? ModelPrice.DEFAULT_CURRENCY : current.currency());
-        if (!currency.matches("[A-Z]{3}")) {
+        JsonNode requestedCurrency = pricing.get("currency");
+        boolean named = requestedCurrency != null && !requestedCurrency.isNull();
+        String currency = named ? requestedCurrency.asText() : current == null ? ModelPrice.DEFAULT_CURRENCY : current.currency();
+        if ((named && !requestedCurrency.isTextual()) || !currency.matches("[A-Z]{3}")) {
             throw invalid("pricing.currency", "'pricing.currency' must be an ISO 4217 code such as USD or EUR.");
         }
         ModelPrice price = new ModelPrice(effectiveFrom,
