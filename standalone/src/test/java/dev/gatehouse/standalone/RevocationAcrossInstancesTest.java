@@ -2,11 +2,6 @@ package dev.gatehouse.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatehouse.tenant.ApiKeyAuthenticator;
-import dev.gatehouse.tenant.IssuedApiKey;
-import dev.gatehouse.tenant.Role;
-import dev.gatehouse.tenant.Tenant;
-import dev.gatehouse.tenant.TenantDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,13 +10,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,8 +48,8 @@ class RevocationAcrossInstancesTest {
     @Test
     void keyRevokedOnOneInstanceIsRefusedByTheOther() throws Exception {
         try (ConfigurableApplicationContext a = start("a"); ConfigurableApplicationContext b = start("b")) {
-            String admin = platformAdminKey(a);
-            HttpResponse<String> created = send(HttpRequest.newBuilder(uri(a, "/admin/v1/tenants/default/api-keys"))
+            String admin = TestKeys.platformAdminKey(a);
+            HttpResponse<String> created = send(HttpRequest.newBuilder(RunningMarketplace.uri(a, "/admin/v1/tenants/default/api-keys"))
                     .header("Authorization", "Bearer " + admin)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"replicated\",\"roles\":[\"developer\"]}")));
@@ -66,7 +59,7 @@ class RevocationAcrossInstancesTest {
             awaitStatus(b, token, 200);
 
             long revokedAt = System.nanoTime();
-            HttpResponse<String> revoked = send(HttpRequest.newBuilder(uri(a, "/admin/v1/tenants/default/api-keys/" + key.get("key_id").asText()))
+            HttpResponse<String> revoked = send(HttpRequest.newBuilder(RunningMarketplace.uri(a, "/admin/v1/tenants/default/api-keys/" + key.get("key_id").asText()))
                     .header("Authorization", "Bearer " + admin).DELETE());
             assertThat(revoked.statusCode()).isEqualTo(204);
             assertThat(listModels(a, token).statusCode()).isEqualTo(401);
@@ -85,15 +78,6 @@ class RevocationAcrossInstancesTest {
                 "--gatehouse.database.username=postgres");
     }
 
-    /** The bootstrap key is printed once to the console; tests mint their own through the tenant-service API instead. */
-    private static String platformAdminKey(ConfigurableApplicationContext context) {
-        TenantDatabase database = context.getBean(TenantDatabase.class);
-        Tenant tenant = database.tenants().findBySlug("default").orElseThrow();
-        IssuedApiKey key = database.apiKeys().create(tenant.id(), "test admin", Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), null);
-        context.getBean(ApiKeyAuthenticator.class).refresh();
-        return key.token();
-    }
-
     private static HttpResponse<String> awaitStatus(ConfigurableApplicationContext instance, String token, int status) throws Exception {
         long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         HttpResponse<String> response = listModels(instance, token);
@@ -106,14 +90,10 @@ class RevocationAcrossInstancesTest {
     }
 
     private static HttpResponse<String> listModels(ConfigurableApplicationContext instance, String token) throws Exception {
-        return send(HttpRequest.newBuilder(uri(instance, "/v1/models")).header("Authorization", "Bearer " + token).GET());
+        return send(HttpRequest.newBuilder(RunningMarketplace.uri(instance, "/v1/models")).header("Authorization", "Bearer " + token).GET());
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(ConfigurableApplicationContext instance, String path) {
-        return URI.create("http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port") + path);
     }
 }

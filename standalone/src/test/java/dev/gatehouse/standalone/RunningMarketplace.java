@@ -39,11 +39,14 @@ final class RunningMarketplace {
     }
 
     static HttpResponse<String> post(ConfigurableApplicationContext app, String bearer, String path, String json) throws Exception {
-        String port = app.getEnvironment().getProperty("local.server.port");
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return HTTP.send(HttpRequest.newBuilder(uri(app, path))
                 .header("Authorization", "Bearer " + bearer)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static URI uri(ConfigurableApplicationContext app, String path) {
+        return URI.create("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port") + path);
     }
 }

@@ -42,4 +42,13 @@ final class TestKeys {
         context.getBean(ApiKeyAuthenticator.class).refresh();
         return key;
     }
+
+    /** The bootstrap key is printed once to the console; tests mint their own platform-admin key for {@code default} instead. */
+    static String platformAdminKey(ApplicationContext context) {
+        TenantDatabase database = context.getBean(TenantDatabase.class);
+        Tenant tenant = database.tenants().findBySlug(Bootstrap.DEFAULT_TENANT).orElseThrow();
+        IssuedApiKey key = database.apiKeys().create(tenant.id(), "test admin", Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), null);
+        context.getBean(ApiKeyAuthenticator.class).refresh();
+        return key.token();
+    }
 }
