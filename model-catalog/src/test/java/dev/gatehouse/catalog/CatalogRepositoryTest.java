@@ -54,7 +54,7 @@ class CatalogRepositoryTest {
         repository.createBackend(new ModelBackend("gpu-1", "llm", URI.create("https://gpu.example.com/v1"), "llm", "eu-west")
                 .withCredential(UpstreamCredential.apiKey("x-api-key", "key-1")));
 
-        CatalogRepository otherKeystore = CatalogRepository.migrate(database, TestSecrets.inTemporaryKeystore());
+        CatalogRepository otherKeystore = CatalogRepository.migrate(database, TestSecrets.inAnotherTemporaryKeystore());
 
         UpstreamCredential credential = otherKeystore.find("llm").orElseThrow().backends().get(0).credential();
         assertThat(credential.readable()).isFalse();

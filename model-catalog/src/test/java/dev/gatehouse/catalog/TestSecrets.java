@@ -16,11 +16,19 @@ public final class TestSecrets {
     private TestSecrets() {
     }
 
+    /** Opening a keystore derives its key slowly on purpose, so the tests of one JVM share one. */
+    private static final TenantCipher SHARED = cipherInTemporaryKeystore();
+
     public static BackendSecrets inTemporaryKeystore() {
+        return new BackendSecrets(SHARED);
+    }
+
+    /** Secrets under a key of their own, as another replica with its own local keystore has. */
+    public static BackendSecrets inAnotherTemporaryKeystore() {
         return new BackendSecrets(cipherInTemporaryKeystore());
     }
 
-    public static TenantCipher cipherInTemporaryKeystore() {
+    private static TenantCipher cipherInTemporaryKeystore() {
         try {
             Path keystore = Files.createTempDirectory("gatehouse-catalog-keys").resolve("keks.bcfks");
             return TenantCipher.create(LocalKeystoreKms.open(keystore, MasterSecret.of("catalog-test-master-secret".toCharArray())),

@@ -26,7 +26,7 @@ import java.util.Set;
 
 /**
  * At first start, creates the {@code default} tenant (provisioned like any other: its key is
- * created), subscribed to every model in the catalog
+ * created), subscribed to every model of the platform's own in the catalog
  * (the built-in ones), and an admin API key, and prints the key once,
  * to the console only (never to the log, never to disk). Starting with
  * {@code --gatehouse.bootstrap.mint-admin-key=true} prints a fresh admin key, for an operator who
@@ -80,7 +80,9 @@ class Bootstrap implements ApplicationRunner {
             tenant = lifecycle.create(DEFAULT_TENANT, "Default tenant", DEFAULT_TENANT_SETTINGS);
             complianceProfiles.save(tenant.id(), DEFAULT_TENANT_PROFILE);
             for (CatalogModel model : catalog.models()) {
-                catalogRepository.subscribe(tenant.id(), model.id());
+                if (model.ownerTenant() == null) {
+                    catalogRepository.subscribe(tenant.id(), model.id());
+                }
             }
             catalog.refresh();
         }

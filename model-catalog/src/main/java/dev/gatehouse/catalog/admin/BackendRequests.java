@@ -85,8 +85,10 @@ public final class BackendRequests {
     /** Reads the API's inline form: {"type":"bearer","token":"..."} or {"type":"api_key","header":"api-key","key":"..."}. */
     public static UpstreamCredential inlineCredential(JsonNode credential) {
         CatalogFields.onlyFields(credential, "credential", CREDENTIAL_FIELDS);
-        UpstreamCredential.Scheme scheme = CatalogFields.choice(credential, "type", UpstreamCredential.Scheme::fromCode, "bearer, api_key", null);
-        if (scheme == null) {
+        UpstreamCredential.Scheme scheme;
+        try {
+            scheme = UpstreamCredential.Scheme.fromCode(credential.path("type").asText(""));
+        } catch (IllegalArgumentException e) {
             throw invalid("credential.type", "'credential.type' is required: bearer or api_key.");
         }
         String secretField = scheme == UpstreamCredential.Scheme.BEARER ? "token" : "key";

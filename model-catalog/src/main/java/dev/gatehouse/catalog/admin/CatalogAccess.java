@@ -9,7 +9,9 @@ import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Who may do what in the catalog. Publishers manage the models their own tenant publishes,
@@ -18,6 +20,8 @@ import java.util.UUID;
  * tenant's private models do not reveal themselves.
  */
 final class CatalogAccess {
+
+    private static final Pattern PLAUSIBLE_SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final CatalogRepository repository;
     private final TenantDatabase tenants;
@@ -41,14 +45,19 @@ final class CatalogAccess {
     /** The model, read fresh, if the caller may manage it; 404 otherwise. Blocking. */
     CatalogModel manageableModel(ApiKeyPrincipal caller, String modelId) {
         requirePublisher(caller);
-        return repository.find(modelId).filter(model -> mayManage(caller, model))
+        return find(modelId).filter(model -> mayManage(caller, model))
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No model with this id among the models you publish.", "model"));
     }
 
     /** The model, read fresh, if the tenant can see it; 404 otherwise. Blocking. */
     CatalogModel visibleModel(UUID tenant, String modelId) {
-        return repository.find(modelId).filter(model -> model.visibleTo(tenant))
+        return find(modelId).filter(model -> model.visibleTo(tenant))
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No model with this id in the catalog.", "model"));
+    }
+
+    /** Ids that cannot name a model (control characters, say) are not looked up at all. */
+    private Optional<CatalogModel> find(String modelId) {
+        return ModelRequests.isPlausibleModelId(modelId) ? repository.find(modelId) : Optional.empty();
     }
 
     String slugOf(UUID tenantId) {
@@ -56,6 +65,9 @@ final class CatalogAccess {
     }
 
     UUID tenantIdOf(String slug) {
+        if (slug == null || !PLAUSIBLE_SLUG.matcher(slug).matches()) {
+            return null;
+        }
         return tenants.tenants().findBySlug(slug).map(Tenant::id).orElse(null);
     }
 

@@ -5,8 +5,12 @@ import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.admin.AdminAccess;
+import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.ProblemType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
+
+import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 
@@ -33,6 +37,9 @@ public final class CatalogAdminApi {
     }
 
     public RouterFunction<ServerResponse> routes() {
-        return models.routes().and(backends.routes()).and(subscriptions.routes()).and(browsing.routes());
+        return models.routes().and(backends.routes()).and(subscriptions.routes()).and(browsing.routes())
+                .filter((request, next) -> Mono.defer(() -> next.handle(request)).onErrorMap(IllegalArgumentException.class,
+                        // a rule of the catalog's domain that the request readers did not check first: still the caller's mistake
+                        refused -> new ApiProblem(ProblemType.INVALID_REQUEST, refused.getMessage())));
     }
 }

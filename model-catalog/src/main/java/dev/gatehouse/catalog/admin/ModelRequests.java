@@ -54,6 +54,10 @@ public final class ModelRequests {
     private ModelRequests() {
     }
 
+    public static boolean isPlausibleModelId(String id) {
+        return id != null && MODEL_ID.matcher(id).matches();
+    }
+
     /** A new model from a whole request. */
     public static CatalogModel create(JsonNode body, Context context) {
         JsonNode id = body.get("id");

@@ -97,7 +97,8 @@ final class SubscriptionAdminHandler {
     private Mono<ServerResponse> unsubscribe(ServerRequest request) {
         return admin.administrator(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
             Tenant tenant = admin.manageableTenant(caller, request);
-            if (!repository.unsubscribe(tenant.id(), request.pathVariable("model"))) {
+            String model = request.pathVariable("model");
+            if (!ModelRequests.isPlausibleModelId(model) || !repository.unsubscribe(tenant.id(), model)) {
                 throw new ApiProblem(ProblemType.NOT_FOUND, "This tenant has no subscription to this model.", "model");
             }
             catalog.refresh();

@@ -14,6 +14,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Who may do what in the tenant admin API. Callers (API keys or identity-provider tokens alike)
@@ -22,6 +23,9 @@ import java.util.Set;
  * Grants never exceed the grantor: nobody grants roles or scopes they do not hold themselves.
  */
 public final class AdminAccess {
+
+    /** Wider than the slugs tenants are created with, narrow enough that no path segment reaches the database unchecked. */
+    private static final Pattern PLAUSIBLE_SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final BearerAuthenticator authenticator;
     private final TenantDatabase database;
@@ -68,7 +72,7 @@ public final class AdminAccess {
 
     /** The tenant with this slug, if the caller may manage it; 404 otherwise. Blocking: call off the event loop. */
     public Tenant manageableTenant(ApiKeyPrincipal caller, String slug) {
-        Tenant tenant = database.tenants().findBySlug(slug).orElse(null);
+        Tenant tenant = PLAUSIBLE_SLUG.matcher(slug).matches() ? database.tenants().findBySlug(slug).orElse(null) : null;
         boolean visible = tenant != null && (caller.hasRole(Role.PLATFORM_ADMIN) || tenant.id().equals(caller.tenantId()));
         if (!visible) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "No tenant with this slug.");
