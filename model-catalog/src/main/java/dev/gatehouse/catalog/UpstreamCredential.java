@@ -1,6 +1,5 @@
 package dev.gatehouse.catalog;
 
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -16,16 +15,11 @@ public final class UpstreamCredential {
         BEARER, API_KEY;
 
         public String code() {
-            return name().toLowerCase(Locale.ROOT);
+            return EnumCodes.code(this);
         }
 
         public static Scheme fromCode(String code) {
-            for (Scheme scheme : values()) {
-                if (scheme.code().equals(code)) {
-                    return scheme;
-                }
-            }
-            throw new IllegalArgumentException("unknown credential type: " + code);
+            return EnumCodes.parse(Scheme.class, code);
         }
     }
 

@@ -10,7 +10,6 @@ import dev.gatehouse.catalog.ModelDescription;
 import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.catalog.ModelKind;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -3,14 +3,11 @@ package dev.gatehouse.standalone;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.tenant.IssuedApiKey;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,20 +29,11 @@ class ReplicasOnOneDatabaseTest {
     private static final String BACKENDS = "/admin/v1/catalog/models/chat-simulator/backends";
     private static final String EMBEDDINGS = "{\"model\":\"all-minilm-l6-v2\",\"input\":[\"one replica\",\"another replica\"]}";
 
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final SharedDatabaseServer database = new SharedDatabaseServer();
 
     @TempDir
     Path dataDir;
-
-    @BeforeAll
-    static void sharedDatabase() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
-    }
 
     @Test
     void eachReplicaServesTheBuiltInModelsThroughItsOwnBackendsAndKeepsServingWhenAnotherStops() throws Exception {
@@ -78,12 +66,8 @@ class ReplicasOnOneDatabaseTest {
         }
     }
 
-    private String[] onTheSharedDatabase() {
-        return new String[] {
-                "--gatehouse.database.mode=external",
-                "--gatehouse.database.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                "--gatehouse.database.username=postgres",
-                "--gatehouse.gateway.cache-refresh-interval=300ms"};
+    private static String[] onTheSharedDatabase() {
+        return database.marketplaceArguments("--gatehouse.gateway.cache-refresh-interval=300ms");
     }
 
     private ConfigurableApplicationContext start(String name) {

@@ -2,14 +2,11 @@ package dev.gatehouse.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,20 +27,11 @@ class RevocationAcrossInstancesTest {
     /** Far above the few seconds expected; only there so that a broken refresh fails instead of hanging. */
     private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
 
-    private static EmbeddedPostgres postgres;
+    @RegisterExtension
+    static final SharedDatabaseServer database = new SharedDatabaseServer();
 
     @TempDir
     Path dataDir;
-
-    @BeforeAll
-    static void sharedDatabase() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
-    }
 
     @Test
     void keyRevokedOnOneInstanceIsRefusedByTheOther() throws Exception {
@@ -72,10 +60,7 @@ class RevocationAcrossInstancesTest {
     }
 
     private ConfigurableApplicationContext start(String name) {
-        return RunningMarketplace.start(dataDir.resolve(name),
-                "--gatehouse.database.mode=external",
-                "--gatehouse.database.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                "--gatehouse.database.username=postgres");
+        return RunningMarketplace.start(dataDir.resolve(name), database.marketplaceArguments());
     }
 
     private static HttpResponse<String> awaitStatus(ConfigurableApplicationContext instance, String token, int status) throws Exception {

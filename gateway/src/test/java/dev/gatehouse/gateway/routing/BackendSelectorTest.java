@@ -7,7 +7,6 @@ import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.catalog.ModelKind;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

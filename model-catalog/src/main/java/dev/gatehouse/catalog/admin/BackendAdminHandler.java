@@ -1,13 +1,10 @@
 package dev.gatehouse.catalog.admin;
 
 import dev.gatehouse.catalog.BackendUrlPolicy;
-import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
-import dev.gatehouse.tenant.admin.AdminAccess;
 import dev.gatehouse.tenant.admin.AdminRequests;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -34,17 +31,12 @@ final class BackendAdminHandler {
     private static final int MAX_BODY_BYTES = 128 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final CatalogRepository repository;
-    private final CachedModelCatalog catalog;
-    private final AdminAccess admin;
-    private final CatalogAccess access;
     private final BackendUrlPolicy urls;
 
-    BackendAdminHandler(CatalogRepository repository, CachedModelCatalog catalog, AdminAccess admin, CatalogAccess access, BackendUrlPolicy urls) {
-        this.repository = repository;
-        this.catalog = catalog;
-        this.admin = admin;
-        this.access = access;
+    private final CatalogServices services;
+
+    BackendAdminHandler(CatalogServices services, BackendUrlPolicy urls) {
+        this.services = services;
         this.urls = urls;
     }
 
@@ -56,53 +48,53 @@ final class BackendAdminHandler {
     }
 
     private Mono<ServerResponse> create(ServerRequest request) {
-        return admin.member(request).flatMap(caller -> AdminRequests.jsonBody(request, BackendRequests.FIELDS, MAX_BODY_BYTES)
+        return services.admin().member(request).flatMap(caller -> AdminRequests.jsonBody(request, BackendRequests.FIELDS, MAX_BODY_BYTES)
                         .publishOn(Schedulers.boundedElastic())
                         .map(body -> {
-                            CatalogModel model = access.manageableModel(caller, request.pathVariable("model"));
+                            CatalogModel model = services.access().manageableModel(caller, request.pathVariable("model"));
                             if (body.has("id")) {
                                 throw new ApiProblem(ProblemType.INVALID_REQUEST, "Backend ids are assigned by Gatehouse.", "id");
                             }
                             ModelBackend backend = BackendRequests.create(body, model.id(), "bk-" + HexFormat.of().formatHex(randomBytes()),
                                     urls, BackendRequests::inlineCredential);
-                            if (!repository.createBackend(backend)) {
+                            if (!services.repository().createBackend(backend)) {
                                 throw new ApiProblem(ProblemType.CONFLICT, "Could not assign a backend id; retry.");
                             }
-                            catalog.refresh();
+                            services.catalog().refresh();
                             return CatalogJson.backend(backend);
                         }))
                 .flatMap(answer -> AdminRequests.json(HttpStatus.CREATED, answer));
     }
 
     private Mono<ServerResponse> list(ServerRequest request) {
-        return admin.member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
-            CatalogModel model = catalog.withLocalBackends(access.manageableModel(caller, request.pathVariable("model")));
+        return services.admin().member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
+            CatalogModel model = services.catalog().withLocalBackends(services.access().manageableModel(caller, request.pathVariable("model")));
             return CatalogJson.list(model.backends().stream().map(CatalogJson::backend).toList());
         }).flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
     }
 
     private Mono<ServerResponse> update(ServerRequest request) {
-        return admin.member(request).flatMap(caller -> AdminRequests.jsonBody(request, BackendRequests.FIELDS, MAX_BODY_BYTES)
+        return services.admin().member(request).flatMap(caller -> AdminRequests.jsonBody(request, BackendRequests.FIELDS, MAX_BODY_BYTES)
                         .publishOn(Schedulers.boundedElastic())
                         .map(body -> {
-                            ModelBackend existing = ownBackend(access.manageableModel(caller, request.pathVariable("model")), request);
+                            ModelBackend existing = ownBackend(services.access().manageableModel(caller, request.pathVariable("model")), request);
                             ModelBackend changed = BackendRequests.update(body, existing, urls, BackendRequests::inlineCredential);
                             if (changed.credential() != null && !changed.credential().readable()) {
                                 throw new ApiProblem(ProblemType.CONFLICT,
                                         "This process cannot decrypt the backend's stored credential; send a new 'credential' with the change.", "credential");
                             }
-                            repository.updateBackend(changed);
-                            catalog.refresh();
+                            services.repository().updateBackend(changed);
+                            services.catalog().refresh();
                             return CatalogJson.backend(changed);
                         }))
                 .flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
     }
 
     private Mono<ServerResponse> delete(ServerRequest request) {
-        return admin.member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
-            ModelBackend backend = ownBackend(access.manageableModel(caller, request.pathVariable("model")), request);
-            repository.deleteBackend(backend.modelId(), backend.id());
-            catalog.refresh();
+        return services.admin().member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
+            ModelBackend backend = ownBackend(services.access().manageableModel(caller, request.pathVariable("model")), request);
+            services.repository().deleteBackend(backend.modelId(), backend.id());
+            services.catalog().refresh();
             return backend;
         }).flatMap(deleted -> ServerResponse.noContent().build());
     }

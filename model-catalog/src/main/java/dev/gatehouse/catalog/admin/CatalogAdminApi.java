@@ -29,10 +29,10 @@ public final class CatalogAdminApi {
 
     public CatalogAdminApi(CatalogRepository repository, CachedModelCatalog catalog, AdminAccess admin, TenantDatabase tenants,
                            BackendUrlPolicy backendUrls, Clock clock) {
-        CatalogAccess access = new CatalogAccess(repository, tenants);
-        this.models = new ModelAdminHandler(repository, catalog, admin, access, clock);
-        this.backends = new BackendAdminHandler(repository, catalog, admin, access, backendUrls);
-        this.subscriptions = new SubscriptionAdminHandler(repository, catalog, admin, access, clock);
+        CatalogServices services = new CatalogServices(repository, catalog, admin, new CatalogAccess(repository, tenants), clock);
+        this.models = new ModelAdminHandler(services);
+        this.backends = new BackendAdminHandler(services, backendUrls);
+        this.subscriptions = new SubscriptionAdminHandler(services);
         this.browsing = new CatalogBrowseHandler(catalog, admin, clock);
     }
 

@@ -2,9 +2,7 @@ package dev.gatehouse.catalog.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
@@ -18,8 +16,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.util.UUID;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.DELETE;
@@ -34,18 +30,10 @@ final class ModelAdminHandler {
     /** Model cards may be long markdown documents. */
     static final int MAX_BODY_BYTES = 256 * 1024;
 
-    private final CatalogRepository repository;
-    private final CachedModelCatalog catalog;
-    private final AdminAccess admin;
-    private final CatalogAccess access;
-    private final Clock clock;
+    private final CatalogServices services;
 
-    ModelAdminHandler(CatalogRepository repository, CachedModelCatalog catalog, AdminAccess admin, CatalogAccess access, Clock clock) {
-        this.repository = repository;
-        this.catalog = catalog;
-        this.admin = admin;
-        this.access = access;
-        this.clock = clock;
+    ModelAdminHandler(CatalogServices services) {
+        this.services = services;
     }
 
     RouterFunction<ServerResponse> routes() {
@@ -57,16 +45,16 @@ final class ModelAdminHandler {
     }
 
     private Mono<ServerResponse> create(ServerRequest request) {
-        return admin.member(request).doOnNext(CatalogAccess::requirePublisher)
+        return services.admin().member(request).doOnNext(CatalogAccess::requirePublisher)
                 .flatMap(caller -> AdminRequests.jsonBody(request, ModelRequests.FIELDS, MAX_BODY_BYTES)
                         .publishOn(Schedulers.boundedElastic())
                         .map(body -> {
                             Tenant owner = owner(caller, body);
                             CatalogModel model = ModelRequests.create(body, context(owner.id(), owner.displayName()));
-                            if (!repository.createModel(model)) {
+                            if (!services.repository().createModel(model)) {
                                 throw new ApiProblem(ProblemType.CONFLICT, "A model with this id already exists.", "id");
                             }
-                            catalog.refresh();
+                            services.catalog().refresh();
                             return model;
                         }))
                 .flatMap(model -> AdminRequests.json(HttpStatus.CREATED, view(model.id())));
@@ -76,70 +64,70 @@ final class ModelAdminHandler {
     private Tenant owner(ApiKeyPrincipal caller, JsonNode body) {
         JsonNode named = body.get("owner_tenant");
         if (named == null || named.isNull()) {
-            return access.tenant(caller.tenantId());
+            return services.access().tenant(caller.tenantId());
         }
         AdminAccess.requirePlatformAdmin(caller, "Publishing for another tenant ('owner_tenant')");
-        UUID tenant = named.isTextual() ? access.tenantIdOf(named.asText()) : null;
+        UUID tenant = named.isTextual() ? services.access().tenantIdOf(named.asText()) : null;
         if (tenant == null) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'owner_tenant' names no tenant.", "owner_tenant");
         }
-        return access.tenant(tenant);
+        return services.access().tenant(tenant);
     }
 
     private Mono<ServerResponse> list(ServerRequest request) {
-        return admin.member(request).doOnNext(CatalogAccess::requirePublisher).publishOn(Schedulers.boundedElastic())
-                .map(caller -> CatalogJson.list(repository.loadAll().stream()
+        return services.admin().member(request).doOnNext(CatalogAccess::requirePublisher).publishOn(Schedulers.boundedElastic())
+                .map(caller -> CatalogJson.list(services.repository().loadAll().stream()
                         .filter(model -> CatalogAccess.mayManage(caller, model))
-                        .map(model -> CatalogJson.publisherView(withLocalBackends(model), access::slugOf, clock.instant()))
+                        .map(model -> CatalogJson.publisherView(withLocalBackends(model), services.access()::slugOf, services.clock().instant()))
                         .toList()))
                 .flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
     }
 
     private Mono<ServerResponse> read(ServerRequest request) {
-        return admin.member(request).publishOn(Schedulers.boundedElastic())
-                .map(caller -> view(access.manageableModel(caller, request.pathVariable("model")).id()))
+        return services.admin().member(request).publishOn(Schedulers.boundedElastic())
+                .map(caller -> view(services.access().manageableModel(caller, request.pathVariable("model")).id()))
                 .flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
     }
 
     private Mono<ServerResponse> update(ServerRequest request) {
-        return admin.member(request).flatMap(caller -> AdminRequests.jsonBody(request, ModelRequests.FIELDS, MAX_BODY_BYTES)
+        return services.admin().member(request).flatMap(caller -> AdminRequests.jsonBody(request, ModelRequests.FIELDS, MAX_BODY_BYTES)
                         .publishOn(Schedulers.boundedElastic())
                         .map(body -> {
-                            CatalogModel existing = access.manageableModel(caller, request.pathVariable("model"));
+                            CatalogModel existing = services.access().manageableModel(caller, request.pathVariable("model"));
                             if (body.has("owner_tenant")) {
                                 throw new ApiProblem(ProblemType.INVALID_REQUEST, "A model's owner cannot change.", "owner_tenant");
                             }
                             CatalogModel changed = ModelRequests.update(body, existing, context(existing.ownerTenant(), existing.description().publisher()));
-                            if (!repository.updateModel(changed)) {
+                            if (!services.repository().updateModel(changed)) {
                                 throw new ApiProblem(ProblemType.NOT_FOUND, "No model with this id among the models you publish.", "model");
                             }
-                            catalog.refresh();
+                            services.catalog().refresh();
                             return changed;
                         }))
                 .flatMap(model -> AdminRequests.json(HttpStatus.OK, view(model.id())));
     }
 
     private Mono<ServerResponse> delete(ServerRequest request) {
-        return admin.member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
-            CatalogModel model = access.manageableModel(caller, request.pathVariable("model"));
-            repository.deleteModel(model.id());
-            catalog.refresh();
+        return services.admin().member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
+            CatalogModel model = services.access().manageableModel(caller, request.pathVariable("model"));
+            services.repository().deleteModel(model.id());
+            services.catalog().refresh();
             return model;
         }).flatMap(deleted -> ServerResponse.noContent().build());
     }
 
     private ModelRequests.Context context(UUID owner, String defaultPublisher) {
-        return new ModelRequests.Context(owner, defaultPublisher, access::tenantIdOf, clock.instant());
+        return new ModelRequests.Context(owner, defaultPublisher, services.access()::tenantIdOf, services.clock().instant());
     }
 
     private ObjectNode view(String modelId) {
-        CatalogModel model = repository.find(modelId)
+        CatalogModel model = services.repository().find(modelId)
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No model with this id among the models you publish.", "model"));
-        return CatalogJson.publisherView(withLocalBackends(model), access::slugOf, clock.instant());
+        return CatalogJson.publisherView(withLocalBackends(model), services.access()::slugOf, services.clock().instant());
     }
 
     /** The stored model with the backends this process alone serves (the built-in ones), as the gateway routes it here. */
     private CatalogModel withLocalBackends(CatalogModel stored) {
-        return catalog.withLocalBackends(stored);
+        return services.catalog().withLocalBackends(stored);
     }
 }

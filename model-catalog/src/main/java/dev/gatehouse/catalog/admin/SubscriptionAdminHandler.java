@@ -1,15 +1,12 @@
 package dev.gatehouse.catalog.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.Subscription;
 import dev.gatehouse.catalog.SubscriptionStatus;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.Tenant;
-import dev.gatehouse.tenant.admin.AdminAccess;
 import dev.gatehouse.tenant.admin.AdminRequests;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -18,7 +15,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import java.time.Clock;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,18 +33,10 @@ final class SubscriptionAdminHandler {
 
     private static final Set<String> SUBSCRIBE_FIELDS = Set.of("model");
 
-    private final CatalogRepository repository;
-    private final CachedModelCatalog catalog;
-    private final AdminAccess admin;
-    private final CatalogAccess access;
-    private final Clock clock;
+    private final CatalogServices services;
 
-    SubscriptionAdminHandler(CatalogRepository repository, CachedModelCatalog catalog, AdminAccess admin, CatalogAccess access, Clock clock) {
-        this.repository = repository;
-        this.catalog = catalog;
-        this.admin = admin;
-        this.access = access;
-        this.clock = clock;
+    SubscriptionAdminHandler(CatalogServices services) {
+        this.services = services;
     }
 
     RouterFunction<ServerResponse> routes() {
@@ -63,19 +51,19 @@ final class SubscriptionAdminHandler {
     }
 
     private Mono<ServerResponse> subscribe(ServerRequest request) {
-        return admin.administrator(request).flatMap(caller -> AdminRequests.jsonBody(request, SUBSCRIBE_FIELDS)
+        return services.admin().administrator(request).flatMap(caller -> AdminRequests.jsonBody(request, SUBSCRIBE_FIELDS)
                 .publishOn(Schedulers.boundedElastic())
                 .flatMap(body -> {
-                    Tenant tenant = admin.manageableTenant(caller, request);
-                    CatalogModel model = access.visibleModel(tenant.id(), requiredModel(body));
-                    if (model.lifecycle().retiredAt(clock.instant())) {
+                    Tenant tenant = services.admin().manageableTenant(caller, request);
+                    CatalogModel model = services.access().visibleModel(tenant.id(), requiredModel(body));
+                    if (model.lifecycle().retiredAt(services.clock().instant())) {
                         throw new ApiProblem(ProblemType.MODEL_RETIRED, "The model '" + model.id() + "' passed its sunset on "
                                 + model.lifecycle().sunsetAt() + " and takes no new subscriptions.", "model");
                     }
                     SubscriptionStatus requested = model.access().approvalRequired() ? SubscriptionStatus.PENDING : SubscriptionStatus.ACTIVE;
-                    boolean created = repository.subscribe(tenant.id(), model.id(), requested);
-                    catalog.refresh();
-                    Subscription subscription = repository.subscription(tenant.id(), model.id()).orElseThrow();
+                    boolean created = services.repository().subscribe(tenant.id(), model.id(), requested);
+                    services.catalog().refresh();
+                    Subscription subscription = services.repository().subscription(tenant.id(), model.id()).orElseThrow();
                     HttpStatus status = !created ? HttpStatus.OK
                             : subscription.status() == SubscriptionStatus.PENDING ? HttpStatus.ACCEPTED : HttpStatus.CREATED;
                     return AdminRequests.json(status, CatalogJson.subscription(subscription, tenant.slug()));
@@ -87,30 +75,30 @@ final class SubscriptionAdminHandler {
     }
 
     private Mono<ServerResponse> listOfTenant(ServerRequest request) {
-        return admin.administrator(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
-            Tenant tenant = admin.manageableTenant(caller, request);
-            return CatalogJson.list(repository.subscriptionsOfTenant(tenant.id()).stream()
+        return services.admin().administrator(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
+            Tenant tenant = services.admin().manageableTenant(caller, request);
+            return CatalogJson.list(services.repository().subscriptionsOfTenant(tenant.id()).stream()
                     .map(subscription -> CatalogJson.subscription(subscription, tenant.slug())).toList());
         }).flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
     }
 
     private Mono<ServerResponse> unsubscribe(ServerRequest request) {
-        return admin.administrator(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
-            Tenant tenant = admin.manageableTenant(caller, request);
+        return services.admin().administrator(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
+            Tenant tenant = services.admin().manageableTenant(caller, request);
             String model = request.pathVariable("model");
-            if (!ModelRequests.isPlausibleModelId(model) || !repository.unsubscribe(tenant.id(), model)) {
+            if (!ModelRequests.isPlausibleModelId(model) || !services.repository().unsubscribe(tenant.id(), model)) {
                 throw new ApiProblem(ProblemType.NOT_FOUND, "This tenant has no subscription to this model.", "model");
             }
-            catalog.refresh();
+            services.catalog().refresh();
             return tenant;
         }).flatMap(done -> ServerResponse.noContent().build());
     }
 
     private Mono<ServerResponse> listOfModel(ServerRequest request) {
-        return admin.member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
-            CatalogModel model = access.manageableModel(caller, request.pathVariable("model"));
-            return CatalogJson.list(repository.subscriptionsOfModel(model.id()).stream()
-                    .map(subscription -> CatalogJson.subscription(subscription, access.slugOf(subscription.tenantId()))).toList());
+        return services.admin().member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
+            CatalogModel model = services.access().manageableModel(caller, request.pathVariable("model"));
+            return CatalogJson.list(services.repository().subscriptionsOfModel(model.id()).stream()
+                    .map(subscription -> CatalogJson.subscription(subscription, services.access().slugOf(subscription.tenantId()))).toList());
         }).flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
     }
 
@@ -119,18 +107,18 @@ final class SubscriptionAdminHandler {
      * or an active subscription the publisher withdraws, becomes rejected.
      */
     private Mono<ServerResponse> decide(ServerRequest request, SubscriptionStatus decision) {
-        return admin.member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
-            CatalogModel model = access.manageableModel(caller, request.pathVariable("model"));
-            UUID tenant = access.tenantIdOf(request.pathVariable("tenant"));
-            Subscription subscription = tenant == null ? null : repository.subscription(tenant, model.id()).orElse(null);
+        return services.admin().member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
+            CatalogModel model = services.access().manageableModel(caller, request.pathVariable("model"));
+            UUID tenant = services.access().tenantIdOf(request.pathVariable("tenant"));
+            Subscription subscription = tenant == null ? null : services.repository().subscription(tenant, model.id()).orElse(null);
             if (subscription == null) {
                 throw new ApiProblem(ProblemType.NOT_FOUND, "This tenant has not asked to subscribe to this model.", "tenant");
             }
-            if (subscription.status() != decision && !repository.decide(tenant, model.id(), subscription.status(), decision)) {
+            if (subscription.status() != decision && !services.repository().decide(tenant, model.id(), subscription.status(), decision)) {
                 throw new ApiProblem(ProblemType.CONFLICT, "The subscription changed meanwhile; read it again.");
             }
-            catalog.refresh();
-            return CatalogJson.subscription(repository.subscription(tenant, model.id()).orElseThrow(), request.pathVariable("tenant"));
+            services.catalog().refresh();
+            return CatalogJson.subscription(services.repository().subscription(tenant, model.id()).orElseThrow(), request.pathVariable("tenant"));
         }).flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
-import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.ApiKeyScopes;
 import dev.gatehouse.tenant.ApiKeySummary;
 import dev.gatehouse.tenant.IssuedApiKey;
