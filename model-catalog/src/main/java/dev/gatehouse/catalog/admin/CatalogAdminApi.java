@@ -7,6 +7,8 @@ import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.admin.AdminAccess;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -14,13 +16,21 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
 /**
- * The marketplace's HTTP API (described in {@code openapi/tenant-admin.yaml}): publishers' models
- * and backends under {@code /admin/v1/catalog}, tenants' subscriptions under
- * {@code /admin/v1/tenants/{slug}/subscriptions}, and browsing under {@code /catalog/v1}. The
- * rules of who may do what are in {@link CatalogAccess} and {@link AdminAccess}.
+ * The marketplace's HTTP API (described by {@code openapi/catalog.yaml}, served at
+ * {@value #OPENAPI_PATH}): publishers' models and backends under {@code /admin/v1/catalog},
+ * tenants' subscriptions under {@code /admin/v1/tenants/{slug}/subscriptions}, and browsing under
+ * {@code /catalog/v1}. The rules of who may do what are in {@link CatalogAccess} and {@link AdminAccess}.
  */
 public final class CatalogAdminApi {
+
+    /** Where the OpenAPI description of this API is served, without authentication. */
+    public static final String OPENAPI_PATH = "/catalog/v1/openapi.yaml";
+    static final String OPENAPI_RESOURCE = "openapi/catalog.yaml";
+    private static final MediaType OPENAPI_MEDIA_TYPE = MediaType.parseMediaType("application/yaml");
 
     private final ModelAdminHandler models;
     private final BackendAdminHandler backends;
@@ -37,7 +47,9 @@ public final class CatalogAdminApi {
     }
 
     public RouterFunction<ServerResponse> routes() {
-        return models.routes().and(backends.routes()).and(subscriptions.routes()).and(browsing.routes())
+        return route(GET(OPENAPI_PATH), request -> ServerResponse.ok()
+                .contentType(OPENAPI_MEDIA_TYPE).bodyValue(new ClassPathResource(OPENAPI_RESOURCE)))
+                .and(models.routes()).and(backends.routes()).and(subscriptions.routes()).and(browsing.routes())
                 .filter((request, next) -> Mono.defer(() -> next.handle(request)).onErrorMap(IllegalArgumentException.class,
                         // a rule of the catalog's domain that the request readers did not check first: still the caller's mistake
                         refused -> new ApiProblem(ProblemType.INVALID_REQUEST, refused.getMessage())));
