@@ -66,7 +66,7 @@ public final class BackendRequests {
             id = value.asText();
         }
         for (String required : List.of("base_url", "upstream_model", "region")) {
-            if (!body.has(required)) {
+            if (!body.hasNonNull(required)) {
                 throw invalid(required, "'" + required + "' is required.");
             }
         }
@@ -153,12 +153,12 @@ public final class BackendRequests {
     private static BackendCapacity capacity(JsonNode body, BackendCapacity base) {
         String gpuType = CatalogFields.optionalText(body, "gpu_type", 64, base.gpuType());
         return new BackendCapacity(gpuType == null || gpuType.isEmpty() ? null : gpuType,
-                CatalogFields.optionalInteger(body, "gpu_count", 0, 4096, base.gpuCount()),
-                CatalogFields.optionalInteger(body, "max_concurrent_requests", 1, 100_000, base.maxConcurrentRequests()),
-                CatalogFields.optionalInteger(body, "weight", 1, 10_000, base.weight()),
-                Duration.ofMillis(CatalogFields.optionalInteger(body, "connect_timeout_ms", 1, MAX_TIMEOUT_MS,
+                CatalogFields.integer(body, "gpu_count", 0, 4096, base.gpuCount()),
+                CatalogFields.integer(body, "max_concurrent_requests", 1, 100_000, base.maxConcurrentRequests()),
+                CatalogFields.integer(body, "weight", 1, 10_000, base.weight()),
+                Duration.ofMillis(CatalogFields.integer(body, "connect_timeout_ms", 1, MAX_TIMEOUT_MS,
                         Math.toIntExact(base.connectTimeout().toMillis()))),
-                Duration.ofMillis(CatalogFields.optionalInteger(body, "response_timeout_ms", 1, MAX_TIMEOUT_MS,
+                Duration.ofMillis(CatalogFields.integer(body, "response_timeout_ms", 1, MAX_TIMEOUT_MS,
                         Math.toIntExact(base.responseTimeout().toMillis()))));
     }
 

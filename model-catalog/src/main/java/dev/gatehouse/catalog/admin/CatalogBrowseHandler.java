@@ -91,10 +91,11 @@ final class CatalogBrowseHandler {
             String after = request.queryParam("cursor").map(cursor -> decodeCursor(cursor, sort)).orElse(null);
             int start = 0;
             if (after != null) {
-                CatalogModel last = catalog.find(after).orElse(null);
+                // only among the models this caller can see, so that a cursor cannot probe for other tenants' model ids
+                CatalogModel last = visible.stream().filter(model -> model.id().equals(after)).findFirst().orElse(null);
                 if (last == null) {
                     throw new ApiProblem(ProblemType.INVALID_REQUEST,
-                            "The model this cursor continues after was removed meanwhile; start again from the first page.", "cursor");
+                            "The model this cursor continues after is no longer listed; start again from the first page.", "cursor");
                 }
                 start = firstAfter(visible, last, order);
             }

@@ -76,6 +76,13 @@ final class CatalogFields {
         return value == null || value.isNull() ? fallback : AdminRequests.requiredBoolean(value, field);
     }
 
+    /** An integer that always has a value: absent keeps {@code fallback}, null is refused. */
+    static int integer(JsonNode body, String field, long min, long max, int fallback) {
+        JsonNode value = body.get(field);
+        return value == null ? fallback : Math.toIntExact(AdminRequests.requiredInteger(value, field, min, max));
+    }
+
+    /** An integer that may be unstated: absent keeps {@code fallback}, null clears it. */
     static Integer optionalInteger(JsonNode body, String field, long min, long max, Integer fallback) {
         JsonNode value = body.get(field);
         return value == null ? fallback : value.isNull() ? null : Math.toIntExact(AdminRequests.requiredInteger(value, field, min, max));

@@ -64,13 +64,13 @@ public final class ModelRequests {
         if (id == null || !id.isTextual() || !MODEL_ID.matcher(id.asText()).matches()) {
             throw invalid("id", "'id' is required: 1-128 characters of letters, digits and . _ : - , starting with a letter or digit.");
         }
-        if (!body.has("kind")) {
+        if (!body.hasNonNull("kind")) {
             throw invalid("kind", "'kind' is required: chat or embeddings.");
         }
-        if (!body.has("display_name")) {
+        if (!body.hasNonNull("display_name")) {
             throw invalid("display_name", "'display_name' is required.");
         }
-        if (!body.has("pricing")) {
+        if (!body.hasNonNull("pricing")) {
             throw invalid("pricing", "'pricing' is required (zero prices are prices: {\"input_per_million_tokens\": 0, ...}).");
         }
         return merge(body, null, id.asText(), context);

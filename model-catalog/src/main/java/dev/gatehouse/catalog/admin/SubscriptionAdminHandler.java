@@ -58,7 +58,8 @@ final class SubscriptionAdminHandler {
                     CatalogModel model = services.access().visibleModel(tenant.id(), requiredModel(body));
                     if (model.lifecycle().retiredAt(services.clock().instant())) {
                         throw new ApiProblem(ProblemType.MODEL_RETIRED, "The model '" + model.id() + "' passed its sunset on "
-                                + model.lifecycle().sunsetAt() + " and takes no new subscriptions.", "model");
+                                + model.lifecycle().sunsetAt() + " and takes no new subscriptions.", "model")
+                                .with("sunset", model.lifecycle().sunsetAt().toString());
                     }
                     SubscriptionStatus requested = model.access().approvalRequired() ? SubscriptionStatus.PENDING : SubscriptionStatus.ACTIVE;
                     boolean created = services.repository().subscribe(tenant.id(), model.id(), requested);

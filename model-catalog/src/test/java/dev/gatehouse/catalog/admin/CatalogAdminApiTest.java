@@ -86,6 +86,7 @@ class CatalogAdminApiTest {
             "zero retention that retains  | \"zero_retention\":true,\"data_retention_days\":30                 | data_retention_days",
             "context length zero          | \"context_length\":0                                              | context_length",
             "control character in a name  | \"display_name\":\"Acme\\u0000LLM\"                               | display_name",
+            "pricing null                 | \"pricing\":null                                                | pricing",
             "owner set by a publisher     | \"owner_tenant\":\"acme\"                                         | ''",
     })
     void refusesAnInvalidModelNamingTheField(String rule, String change, String field) {
@@ -121,6 +122,8 @@ class CatalogAdminApiTest {
             "header for bearer     | {\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\",\"credential\":{\"type\":\"bearer\",\"token\":\"t\",\"header\":\"x\"}} | credential.header",
             "bad CA                | {\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\",\"tls\":{\"ca_certificate_pem\":\"not a pem\"}} | tls.ca_certificate_pem",
             "TLS over http         | {\"base_url\":\"http://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\",\"tls\":{\"client_certificate_pem\":\"x\"}} | tls",
+            "weight null           | {\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\",\"weight\":null} | weight",
+            "region null           | {\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":null} | region",
             "own id                | {\"id\":\"mine\",\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\"} | id",
     })
     void refusesAnInvalidBackendNamingTheField(String rule, String body, String field) {
