@@ -91,7 +91,8 @@ final class CatalogBrowseHandler {
             String after = request.queryParam("cursor").map(cursor -> decodeCursor(cursor, sort)).orElse(null);
             int start = 0;
             if (after != null) {
-                CatalogModel last = catalog.find(after).orElse(null);
+                // A model the caller cannot see is as absent as a missing one: a forged cursor must not reveal it.
+                CatalogModel last = catalog.find(after).filter(model -> model.visibleTo(caller.tenantId())).orElse(null);
                 if (last == null) {
                     throw new ApiProblem(ProblemType.INVALID_REQUEST,
                             "The model this cursor continues after was removed meanwhile; start again from the first page.", "cursor");
