@@ -14,6 +14,7 @@ import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -55,7 +56,7 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
         if (error instanceof ApiProblem problem) {
             return problem;
         }
-        if (hasCause(error, ConnectException.class)) {
+        if (hasCause(error, ConnectException.class) || hasCause(error, UnknownHostException.class)) {
             return new ApiProblem(ProblemType.BACKEND_UNAVAILABLE, "The model backend could not be reached.");
         }
         if (hasCause(error, TimeoutException.class) || error.getClass().getSimpleName().equals("TimeoutException")) {

@@ -178,8 +178,8 @@ public final class CatalogRepository {
 
     /**
      * Keeps a price unless the tariff in force at its effective time is already the same, so that
-     * saving a model again (a restart, a re-applied catalog file) adds no history. Prices are never
-     * rewritten: an existing row for the same instant is left as it is.
+     * saving a model again (a restart, a re-applied catalog file) adds no history. A price already in
+     * force is never rewritten; one scheduled for the future may still be corrected.
      */
     private void recordPrice(String modelId, ModelPrice price) {
         Optional<ModelPrice> inForce = jdbc.sql("""
@@ -192,7 +192,10 @@ public final class CatalogRepository {
         }
         jdbc.sql("""
                 INSERT INTO catalog.model_prices (model_id, effective_from, input_per_million, output_per_million, per_request, currency)
-                VALUES (:id, :from, :input, :output, :perRequest, :currency) ON CONFLICT DO NOTHING
+                VALUES (:id, :from, :input, :output, :perRequest, :currency)
+                ON CONFLICT (model_id, effective_from) DO UPDATE SET input_per_million = EXCLUDED.input_per_million,
+                    output_per_million = EXCLUDED.output_per_million, per_request = EXCLUDED.per_request, currency = EXCLUDED.currency
+                    WHERE catalog.model_prices.effective_from > now()
                 """)
                 .param("id", modelId)
                 .param("from", timestamp(price.effectiveFrom()))

@@ -186,15 +186,23 @@ class GatewayErrorResponsesTest {
 
     @Test
     void unreachableBackendIs502AndNextCallWithNoOtherBackendIs503() throws Exception {
-        catalogRepository.saveModel(CatalogModel.platformModel("unreachable-model", ModelKind.CHAT,
+        answers502ThenRests("unreachable-model", URI.create("http://127.0.0.1:" + closedPort() + "/v1"));
+    }
+
+    @Test
+    void backendWhoseHostDoesNotResolveIs502AndIsRestedLikeAnUnreachableOne() throws Exception {
+        answers502ThenRests("unresolvable-model", URI.create("http://no-such-backend.invalid/v1"));
+    }
+
+    private void answers502ThenRests(String model, URI backendUrl) throws Exception {
+        catalogRepository.saveModel(CatalogModel.platformModel(model, ModelKind.CHAT,
                 ModelDescription.of("Unreachable", "test", "down"), ModelPrice.perMillionTokens(Instant.now(), "1", "1"), false, Set.of(),
-                List.of(new ModelBackend("dead-backend", "unreachable-model", URI.create("http://127.0.0.1:" + closedPort() + "/v1"),
-                        "whatever", "eu-west"))));
-        catalogRepository.subscribe(key.tenantId(), "unreachable-model");
+                List.of(new ModelBackend(model + "-backend", model, backendUrl, "whatever", "eu-west"))));
+        catalogRepository.subscribe(key.tenantId(), model);
         catalog.refresh();
 
-        post("/v1/chat/completions", CHAT.replace("chat-simulator", "unreachable-model"), key.token()).assertIs(502, "backend_unavailable");
-        post("/v1/chat/completions", CHAT.replace("chat-simulator", "unreachable-model"), key.token()).assertIs(503, "no_healthy_backend");
+        post("/v1/chat/completions", CHAT.replace("chat-simulator", model), key.token()).assertIs(502, "backend_unavailable");
+        post("/v1/chat/completions", CHAT.replace("chat-simulator", model), key.token()).assertIs(503, "no_healthy_backend");
     }
 
     @Test

@@ -23,6 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.util.Set;
 
@@ -31,8 +32,9 @@ import java.util.Set;
  * {@code route_regions}) and points the proxy at it: the body is re-serialised
  * with the backend's own model name, and the caller's credentials and cookies are removed, so a
  * backend never sees a Gatehouse API key; a backend that needs a key of its own gets its upstream
- * credential from the catalog instead. A backend that refuses the connection is rested and the
- * call goes to the next available one (nothing was sent yet, so this is safe to repeat).
+ * credential from the catalog instead. A backend that refuses the connection, or whose host does not
+ * resolve, is rested and the call goes to the next available one (nothing was sent yet, so this is
+ * safe to repeat).
  */
 public final class BackendRoutingFilter implements GlobalFilter, Ordered {
 
@@ -107,7 +109,7 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
 
     private static boolean causedByRefusedConnection(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
                 return true;
             }
         }
