@@ -552,7 +552,7 @@ class MarketplaceJourneyTest {
     @ValueSource(strings = {
             "http://169.254.169.254/v1",
             "http://10.0.0.5:8000/v1",
-            "http://[::1]:8000/v1",
+            "http://[fd00:ec2::254]/v1",
             "ftp://example.com/v1",
             "http://user:pw@example.com/v1",
             "http://127.0.0.2:8000/v1"})
