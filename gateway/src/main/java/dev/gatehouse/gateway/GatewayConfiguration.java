@@ -11,6 +11,7 @@ import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
+import dev.gatehouse.gateway.filter.BackendCallFilter;
 import dev.gatehouse.gateway.filter.BackendRoutingFilter;
 import dev.gatehouse.gateway.filter.MeteringFilter;
 import dev.gatehouse.gateway.filter.ModelListingFilter;
@@ -25,6 +26,7 @@ import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.gateway.routing.BackendHttpClients;
 import dev.gatehouse.gateway.routing.BackendSelector;
 import dev.gatehouse.gateway.routing.GuardedAddressResolver;
 import dev.gatehouse.policy.PolicyDecisionPoint;
@@ -39,9 +41,12 @@ import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
@@ -52,6 +57,7 @@ import org.springframework.core.annotation.Order;
 
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
 
 import java.net.URI;
 import java.time.Clock;
@@ -253,6 +259,18 @@ public class GatewayConfiguration {
     @Bean
     BackendRoutingFilter backendRoutingFilter(BackendSelector selector) {
         return new BackendRoutingFilter(selector);
+    }
+
+    /** Derived from Spring Cloud Gateway's client, so its pool and customizers (the address guard) apply to every backend. */
+    @Bean
+    BackendHttpClients backendHttpClients(HttpClient gatewayHttpClient) {
+        return new BackendHttpClients(gatewayHttpClient);
+    }
+
+    @Bean
+    BackendCallFilter backendCallFilter(HttpClient gatewayHttpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
+                                        HttpClientProperties properties, BackendHttpClients backendHttpClients) {
+        return new BackendCallFilter(gatewayHttpClient, headersFilters, properties, backendHttpClients);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.gatehouse.gateway;
 
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 
 /**
@@ -7,6 +8,8 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
  * filter class named after it. Two constraints from Spring Cloud Gateway shape the numbers:
  * response decorators must be installed before its NettyWriteResponseFilter (order -1), and the
  * backend URL must be chosen after its RouteToRequestUrlFilter (order 10000) has set the default.
+ * BackendCall sends the call just ahead of its WebsocketRoutingFilter and NettyRoutingFilter
+ * (orders {@code MAX_VALUE - 1} and {@code MAX_VALUE}), which then find the exchange routed.
  * AuditRecord wraps every step after it, so that refusals are audited too. Response decorators
  * see the answer in reverse order of installation: Metering (installed last) sees the backend's
  * bytes first, PseudonymRestoration puts personal data back, and ResponseInspection judges what
@@ -24,7 +27,8 @@ public enum GatewayStep {
     RESPONSE_INSPECTION(-300),
     PSEUDONYM_RESTORATION(-250),
     METERING(-100),
-    BACKEND_ROUTING(RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1);
+    BACKEND_ROUTING(RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1),
+    BACKEND_CALL(NettyRoutingFilter.ORDER - 2);
 
     private final int order;
 

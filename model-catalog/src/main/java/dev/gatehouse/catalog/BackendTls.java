@@ -1,8 +1,8 @@
 package dev.gatehouse.catalog;
 
 /**
- * How the gateway connects to an {@code https} backend beyond the JVM's trust store: a custom CA
- * (PEM) to trust, and an optional client certificate (PEM) with its private key (PEM; a secret,
+ * How the gateway connects to an {@code https} backend: a custom CA (PEM) to trust instead of the
+ * JVM's trust store, and an optional client certificate (PEM) with its private key (PEM; a secret,
  * stored encrypted like upstream credentials, never returned). All null means the defaults.
  */
 public record BackendTls(String caCertificatePem, String clientCertificatePem, String clientKeyPem) {
