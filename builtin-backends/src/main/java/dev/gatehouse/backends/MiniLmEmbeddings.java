@@ -39,14 +39,14 @@ final class MiniLmEmbeddings {
         if (modelName == null || !modelName.isTextual() || modelName.asText().isBlank()) {
             throw new InvalidRequestException("'model' must be a non-empty string");
         }
-        List<TextSegment> inputs = inputs(request.get("input"));
+        List<String> inputs = inputs(request.get("input"));
         boolean base64 = encodingIsBase64(request.get("encoding_format"));
         JsonNode dimensions = request.get("dimensions");
         if (dimensions != null && !dimensions.isNull() && (!dimensions.isIntegralNumber() || dimensions.intValue() != DIMENSIONS)) {
             throw new InvalidRequestException("this model only produces " + DIMENSIONS + "-dimensional embeddings");
         }
 
-        Response<List<Embedding>> result = model.embedAll(inputs);
+        Response<List<Embedding>> result = embedAll(inputs);
         ObjectNode body = json.createObjectNode();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
@@ -74,34 +74,58 @@ final class MiniLmEmbeddings {
         return body.toString();
     }
 
-    private static List<TextSegment> inputs(JsonNode input) {
+    /**
+     * Which texts have nothing to embed is the encoder's own verdict, which no rule here could match
+     * exactly: its BERT normaliser drops whitespace, control and format characters, U+FFFD and (the
+     * model being uncased) accents, and a text of nothing else has no tokens.
+     */
+    private Response<List<Embedding>> embedAll(List<String> inputs) {
+        try {
+            return model.embedAll(inputs.stream().map(TextSegment::from).toList());
+        } catch (RuntimeException e) {
+            if (!refusedAsInput(e)) {
+                throw e;
+            }
+            throw new InvalidRequestException("'input' has an entry with nothing to embed: it is empty, or only whitespace, "
+                    + "control, format or accent characters");
+        }
+    }
+
+    /** The encoder refuses an input with an IllegalArgumentException, wrapped when it embedded several in parallel. */
+    private static boolean refusedAsInput(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalArgumentException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> inputs(JsonNode input) {
         if (input == null || input.isNull()) {
             throw new InvalidRequestException("'input' is required");
         }
-        List<TextSegment> segments = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         if (input.isTextual()) {
-            segments.add(segment(input.asText()));
+            texts.add(checkedLength(input.asText()));
         } else if (input.isArray() && !input.isEmpty() && input.size() <= MAX_INPUTS) {
             for (JsonNode item : input) {
                 if (!item.isTextual()) {
                     throw new InvalidRequestException("'input' must be a string or an array of strings; token arrays are not supported");
                 }
-                segments.add(segment(item.asText()));
+                texts.add(checkedLength(item.asText()));
             }
         } else {
             throw new InvalidRequestException("'input' must be a string or an array of 1 to " + MAX_INPUTS + " strings");
         }
-        return segments;
+        return texts;
     }
 
-    private static TextSegment segment(String text) {
-        if (text.isEmpty()) {
-            throw new InvalidRequestException("'input' must not contain empty strings");
-        }
+    private static String checkedLength(String text) {
         if (text.length() > MAX_INPUT_CHARS) {
             throw new InvalidRequestException("each input may have at most " + MAX_INPUT_CHARS + " characters");
         }
-        return TextSegment.from(text);
+        return text;
     }
 
     private static boolean encodingIsBase64(JsonNode format) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -79,6 +81,17 @@ class BuiltinBackendServerTest {
         assertThat(tokens.status()).isEqualTo(400);
         assertThat(tokens.body().at("/error/message").asText()).contains("token arrays");
         assertThat(empty.status()).isEqualTo(400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\" \"", "\"\\t\"", "\"\\u00a0\"", "\"\\u0000\"", "\"\\u202e\"", "\"\\ud800\"",
+            "\"\\u0301\"", "\"\\ufffd\"", "[\"A sentence.\", \" \"]", "[\"A sentence.\", \"\\ue000\"]"})
+    void refusesInputsWithNothingToEmbedWithOpenAiError(String input) throws Exception {
+        Reply reply = post(server.embeddingsBaseUrl(), "/embeddings", "{\"model\":\"m\",\"input\":" + input + "}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body().at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(reply.body().at("/error/message").asText()).contains("nothing to embed");
     }
 
     @Test

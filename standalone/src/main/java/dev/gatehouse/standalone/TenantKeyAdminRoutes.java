@@ -3,6 +3,7 @@ package dev.gatehouse.standalone;
 import dev.gatehouse.gateway.content.ContentKeyRotation;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.admin.AdminAccess;
+import dev.gatehouse.tenant.admin.AdminRequests;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -22,7 +23,7 @@ final class TenantKeyAdminRoutes {
     }
 
     static RouterFunction<ServerResponse> routes(AdminAccess access, ContentKeyRotation rotation) {
-        return route(POST("/admin/v1/tenants/{slug}/keys/rotate"), request -> access.administrator(request)
+        RouterFunction<ServerResponse> rotate = route(POST("/admin/v1/tenants/{slug}/keys/rotate"), request -> access.administrator(request)
                 .publishOn(Schedulers.boundedElastic())
                 .map(caller -> {
                     Tenant tenant = access.manageableTenant(caller, request);
@@ -30,5 +31,6 @@ final class TenantKeyAdminRoutes {
                 })
                 .flatMap(result -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(
                         "{\"key_version\":" + result.keyVersion() + ",\"rewrapped_records\":" + result.rewrappedRecords() + "}")));
+        return AdminRequests.answering(MediaType.APPLICATION_JSON, rotate);
     }
 }

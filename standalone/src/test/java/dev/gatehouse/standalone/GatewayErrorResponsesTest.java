@@ -1,6 +1,5 @@
 package dev.gatehouse.standalone;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
@@ -61,10 +60,10 @@ class GatewayErrorResponsesTest {
 
     @Test
     void malformedJsonIs400WithPosition() throws Exception {
-        Problem problem = post("/v1/chat/completions", "{\"model\": \"chat-simulator\", \"messages\": [", key.token());
+        ProblemAnswer problem = post("/v1/chat/completions", "{\"model\": \"chat-simulator\", \"messages\": [", key.token());
 
         problem.assertIs(400, "malformed_json");
-        assertThat(problem.body().get("detail").asText()).contains("line 1");
+        assertThat(problem.json().get("detail").asText()).contains("line 1");
     }
 
     @Test
@@ -87,10 +86,10 @@ class GatewayErrorResponsesTest {
 
     @Test
     void missingModelIs400NamingTheParameter() throws Exception {
-        Problem problem = post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key.token());
+        ProblemAnswer problem = post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key.token());
 
         problem.assertIs(400, "missing_model");
-        assertThat(problem.body().at("/error/param").asText()).isEqualTo("model");
+        assertThat(problem.json().at("/error/param").asText()).isEqualTo("model");
     }
 
     @Test
@@ -109,10 +108,10 @@ class GatewayErrorResponsesTest {
         String manyMessages = "{\"model\":\"chat-simulator\",\"messages\":["
                 + String.join(",", java.util.Collections.nCopies(2049, "{\"role\":\"user\",\"content\":\"hi\"}")) + "]}";
 
-        Problem problem = post("/v1/chat/completions", manyMessages, key.token());
+        ProblemAnswer problem = post("/v1/chat/completions", manyMessages, key.token());
 
         problem.assertIs(400, "invalid_request");
-        assertThat(problem.body().at("/error/param").asText()).isEqualTo("messages");
+        assertThat(problem.json().at("/error/param").asText()).isEqualTo("messages");
     }
 
     @Test
@@ -122,7 +121,7 @@ class GatewayErrorResponsesTest {
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(CHAT)));
 
-        new Problem(response).assertIs(415, "unsupported_media_type");
+        ProblemAnswer.of(response).assertIs(415, "unsupported_media_type");
     }
 
     @Test
@@ -138,7 +137,7 @@ class GatewayErrorResponsesTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(CHAT)));
 
-        new Problem(response).assertIs(401, "missing_credentials");
+        ProblemAnswer.of(response).assertIs(401, "missing_credentials");
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
     }
 
@@ -173,7 +172,7 @@ class GatewayErrorResponsesTest {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
                 .header("Authorization", "Bearer " + key.token()).GET());
 
-        new Problem(response).assertIs(405, "method_not_allowed");
+        ProblemAnswer.of(response).assertIs(405, "method_not_allowed");
     }
 
     @Test
@@ -181,7 +180,7 @@ class GatewayErrorResponsesTest {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/completions-of-the-future"))
                 .header("Authorization", "Bearer " + key.token()).GET());
 
-        new Problem(response).assertIs(404, "not_found");
+        ProblemAnswer.of(response).assertIs(404, "not_found");
     }
 
     @Test
@@ -261,8 +260,8 @@ class GatewayErrorResponsesTest {
         }
     }
 
-    private Problem post(String path, String body, String token) throws Exception {
-        return new Problem(send(HttpRequest.newBuilder(uri(path))
+    private ProblemAnswer post(String path, String body, String token) throws Exception {
+        return ProblemAnswer.of(send(HttpRequest.newBuilder(uri(path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))));
@@ -274,24 +273,5 @@ class GatewayErrorResponsesTest {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private record Problem(HttpResponse<String> response) {
-
-        JsonNode body() throws IOException {
-            return JSON.readTree(response.body());
-        }
-
-        void assertIs(int status, String code) throws IOException {
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
-            JsonNode body = body();
-            assertThat(body.get("status").asInt()).isEqualTo(status);
-            assertThat(body.get("type").asText()).isEqualTo("https://gatehouse.dev/problems/" + code.replace('_', '-'));
-            assertThat(body.at("/error/code").asText()).isEqualTo(code);
-            assertThat(body.at("/error/message").asText()).isNotBlank();
-            assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
-        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.BoundedBody;
+import dev.gatehouse.problem.ContentNegotiation;
 import dev.gatehouse.problem.ProblemJson;
 import dev.gatehouse.problem.ProblemType;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -29,8 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * Step 1: names the call (a caller's well-formed {@code X-Request-Id}, or a fresh one), checks the
- * method and content type, and reads the JSON body within the configured size limit, so that no
- * later step handles an unbounded or unparsable request.
+ * method, the content type and that the caller accepts the answer's type, and reads the JSON body
+ * (one value, nothing after it) within the configured size limit, so that no later step handles an
+ * unbounded or unparsable request.
  */
 public final class RequestIdentityFilter implements GlobalFilter, Ordered {
 
@@ -39,7 +42,8 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
     private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
             .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final int maxRequestBytes;
     private final Clock clock;
@@ -76,20 +80,30 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
                     "Use " + endpoint.method().name() + " for " + endpoint.path() + "."));
         }
         if (!endpoint.callsModel()) {
+            ContentNegotiation.requireAcceptable(request.getHeaders(), MediaType.APPLICATION_JSON);
             return chain.filter(exchange);
         }
-        MediaType contentType = request.getHeaders().getContentType();
-        if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
-            return Mono.error(new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
-        }
+        ContentNegotiation.requireJsonBody(request.getHeaders());
         if (request.getHeaders().getContentLength() > maxRequestBytes) {
             return Mono.error(BoundedBody.tooLarge(maxRequestBytes));
         }
         return BoundedBody.read(request.getBody(), maxRequestBytes)
                 .flatMap(bytes -> {
-                    context.body(parseObject(bytes));
+                    ObjectNode body = parseObject(bytes);
+                    ContentNegotiation.requireAcceptable(request.getHeaders(), answerTypes(endpoint, body));
+                    context.body(body);
                     return chain.filter(exchange);
                 });
+    }
+
+    /**
+     * A streamed chat answers with server-sent events, but the OpenAI SDKs ask for it with
+     * {@code Accept: application/json}, so either type admits it.
+     */
+    private static MediaType[] answerTypes(Endpoint endpoint, ObjectNode body) {
+        boolean streamed = endpoint == Endpoint.CHAT_COMPLETIONS && body.path("stream").booleanValue();
+        return streamed ? new MediaType[] {MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON}
+                : new MediaType[] {MediaType.APPLICATION_JSON};
     }
 
     private static ObjectNode parseObject(byte[] bytes) {

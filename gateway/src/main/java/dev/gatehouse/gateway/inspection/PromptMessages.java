@@ -108,6 +108,7 @@ public final class PromptMessages {
     private static void visitEmbeddingsInput(ObjectNode body, TextVisitor visitor) {
         JsonNode input = body.get("input");
         if (input != null && input.isTextual()) {
+            requireVisible(input.asText(), "'input'");
             body.put("input", visitor.visit(MessageRole.RETRIEVED_DOCUMENT, input.asText()));
         } else if (input != null && input.isArray()) {
             ArrayNode items = (ArrayNode) input;
@@ -116,9 +117,26 @@ public final class PromptMessages {
             }
             for (int index = 0; index < items.size(); index++) {
                 if (items.get(index).isTextual()) {
+                    requireVisible(items.get(index).asText(), "'input' item " + index);
                     items.set(index, TextNode.valueOf(visitor.visit(MessageRole.RETRIEVED_DOCUMENT, items.get(index).asText())));
                 }
             }
         }
+    }
+
+    /** There is nothing to embed in a text without a letter, mark, number, punctuation or symbol. */
+    private static void requireVisible(String text, String what) {
+        if (text.codePoints().noneMatch(PromptMessages::isVisible)) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, what + " is blank: it has no letter, mark, number, punctuation or symbol, "
+                    + "only whitespace, control, format, private-use or unassigned characters or unpaired surrogates.", "input");
+        }
+    }
+
+    private static boolean isVisible(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.CONTROL,
+                 Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED -> false;
+            default -> true;
+        };
     }
 }

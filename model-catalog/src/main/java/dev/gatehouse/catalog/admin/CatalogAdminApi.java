@@ -5,6 +5,7 @@ import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.admin.AdminAccess;
+import dev.gatehouse.tenant.admin.AdminRequests;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import org.springframework.core.io.ClassPathResource;
@@ -47,9 +48,10 @@ public final class CatalogAdminApi {
     }
 
     public RouterFunction<ServerResponse> routes() {
-        return route(GET(OPENAPI_PATH), request -> ServerResponse.ok()
-                .contentType(OPENAPI_MEDIA_TYPE).bodyValue(new ClassPathResource(OPENAPI_RESOURCE)))
-                .and(models.routes()).and(backends.routes()).and(subscriptions.routes()).and(browsing.routes())
+        return AdminRequests.answering(OPENAPI_MEDIA_TYPE, route(GET(OPENAPI_PATH), request -> ServerResponse.ok()
+                        .contentType(OPENAPI_MEDIA_TYPE).bodyValue(new ClassPathResource(OPENAPI_RESOURCE))))
+                .and(AdminRequests.answering(MediaType.APPLICATION_JSON,
+                        models.routes().and(backends.routes()).and(subscriptions.routes()).and(browsing.routes())))
                 .filter((request, next) -> Mono.defer(() -> next.handle(request)).onErrorMap(IllegalArgumentException.class,
                         // a rule of the catalog's domain that the request readers did not check first: still the caller's mistake
                         refused -> new ApiProblem(ProblemType.INVALID_REQUEST, refused.getMessage())));

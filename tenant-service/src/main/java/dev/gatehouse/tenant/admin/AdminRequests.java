@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.BoundedBody;
+import dev.gatehouse.problem.ContentNegotiation;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.InvalidAttributeException;
 import dev.gatehouse.tenant.Role;
@@ -31,8 +32,9 @@ import java.util.Set;
 /** Reading admin request bodies strictly (types, lengths, unknown fields) and writing JSON answers. */
 public final class AdminRequests {
 
-    /** Decimals are read exactly (prices), never through a double. */
-    public static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** Decimals are read exactly (prices), never through a double; a body is one JSON value, with nothing after it. */
+    public static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     public static final int MAX_NAME_LENGTH = 200;
     private static final int MAX_BODY_BYTES = 16 * 1024;
     public static final int MAX_LIST_ENTRIES = 100;
@@ -47,12 +49,10 @@ public final class AdminRequests {
 
     /** The body as a JSON object of at most {@code maxBytes} that has no fields besides {@code allowed}. */
     public static Mono<JsonNode> jsonBody(ServerRequest request, Set<String> allowed, int maxBytes) {
-        MediaType contentType = request.headers().contentType().orElse(null);
-        if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
-            return Mono.error(new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json."));
-        }
-        return BoundedBody.read(request.bodyToFlux(DataBuffer.class), maxBytes)
-                .map(bytes -> parseObject(bytes, allowed));
+        return Mono.defer(() -> {
+            ContentNegotiation.requireJsonBody(request.headers().asHttpHeaders());
+            return BoundedBody.read(request.bodyToFlux(DataBuffer.class), maxBytes);
+        }).map(bytes -> parseObject(bytes, allowed));
     }
 
     private static JsonNode parseObject(byte[] bytes, Set<String> allowed) {
@@ -192,6 +192,14 @@ public final class AdminRequests {
 
     public static void putInstant(ObjectNode target, String field, Instant instant) {
         target.put(field, instant == null ? null : instant.toString());
+    }
+
+    /** The routes, refusing with 406 before any work a caller whose {@code Accept} header excludes {@code answer}. */
+    public static RouterFunction<ServerResponse> answering(MediaType answer, RouterFunction<ServerResponse> routes) {
+        return routes.filter((request, next) -> Mono.defer(() -> {
+            ContentNegotiation.requireAcceptable(request.headers().asHttpHeaders(), answer);
+            return next.handle(request);
+        }));
     }
 
     /** The routes, with invalid tenant attributes answered as 400 problems naming the attribute. */

@@ -9,6 +9,7 @@ import dev.gatehouse.tenant.compliance.ComplianceProfile;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -43,8 +44,9 @@ public final class ComplianceAdminApi {
     }
 
     public RouterFunction<ServerResponse> routes() {
-        return AdminRequests.withAttributeProblems(route(GET("/admin/v1/tenants/{slug}/compliance"), this::read)
-                .andRoute(PUT("/admin/v1/tenants/{slug}/compliance"), this::replace));
+        return AdminRequests.answering(MediaType.APPLICATION_JSON, AdminRequests.withAttributeProblems(
+                route(GET("/admin/v1/tenants/{slug}/compliance"), this::read)
+                        .andRoute(PUT("/admin/v1/tenants/{slug}/compliance"), this::replace)));
     }
 
     private Mono<ServerResponse> read(ServerRequest request) {

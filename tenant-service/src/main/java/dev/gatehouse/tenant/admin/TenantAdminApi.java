@@ -44,12 +44,12 @@ public final class TenantAdminApi {
     }
 
     public RouterFunction<ServerResponse> routes() {
-        RouterFunction<ServerResponse> routes = route(GET(OPENAPI_PATH), request -> ServerResponse.ok()
-                .contentType(OPENAPI_MEDIA_TYPE).bodyValue(new ClassPathResource("openapi/tenant-admin.yaml")))
-                .and(tenants.routes()).and(apiKeys.routes());
+        RouterFunction<ServerResponse> routes = tenants.routes().and(apiKeys.routes());
         if (members != null) {
             routes = routes.and(members.routes());
         }
-        return AdminRequests.withAttributeProblems(routes);
+        return AdminRequests.answering(OPENAPI_MEDIA_TYPE, route(GET(OPENAPI_PATH), request -> ServerResponse.ok()
+                        .contentType(OPENAPI_MEDIA_TYPE).bodyValue(new ClassPathResource("openapi/tenant-admin.yaml"))))
+                .and(AdminRequests.answering(MediaType.APPLICATION_JSON, AdminRequests.withAttributeProblems(routes)));
     }
 }
