@@ -29,6 +29,7 @@ import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
 import dev.gatehouse.gateway.routing.BackendSelector;
 import dev.gatehouse.gateway.routing.GuardedAddressResolver;
+import dev.gatehouse.gateway.server.HttpEdge;
 import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
 import dev.gatehouse.policy.WasmPolicyDecisionPoint;
@@ -44,6 +45,7 @@ import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -281,6 +283,11 @@ public class GatewayConfiguration {
                 .route("chat-completions", route -> route.path(Endpoint.CHAT_COMPLETIONS.path()).uri(UNROUTED))
                 .route("embeddings", route -> route.path(Endpoint.EMBEDDINGS.path()).uri(UNROUTED))
                 .build();
+    }
+
+    @Bean
+    NettyServerCustomizer httpEdge() {
+        return HttpEdge::install;
     }
 
     /** Ahead of Boot's own handler (order -1), so that every error is problem+json. */
