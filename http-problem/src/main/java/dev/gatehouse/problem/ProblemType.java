@@ -6,6 +6,7 @@ package dev.gatehouse.problem;
  * on it. The catalogue is documented in docs/errors.md.
  */
 public enum ProblemType {
+    MALFORMED_HTTP(400, "Malformed HTTP request", "invalid_request_error"),
     MALFORMED_JSON(400, "Malformed JSON", "invalid_request_error"),
     INVALID_REQUEST(400, "Invalid request", "invalid_request_error"),
     MISSING_MODEL(400, "Missing model", "invalid_request_error"),
@@ -26,7 +27,9 @@ public enum ProblemType {
     CONFLICT(409, "Conflict", "invalid_request_error"),
     MODEL_RETIRED(410, "Model retired", "invalid_request_error"),
     PAYLOAD_TOO_LARGE(413, "Payload too large", "invalid_request_error"),
+    URI_TOO_LONG(414, "URI too long", "invalid_request_error"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "invalid_request_error"),
+    HEADERS_TOO_LARGE(431, "Request header fields too large", "invalid_request_error"),
     INTERNAL_ERROR(500, "Internal error", "server_error"),
     BACKEND_UNAVAILABLE(502, "Backend unavailable", "server_error"),
     NO_HEALTHY_BACKEND(503, "No healthy backend", "server_error"),
