@@ -31,6 +31,7 @@ import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
 import dev.gatehouse.policy.WasmPolicyDecisionPoint;
 import dev.gatehouse.problem.ProblemExceptionHandler;
+import dev.gatehouse.problem.RequestIdFilter;
 import dev.gatehouse.scanner.LayeredPromptScanner;
 import dev.gatehouse.scanner.PersonalDataDetector;
 import dev.gatehouse.scanner.PromptScanner;
@@ -265,13 +266,16 @@ public class GatewayConfiguration {
                 .build();
     }
 
+    /** Every exchange of this server, the admin APIs' included, gets its request id first. */
+    @Bean
+    RequestIdFilter requestIdFilter() {
+        return new RequestIdFilter();
+    }
+
     /** Ahead of Boot's own handler (order -1), so that every error is problem+json. */
     @Bean
     @Order(-2)
     ProblemExceptionHandler problemExceptionHandler() {
-        return new ProblemExceptionHandler(exchange -> {
-            CallContext context = CallContext.find(exchange);
-            return context == null ? null : context.requestId();
-        });
+        return new ProblemExceptionHandler(RequestIdFilter::requestIdOf);
     }
 }
