@@ -131,9 +131,10 @@ public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     ReadModelRefresher readModelRefresher(GatewayProperties properties, CachedModelCatalog catalog, TenantDirectory tenants,
-                                          ApiKeyAuthenticator authenticator, ComplianceProfiles complianceProfiles) {
+                                          ApiKeyAuthenticator authenticator, ComplianceProfiles complianceProfiles, Clock clock) {
         return new ReadModelRefresher(properties.cacheRefreshInterval(),
-                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, complianceProfiles::refresh, authenticator::flushLastUsed));
+                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, complianceProfiles::refresh, authenticator::flushLastUsed),
+                clock);
     }
 
     /**
