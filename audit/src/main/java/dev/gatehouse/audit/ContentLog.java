@@ -5,6 +5,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -62,7 +63,10 @@ public final class ContentLog {
 
     /**
      * Replaces the ciphertexts of each of the tenant's records by {@code rewrap} of them, a page at a
-     * time; for moving data keys to a new key version without decrypting. Returns how many records
+     * time; for moving data keys to a new key version without decrypting. Each record is rewritten on
+     * its own, prompt and completion together, so a rewrite stopped half-way leaves every record
+     * whole. A record that {@code rewrap} leaves unchanged is not written, and one that changed since
+     * it was read (a concurrent rewrite) is left as the other writer made it. Returns how many records
      * it rewrote.
      */
     public int rewriteCiphertexts(UUID tenantId, UnaryOperator<byte[]> rewrap) {
@@ -82,10 +86,20 @@ public final class ContentLog {
                 return rewritten;
             }
             for (EncryptedContent record : page) {
-                rewritten += jdbc.sql("UPDATE audit.content_records SET prompt = :prompt, completion = :completion WHERE request_id = :requestId")
-                        .param("prompt", rewrap.apply(record.promptCiphertext()))
-                        .param("completion", rewrap.apply(record.completionCiphertext()))
+                byte[] prompt = rewrap.apply(record.promptCiphertext());
+                byte[] completion = rewrap.apply(record.completionCiphertext());
+                if (Arrays.equals(prompt, record.promptCiphertext()) && Arrays.equals(completion, record.completionCiphertext())) {
+                    continue;
+                }
+                rewritten += jdbc.sql("""
+                        UPDATE audit.content_records SET prompt = :prompt, completion = :completion
+                        WHERE request_id = :requestId AND prompt = :readPrompt AND completion = :readCompletion
+                        """)
+                        .param("prompt", prompt)
+                        .param("completion", completion)
                         .param("requestId", record.requestId())
+                        .param("readPrompt", record.promptCiphertext())
+                        .param("readCompletion", record.completionCiphertext())
                         .update();
             }
             after = page.get(page.size() - 1).requestId();

@@ -2,6 +2,7 @@ package dev.gatehouse.audit;
 
 import dev.gatehouse.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,39 @@ class ContentLogTest {
 
         assertThat(log.find("a1").orElseThrow().promptCiphertext()).containsExactly(11);
         assertThat(log.find("g1").orElseThrow().promptCiphertext()).containsExactly(1);
+    }
+
+    @Test
+    void countsAndWritesOnlyTheRecordsTheRewriteChanges() {
+        DataSource dataSource = TestPostgres.freshDatabase();
+        AuditLog.migrate(dataSource);
+        ContentLog log = new ContentLog(dataSource);
+        UUID acme = UUID.randomUUID();
+        log.store(List.of(
+                new EncryptedContent("current", acme, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {20}, new byte[] {20}),
+                new EncryptedContent("outdated", acme, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {1}, new byte[] {2})));
+
+        int rewritten = log.rewriteCiphertexts(acme, bytes -> bytes[0] >= 20 ? bytes.clone() : new byte[] {(byte) (bytes[0] + 20)});
+
+        assertThat(rewritten).isEqualTo(1);
+        assertThat(log.find("outdated").orElseThrow().completionCiphertext()).containsExactly(22);
+    }
+
+    @Test
+    void leavesARecordThatAnotherWriterChangedMeanwhileAsThatWriterLeftIt() {
+        DataSource dataSource = TestPostgres.freshDatabase();
+        AuditLog.migrate(dataSource);
+        ContentLog log = new ContentLog(dataSource);
+        UUID acme = UUID.randomUUID();
+        log.store(List.of(new EncryptedContent("a1", acme, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {1}, new byte[] {2})));
+
+        int rewritten = log.rewriteCiphertexts(acme, bytes -> {
+            JdbcClient.create(dataSource).sql("UPDATE audit.content_records SET prompt = '\\x63', completion = '\\x63'").update();
+            return new byte[] {50};
+        });
+
+        assertThat(rewritten).isZero();
+        assertThat(log.find("a1").orElseThrow().promptCiphertext()).containsExactly(0x63);
     }
 
     @Test

@@ -34,6 +34,7 @@ import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
 import dev.gatehouse.policy.WasmPolicyDecisionPoint;
 import dev.gatehouse.problem.ProblemExceptionHandler;
+import dev.gatehouse.problem.RequestIdFilter;
 import dev.gatehouse.scanner.LayeredPromptScanner;
 import dev.gatehouse.scanner.PersonalDataDetector;
 import dev.gatehouse.scanner.PromptScanner;
@@ -138,9 +139,10 @@ public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     ReadModelRefresher readModelRefresher(GatewayProperties properties, CachedModelCatalog catalog, TenantDirectory tenants,
-                                          ApiKeyAuthenticator authenticator, ComplianceProfiles complianceProfiles) {
+                                          ApiKeyAuthenticator authenticator, ComplianceProfiles complianceProfiles, Clock clock) {
         return new ReadModelRefresher(properties.cacheRefreshInterval(),
-                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, complianceProfiles::refresh, authenticator::flushLastUsed));
+                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, complianceProfiles::refresh, authenticator::flushLastUsed),
+                clock);
     }
 
     /**
@@ -290,13 +292,16 @@ public class GatewayConfiguration {
         return HttpEdge::install;
     }
 
+    /** Every exchange of this server, the admin APIs' included, gets its request id first. */
+    @Bean
+    RequestIdFilter requestIdFilter() {
+        return new RequestIdFilter();
+    }
+
     /** Ahead of Boot's own handler (order -1), so that every error is problem+json. */
     @Bean
     @Order(-2)
     ProblemExceptionHandler problemExceptionHandler() {
-        return new ProblemExceptionHandler(exchange -> {
-            CallContext context = CallContext.find(exchange);
-            return context == null ? null : context.requestId();
-        });
+        return new ProblemExceptionHandler(RequestIdFilter::requestIdOf);
     }
 }

@@ -15,6 +15,9 @@ import reactor.core.publisher.Mono;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -43,6 +46,8 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
         ApiProblem problem = describe(error);
         if (problem.type() == ProblemType.INTERNAL_ERROR && !(error instanceof ApiProblem)) {
             LOG.error("request {} failed unexpectedly", requestId, error);
+        } else if (problem.type() == ProblemType.DATABASE_UNAVAILABLE && !(error instanceof ApiProblem)) {
+            LOG.warn("request {} could not reach the database: {}", requestId, error.toString());
         }
         exchange.getResponse().getHeaders().clear();
         if (requestId != null) {
@@ -55,6 +60,10 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
     public static ApiProblem describe(Throwable error) {
         if (error instanceof ApiProblem problem) {
             return problem;
+        }
+        // before the backend check: a refused (or unresolvable) database is a ConnectException too
+        if (isDatabaseConnectionFailure(error)) {
+            return new ApiProblem(ProblemType.DATABASE_UNAVAILABLE, "The database cannot be reached; retry shortly.");
         }
         if (hasCause(error, ConnectException.class) || hasCause(error, UnknownHostException.class)) {
             return new ApiProblem(ProblemType.BACKEND_UNAVAILABLE, "The model backend could not be reached.");
@@ -92,6 +101,24 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
                     ? new ApiProblem(ProblemType.INVALID_REQUEST, "The request could not be processed.")
                     : new ApiProblem(ProblemType.INTERNAL_ERROR, "An internal error occurred; quote the request id when reporting it.");
         };
+    }
+
+    /**
+     * A JDBC failure to reach the database, however wrapped (Spring's CannotGetJdbcConnectionException,
+     * Hikari's timeout): SQLState class 08 (connection exception) or 57P (the server shutting down or
+     * starting up). Other SQL errors are bugs or broken rules and stay 500.
+     */
+    private static boolean isDatabaseConnectionFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

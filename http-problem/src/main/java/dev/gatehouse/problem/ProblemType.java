@@ -35,6 +35,8 @@ public enum ProblemType {
     NO_HEALTHY_BACKEND(503, "No healthy backend", "server_error"),
     POLICY_UNAVAILABLE(503, "Policy decision unavailable", "server_error"),
     IDENTITY_PROVIDER_UNAVAILABLE(503, "Identity provider unavailable", "server_error"),
+    DATABASE_UNAVAILABLE(503, "Database unavailable", "server_error"),
+    KEY_SERVICE_UNAVAILABLE(503, "Key service unavailable", "server_error"),
     BACKEND_TIMEOUT(504, "Backend timeout", "server_error");
 
     private static final String TYPE_BASE = "https://gatehouse.dev/problems/";

@@ -9,6 +9,8 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +53,24 @@ class ProblemExceptionHandlerTest {
         ApiProblem problem = ProblemExceptionHandler.describe(new RuntimeException(new ConnectException("refused")));
 
         assertThat(problem.type()).isEqualTo(ProblemType.BACKEND_UNAVAILABLE);
+    }
+
+    @Test
+    void mapsAnUnreachableDatabaseTo503AlthoughItsRootCauseIsARefusedConnectionToo() {
+        SQLException refused = new SQLException("Connection to localhost:5432 refused", "08001", new ConnectException("refused"));
+        RuntimeException poolTimeout = new RuntimeException("Failed to obtain JDBC Connection",
+                new SQLTransientConnectionException("gatehouse - Connection is not available, request timed out after 2000ms", "08001", refused));
+
+        assertThat(ProblemExceptionHandler.describe(poolTimeout).type()).isEqualTo(ProblemType.DATABASE_UNAVAILABLE);
+        assertThat(ProblemExceptionHandler.describe(new RuntimeException(new SQLException("terminating connection due to administrator command", "57P01"))).type())
+                .isEqualTo(ProblemType.DATABASE_UNAVAILABLE);
+    }
+
+    @Test
+    void anSqlErrorOtherThanAConnectionFailureStaysAnInternalError() {
+        ApiProblem problem = ProblemExceptionHandler.describe(new RuntimeException(new SQLException("syntax error at or near \"SELEC\"", "42601")));
+
+        assertThat(problem.type()).isEqualTo(ProblemType.INTERNAL_ERROR);
     }
 
     @Test

@@ -72,10 +72,14 @@ class ControlPlaneConfiguration {
         return new ComplianceAdminApi(database, callers, profiles).routes();
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     @DependsOn("auditLog")
-    RouterFunction<ServerResponse> tenantKeyAdminRoutes(TenantDatabase database, BearerAuthenticator callers, TenantCipher cipher,
-                                                        DataSource dataSource) {
-        return TenantKeyAdminRoutes.routes(new AdminAccess(callers, database), new ContentKeyRotation(cipher, new ContentLog(dataSource)));
+    ContentKeyRotation contentKeyRotation(TenantCipher cipher, DataSource dataSource) {
+        return new ContentKeyRotation(cipher, new ContentLog(dataSource));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> tenantKeyAdminRoutes(TenantDatabase database, BearerAuthenticator callers, ContentKeyRotation rotation) {
+        return TenantKeyAdminRoutes.routes(new AdminAccess(callers, database), rotation);
     }
 }

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -40,25 +41,35 @@ class DatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gatehouse.database.mode", havingValue = "embedded", matchIfMissing = true)
-    DataSource embeddedDataSource(EmbeddedPostgres postgres) {
-        return pool(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
+    DataSource embeddedDataSource(EmbeddedPostgres postgres,
+                                  @Value("${gatehouse.database.connection-timeout:2s}") Duration connectionTimeout) {
+        return pool(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", connectionTimeout);
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "gatehouse.database.mode", havingValue = "external")
     DataSource externalDataSource(@Value("${gatehouse.database.url}") String url,
                                   @Value("${gatehouse.database.username:gatehouse}") String username,
-                                  @Value("${gatehouse.database.password:}") String password) {
-        return pool(url, username, password);
+                                  @Value("${gatehouse.database.password:}") String password,
+                                  @Value("${gatehouse.database.connection-timeout:2s}") Duration connectionTimeout) {
+        return pool(url, username, password, connectionTimeout);
     }
 
-    private static HikariDataSource pool(String url, String username, String password) {
+    /**
+     * A caller waits at most {@code connectionTimeout} for a connection (Hikari's default is 30 s):
+     * with the database down, the admin APIs answer 503 promptly, and a read-model refresh gives up
+     * quickly and keeps serving its copy.
+     */
+    private static HikariDataSource pool(String url, String username, String password, Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(8);
         config.setPoolName("gatehouse");
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        // a pooled connection to a vanished server is checked within the wait too (Hikari's floor is 250 ms)
+        config.setValidationTimeout(Math.max(250, connectionTimeout.toMillis() / 2));
         return new HikariDataSource(config);
     }
 }

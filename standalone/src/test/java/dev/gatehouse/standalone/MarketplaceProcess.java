@@ -37,6 +37,7 @@ final class MarketplaceProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), GatehouseApplication.class.getName(),
                 "--server.port=" + port,
+                "--management.server.port=0",
                 "--gatehouse.data-dir=" + dataDir,
                 "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
                 "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms"));

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * A marketplace process of its own for tests that need one (their own data directory, a restart,
- * a different configuration): random port, an unpaced chat simulator, and a way to call it.
+ * a different configuration): random ports, an unpaced chat simulator, and a way to call it.
  */
 final class RunningMarketplace {
 
@@ -26,6 +26,7 @@ final class RunningMarketplace {
     static ConfigurableApplicationContext start(Path dataDir, String... moreArguments) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--management.server.port=0",
                 "--gatehouse.data-dir=" + dataDir,
                 "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
                 "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms"));

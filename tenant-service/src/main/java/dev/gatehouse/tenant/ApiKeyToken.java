@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
 public final class ApiKeyToken {
 
     static final String PREFIX = "gatehouse_";
-    private static final Pattern FORMAT = Pattern.compile("gatehouse_(k[a-z2-7]{16})_([A-Za-z0-9_-]{43})");
+    private static final String KEY_ID = "k[a-z2-7]{16}";
+    private static final Pattern KEY_ID_FORMAT = Pattern.compile(KEY_ID);
+    private static final Pattern FORMAT = Pattern.compile("gatehouse_(" + KEY_ID + ")_([A-Za-z0-9_-]{43})");
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -45,6 +47,11 @@ public final class ApiKeyToken {
         }
         Matcher matcher = FORMAT.matcher(token);
         return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    /** Whether the text has the form of a key id, so that anything else can be refused before a lookup. */
+    public static boolean isKeyId(String text) {
+        return text != null && KEY_ID_FORMAT.matcher(text).matches();
     }
 
     static byte[] sha256(String token) {

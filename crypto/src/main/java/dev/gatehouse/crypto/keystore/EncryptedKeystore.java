@@ -4,15 +4,13 @@ import dev.gatehouse.crypto.CryptoException;
 import dev.gatehouse.crypto.CryptoProviders;
 import dev.gatehouse.crypto.ErrorCode;
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -119,26 +117,39 @@ public final class EncryptedKeystore {
         }
     }
 
+    /** Memory and file agree afterwards: an entry that could not be saved is taken out again. */
     private void setEntry(String alias, KeyStore.Entry entry) {
         try {
             keyStore.setEntry(alias, entry, new KeyStore.PasswordProtection(secret.chars()));
         } catch (GeneralSecurityException e) {
             throw failure("write", e);
         }
-        save();
+        try {
+            save();
+        } catch (CryptoException e) {
+            try {
+                keyStore.deleteEntry(alias);
+            } catch (GeneralSecurityException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        }
     }
 
+    /**
+     * Written through a stream rather than a {@code FileChannel}: a channel is closed by an interrupt
+     * of the writing thread, and a request thread is interrupted whenever its client gives up.
+     */
     private void save() {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteArrayOutputStream serialized = new ByteArrayOutputStream();
+            keyStore.store(serialized, secret.chars());
+            try (FileOutputStream out = new FileOutputStream(temporary.toFile())) {
                 restrictToOwner(temporary);
-                ByteArrayOutputStream serialized = new ByteArrayOutputStream();
-                keyStore.store(serialized, secret.chars());
-                channel.write(ByteBuffer.wrap(serialized.toByteArray()));
-                channel.force(true);
+                out.write(serialized.toByteArray());
+                out.getFD().sync();
             }
             moveIntoPlace(temporary);
         } catch (IOException | GeneralSecurityException e) {

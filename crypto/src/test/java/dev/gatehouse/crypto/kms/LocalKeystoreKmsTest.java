@@ -99,6 +99,27 @@ class LocalKeystoreKmsTest {
         assertFailsWith(ErrorCode.DECRYPTION_FAILED, () -> kms.unwrapDataKey(globex, acmeKey));
     }
 
+    /**
+     * A request thread is interrupted when its HTTP client gives up (Reactor cancels the worker): a
+     * rotation caught writing the keystore then must neither fail nor leave the file behind memory.
+     */
+    @Test
+    void rotationOnAnInterruptedThreadIsPersisted() {
+        LocalKeystoreKms kms = LocalKeystoreKms.open(keystoreFile(), SECRET);
+        kms.createKey(ACME);
+
+        Thread.currentThread().interrupt();
+        int version;
+        try {
+            version = kms.rotateKey(ACME);
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(version).isEqualTo(2);
+        assertThat(LocalKeystoreKms.open(keystoreFile(), SECRET).generateDataKey(ACME).wrapped().kekVersion()).isEqualTo(2);
+    }
+
     @Test
     void keystoreFileIsReadableByItsOwnerOnly() throws Exception {
         LocalKeystoreKms.open(keystoreFile(), SECRET).createKey(ACME);

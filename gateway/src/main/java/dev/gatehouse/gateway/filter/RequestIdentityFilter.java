@@ -14,8 +14,8 @@ import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.BoundedBody;
 import dev.gatehouse.problem.ContentNegotiation;
-import dev.gatehouse.problem.ProblemJson;
 import dev.gatehouse.problem.ProblemType;
+import dev.gatehouse.problem.RequestIdFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -26,18 +26,15 @@ import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
- * Step 1: names the call (a caller's well-formed {@code X-Request-Id}, or a fresh one), checks the
+ * Step 1: names the call (with the id {@link RequestIdFilter} gave the exchange), checks the
  * method, the content type and that the caller accepts the answer's type, and reads the JSON body
  * (one value, nothing after it) within the configured size limit, so that no later step handles an
  * unbounded or unparsable request.
  */
 public final class RequestIdentityFilter implements GlobalFilter, Ordered {
 
-    private static final Pattern ACCEPTABLE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
     private static final int MAX_NESTING_DEPTH = 64;
     private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
@@ -64,12 +61,7 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        String offered = request.getHeaders().getFirst(ProblemJson.REQUEST_ID_HEADER);
-        String requestId = offered != null && ACCEPTABLE_REQUEST_ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
-        exchange.getResponse().beforeCommit(() -> {
-            exchange.getResponse().getHeaders().set(ProblemJson.REQUEST_ID_HEADER, requestId);
-            return Mono.empty();
-        });
+        String requestId = RequestIdFilter.requestIdOf(exchange);
         Endpoint endpoint = Endpoint.forPath(request.getPath().value())
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No resource at this path."));
         CallContext context = new CallContext(requestId, endpoint, clock.instant(), System.nanoTime());

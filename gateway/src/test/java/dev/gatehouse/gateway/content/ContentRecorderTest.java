@@ -65,19 +65,6 @@ class ContentRecorderTest {
         assertThat(contentLog.find("r2")).isEmpty();
     }
 
-    @Test
-    void rotationRewrapsStoredContentToTheNewKeyVersionAndItStillOpens() {
-        recorder.seal(List.of(content("r3", tenant, "kept across rotation")));
-
-        ContentKeyRotation.Result result = new ContentKeyRotation(cipher, contentLog).rotate(tenant);
-
-        assertThat(result).isEqualTo(new ContentKeyRotation.Result(2, 1));
-        EncryptedContent stored = contentLog.find("r3").orElseThrow();
-        assertThat(TenantCipher.keyVersionOf(stored.promptCiphertext())).isEqualTo(2);
-        assertThat(TenantCipher.keyVersionOf(stored.completionCiphertext())).isEqualTo(2);
-        assertThat(open(stored.promptCiphertext(), "r3", ContentRecorder.PROMPT_PURPOSE)).isEqualTo("kept across rotation");
-    }
-
     private String open(byte[] ciphertext, String requestId, String purpose) {
         return new String(cipher.decrypt(TenantId.of(tenant.toString()), ciphertext, EncryptionContext.of(requestId, purpose)),
                 StandardCharsets.UTF_8);

@@ -74,10 +74,7 @@ final class CatalogBrowseHandler {
 
     private Mono<ServerResponse> browse(ServerRequest request) {
         return admin.member(request).map(caller -> {
-            request.queryParams().keySet().stream().filter(name -> !PARAMETERS.contains(name)).findFirst().ifPresent(unknown -> {
-                throw new ApiProblem(ProblemType.INVALID_REQUEST, "Unknown query parameter; the catalog accepts "
-                        + String.join(", ", PARAMETERS.stream().sorted().toList()) + ".", AdminRequests.checkedText(unknown, "parameter", 64));
-            });
+            AdminRequests.requireKnownQueryParameters(request, PARAMETERS, "the catalog");
             Instant now = clock.instant();
             Sort sort = parameter(request, "sort", value -> Sort.valueOf(value.toUpperCase(Locale.ROOT)), "name, price, newest", Sort.NAME);
             Comparator<CatalogModel> order = sort.order(now);

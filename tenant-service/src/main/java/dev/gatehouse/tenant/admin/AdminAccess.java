@@ -65,6 +65,11 @@ public final class AdminAccess {
         }
     }
 
+    /** Whether the text could be a tenant's slug; nothing else is looked up. */
+    public static boolean isPlausibleSlug(String text) {
+        return PLAUSIBLE_SLUG.matcher(text).matches();
+    }
+
     /** The tenant named by the path, if the caller may manage it; 404 otherwise. Blocking: call off the event loop. */
     public Tenant manageableTenant(ApiKeyPrincipal caller, ServerRequest request) {
         return manageableTenant(caller, request.pathVariable("slug"));
@@ -72,7 +77,7 @@ public final class AdminAccess {
 
     /** The tenant with this slug, if the caller may manage it; 404 otherwise. Blocking: call off the event loop. */
     public Tenant manageableTenant(ApiKeyPrincipal caller, String slug) {
-        Tenant tenant = PLAUSIBLE_SLUG.matcher(slug).matches() ? database.tenants().findBySlug(slug).orElse(null) : null;
+        Tenant tenant = isPlausibleSlug(slug) ? database.tenants().findBySlug(slug).orElse(null) : null;
         boolean visible = tenant != null && (caller.hasRole(Role.PLATFORM_ADMIN) || tenant.id().equals(caller.tenantId()));
         if (!visible) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "No tenant with this slug.");

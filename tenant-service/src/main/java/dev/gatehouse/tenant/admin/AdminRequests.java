@@ -165,6 +165,22 @@ public final class AdminRequests {
         }
     }
 
+    /**
+     * Refuses a query parameter the endpoint does not know, naming it (when its name is printable),
+     * and a known one given more than once, which would be ambiguous.
+     */
+    public static void requireKnownQueryParameters(ServerRequest request, Set<String> known, String endpoint) {
+        request.queryParams().forEach((name, values) -> {
+            if (!known.contains(name)) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "Unknown query parameter; " + endpoint + " accepts "
+                        + String.join(", ", known.stream().sorted().toList()) + ".", checkedText(name, "parameter", 64));
+            }
+            if (values.size() > 1) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "'" + name + "' may be given once.", name);
+            }
+        });
+    }
+
     public static int queryInteger(ServerRequest request, String name, int defaultValue, int min, int max) {
         String raw = request.queryParam(name).orElse(null);
         if (raw == null) {

@@ -8,6 +8,7 @@ import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.ApiKeyScopes;
 import dev.gatehouse.tenant.ApiKeySummary;
+import dev.gatehouse.tenant.ApiKeyToken;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
@@ -22,6 +23,7 @@ import reactor.core.scheduler.Schedulers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.DELETE;
@@ -147,8 +149,10 @@ final class ApiKeyAdminHandler {
         return requested;
     }
 
+    /** A path segment that is no key id is answered like an unknown key, before any lookup. */
     private ApiKeySummary ownKey(Tenant tenant, ServerRequest request) {
-        return database.apiKeys().find(request.pathVariable("keyId"))
+        String keyId = request.pathVariable("keyId");
+        return (ApiKeyToken.isKeyId(keyId) ? database.apiKeys().find(keyId) : Optional.<ApiKeySummary>empty())
                 .filter(key -> key.tenantId().equals(tenant.id()))
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No key with this id in this tenant."));
     }

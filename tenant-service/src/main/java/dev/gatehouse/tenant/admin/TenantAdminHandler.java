@@ -39,6 +39,7 @@ final class TenantAdminHandler {
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final Set<String> CREATE_FIELDS = with(TenantJson.SETTINGS_FIELDS, "slug", "display_name");
     private static final Set<String> UPDATE_FIELDS = with(TenantJson.SETTINGS_FIELDS, "display_name");
+    private static final Set<String> LIST_PARAMETERS = Set.of("limit", "after");
     private static final int DEFAULT_PAGE = 50;
     private static final int MAX_PAGE = 200;
 
@@ -89,9 +90,10 @@ final class TenantAdminHandler {
     }
 
     private Mono<ServerResponse> list(ServerRequest request) {
-        int limit = AdminRequests.queryInteger(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
-        String after = request.queryParam("after").orElse(null);
         return access.administrator(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
+            AdminRequests.requireKnownQueryParameters(request, LIST_PARAMETERS, "the tenant list");
+            int limit = AdminRequests.queryInteger(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+            String after = request.queryParam("after").map(TenantAdminHandler::pageCursor).orElse(null);
             List<Tenant> page;
             if (caller.hasRole(Role.PLATFORM_ADMIN)) {
                 page = database.tenants().page(after, limit + 1);
@@ -108,6 +110,14 @@ final class TenantAdminHandler {
             answer.put("next_after", more ? page.get(limit - 1).slug() : null);
             return answer;
         }).flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
+    }
+
+    /** The slug a page continues after; anything else never reaches the database. */
+    private static String pageCursor(String after) {
+        if (!AdminAccess.isPlausibleSlug(after)) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'after' must be the next_after of a previous page, a tenant slug.", "after");
+        }
+        return after;
     }
 
     private Mono<ServerResponse> read(ServerRequest request) {

@@ -22,6 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.HandlerStrategies;
 
 import javax.sql.DataSource;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -250,6 +251,34 @@ class TenantAdminApiTest {
                 .jsonPath("$.has_more").isEqualTo(false);
         get("/admin/v1/tenants?limit=0", platformAdmin).expectStatus().isBadRequest();
         get("/admin/v1/tenants?limit=abc", platformAdmin).expectStatus().isBadRequest();
+    }
+
+    @Test
+    void listParametersThatCannotBeACursorOrALimitAre400NamingTheParameter() {
+        for (IssuedApiKey caller : List.of(platformAdmin, acmeAdmin)) {
+            for (String after : List.of("%00", "acme%00", "", "ACME", "a%27%20OR%201=1", "x".repeat(64))) {
+                get("/admin/v1/tenants?after=" + after, caller).expectStatus().isBadRequest().expectBody()
+                        .jsonPath("$.error.code").isEqualTo("invalid_request")
+                        .jsonPath("$.error.param").isEqualTo("after");
+            }
+        }
+        get("/admin/v1/tenants?limit=%00", platformAdmin).expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("limit");
+        get("/admin/v1/tenants?limit=1&limit=200", platformAdmin).expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("limit");
+        get("/admin/v1/tenants?offset=10", platformAdmin).expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("offset");
+        get("/admin/v1/tenants?%00=1", platformAdmin).expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("parameter");
+    }
+
+    @Test
+    void pathSegmentsThatCannotNameATenantOrKeyAre404BeforeAnyLookup() {
+        String keyPath = "/admin/v1/tenants/acme/api-keys/";
+        for (String segment : List.of("%00", "k%00aaaaaaaaaaaaaaa", "kaaaaaaaaaaaaaaa1", "KAAAAAAAAAAAAAAAA", "x".repeat(300))) {
+            get(keyPath + segment, acmeAdmin).expectStatus().isNotFound().expectBody().jsonPath("$.error.code").isEqualTo("not_found");
+            delete(keyPath + segment, acmeAdmin).expectStatus().isNotFound();
+            post(keyPath + segment + "/rotate", acmeAdmin, "{}").expectStatus().isNotFound();
+            get("/admin/v1/tenants/" + segment, platformAdmin).expectStatus().isNotFound();
+            get("/admin/v1/tenants/" + segment + "/compliance", platformAdmin).expectStatus().isNotFound();
+            put("/admin/v1/tenants/" + segment + "/compliance", platformAdmin, "{}").expectStatus().isNotFound();
+        }
     }
 
     @Test
@@ -612,20 +641,21 @@ class TenantAdminApiTest {
         return post("/admin/v1/tenants", platformAdmin, body);
     }
 
+    /** Paths as written, percent-escapes included: hostile input reaches the API undoubled. */
     private WebTestClient.ResponseSpec get(String path, IssuedApiKey caller) {
-        return client.get().uri(path).header("Authorization", bearer(caller)).exchange();
+        return client.get().uri(URI.create(path)).header("Authorization", bearer(caller)).exchange();
     }
 
     private WebTestClient.ResponseSpec patch(String path, IssuedApiKey caller, String json) {
-        return client.patch().uri(path).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+        return client.patch().uri(URI.create(path)).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
     }
 
     private WebTestClient.ResponseSpec put(String path, IssuedApiKey caller, String json) {
-        return client.put().uri(path).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+        return client.put().uri(URI.create(path)).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
     }
 
     private WebTestClient.ResponseSpec delete(String path, IssuedApiKey caller) {
-        return client.delete().uri(path).header("Authorization", bearer(caller)).exchange();
+        return client.delete().uri(URI.create(path)).header("Authorization", bearer(caller)).exchange();
     }
 
     private void assertCannotRevokeOrRotate(String slug, IssuedApiKey caller, IssuedApiKey target) {
@@ -652,7 +682,7 @@ class TenantAdminApiTest {
     }
 
     private WebTestClient.ResponseSpec post(String path, IssuedApiKey caller, String json) {
-        return client.post().uri(path).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+        return client.post().uri(URI.create(path)).header("Authorization", bearer(caller)).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
     }
 
     private static String bearer(IssuedApiKey key) {
