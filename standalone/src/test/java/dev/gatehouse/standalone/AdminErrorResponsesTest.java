@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
@@ -18,8 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The admin APIs of the assembled marketplace answer hostile input with a precise problem that
- * names the request (request_id and X-Request-Id, the caller's own when well formed), never a 500;
- * health and metrics answer on the management port only.
+ * names the request (request_id and X-Request-Id, the caller's own when well formed), never a 500.
  */
 @MarketplaceTest
 class AdminErrorResponsesTest {
@@ -29,8 +27,6 @@ class AdminErrorResponsesTest {
 
     @LocalServerPort
     int port;
-    @LocalManagementPort
-    int managementPort;
     @Autowired
     ApplicationContext context;
 
@@ -77,17 +73,6 @@ class AdminErrorResponsesTest {
         assertThat(success.statusCode()).isEqualTo(200);
         assertThat(success.headers().firstValue("X-Request-Id")).contains("ops-ticket-4712");
         assertThat(assertProblem(hostile, 400, "invalid_request").get("request_id").asText()).doesNotContain("<");
-    }
-
-    @Test
-    void healthAndMetricsAreServedOnTheManagementPortOnly() throws Exception {
-        assertProblem(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))), 404, "not_found");
-
-        HttpResponse<String> readiness = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness")));
-        assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
-        assertThat(JSON.readTree(readiness.body()).at("/components/readModel/status").asText()).isEqualTo("UP");
-        assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))).body())
-                .contains("gatehouse_read_model_stale_seconds").contains("gatehouse_read_model_refresh_failures_total");
     }
 
     private HttpResponse<String> get(String path, String requestId) throws Exception {

@@ -1,7 +1,9 @@
 package dev.gatehouse.standalone;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +33,26 @@ final class RunningMarketplace {
                 "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
                 "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms"));
         arguments.addAll(List.of(moreArguments));
-        return new SpringApplicationBuilder(GatehouseApplication.class).run(arguments.toArray(String[]::new));
+        return new SpringApplicationBuilder(GatehouseApplication.class)
+                .initializers(RunningMarketplace::ownNettyResources)
+                .run(arguments.toArray(String[]::new));
+    }
+
+    /**
+     * Event loops and connection pools of its own instead of Reactor Netty's global ones: closing
+     * an application disposes those it used, and with global ones that stopped the management
+     * server of the shared {@code @MarketplaceTest} application too.
+     */
+    private static void ownNettyResources(ConfigurableApplicationContext context) {
+        context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String name) {
+                if (bean instanceof ReactorResourceFactory resources) {
+                    resources.setUseGlobalResources(false);
+                }
+                return bean;
+            }
+        });
     }
 
     /** A chat call to the simulator with one user message (no quotes or backslashes in it). */
