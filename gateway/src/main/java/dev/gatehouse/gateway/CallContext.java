@@ -22,6 +22,7 @@ public final class CallContext {
 
     private static final String ATTRIBUTE = CallContext.class.getName();
 
+    private final String callId;
     private final String requestId;
     private final Endpoint endpoint;
     private final Instant receivedAt;
@@ -39,7 +40,12 @@ public final class CallContext {
     private ResponseVerdict responseVerdict;
     private Pseudonymizer pseudonyms;
 
-    public CallContext(String requestId, Endpoint endpoint, Instant receivedAt, long receivedNanos) {
+    /**
+     * @param callId the gateway's own id of this call, unique, which keys what is recorded of it
+     * @param requestId the caller's {@code X-Request-Id} (or one made for it): echoed, not unique
+     */
+    public CallContext(String callId, String requestId, Endpoint endpoint, Instant receivedAt, long receivedNanos) {
+        this.callId = callId;
         this.requestId = requestId;
         this.endpoint = endpoint;
         this.receivedAt = receivedAt;
@@ -60,6 +66,10 @@ public final class CallContext {
 
     public void attachTo(ServerWebExchange exchange) {
         exchange.getAttributes().put(ATTRIBUTE, this);
+    }
+
+    public String callId() {
+        return callId;
     }
 
     public String requestId() {

@@ -254,6 +254,21 @@ class GatewayErrorResponsesTest {
         assertThat(hostile.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).doesNotContain("<"));
     }
 
+    @Test
+    void everyCallGetsACallIdOfItsOwnEvenWhenTheCallerRepeatsItsRequestId() throws Exception {
+        HttpResponse<String> first = send(HttpRequest.newBuilder(uri("/v1/models"))
+                .header("Authorization", "Bearer " + key.token())
+                .header("X-Request-Id", "repeated-id").GET());
+        HttpResponse<String> second = send(HttpRequest.newBuilder(uri("/v1/models"))
+                .header("Authorization", "Bearer " + key.token())
+                .header("X-Request-Id", "repeated-id").GET());
+
+        assertThat(first.headers().firstValue("X-Request-Id")).contains("repeated-id");
+        assertThat(second.headers().firstValue("X-Request-Id")).contains("repeated-id");
+        assertThat(first.headers().firstValue("X-Gatehouse-Call-Id")).hasValueSatisfying(callId ->
+                assertThat(second.headers().firstValue("X-Gatehouse-Call-Id")).isPresent().get().isNotEqualTo(callId));
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -26,6 +26,7 @@ import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.UUID;
 
 /**
  * Step 1: names the call (with the id {@link RequestIdFilter} gave the exchange), checks the
@@ -35,6 +36,8 @@ import java.time.Clock;
  */
 public final class RequestIdentityFilter implements GlobalFilter, Ordered {
 
+    /** The gateway's id of the call, which its usage, content and audit records carry. */
+    public static final String CALL_ID_HEADER = "X-Gatehouse-Call-Id";
     private static final int MAX_NESTING_DEPTH = 64;
     private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
@@ -64,8 +67,9 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
         String requestId = RequestIdFilter.requestIdOf(exchange);
         Endpoint endpoint = Endpoint.forPath(request.getPath().value())
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No resource at this path."));
-        CallContext context = new CallContext(requestId, endpoint, clock.instant(), System.nanoTime());
+        CallContext context = new CallContext(UUID.randomUUID().toString(), requestId, endpoint, clock.instant(), System.nanoTime());
         context.attachTo(exchange);
+        exchange.getResponse().getHeaders().set(CALL_ID_HEADER, context.callId());
 
         if (!endpoint.method().equals(request.getMethod())) {
             return Mono.error(new ApiProblem(ProblemType.METHOD_NOT_ALLOWED,

@@ -77,7 +77,7 @@ class MeteringFilterTest {
     }
 
     private static CallContext callContext() {
-        CallContext context = new CallContext("req-1", Endpoint.CHAT_COMPLETIONS, Instant.now(), System.nanoTime());
+        CallContext context = new CallContext("call-1", "req-1", Endpoint.CHAT_COMPLETIONS, Instant.now(), System.nanoTime());
         ObjectNode body = new ObjectMapper().createObjectNode().put("model", "m");
         body.putArray("messages").addObject().put("role", "user").put("content", "hi");
         context.body(body);
