@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Runs the OPA CLI installed by install-opa.sh (found on PATH or in Go's bin directory), so the
-# Maven build and the tests need no PATH set-up. Fails with instructions when OPA is missing.
+# Runs the OPA CLI that tools/install-opa.sh installed (the build installs it before any module;
+# see tools/README.md), so the Maven build and the tests need no PATH set-up.
 set -euo pipefail
 
-if command -v opa >/dev/null; then
-  exec opa "$@"
+OPA="${GATEHOUSE_TOOLS:-${HOME}/.cache/gatehouse/tools}/bin/opa"
+if [[ -x "${OPA}" ]]; then
+  exec "${OPA}" "$@"
 fi
-if command -v go >/dev/null && [[ -x "$(go env GOPATH)/bin/opa" ]]; then
-  exec "$(go env GOPATH)/bin/opa" "$@"
-fi
-echo "opa not found on PATH nor in \$(go env GOPATH)/bin: run policy/scripts/install-opa.sh first" >&2
+echo "opa not found at ${OPA}: './mvnw verify' installs it, or run 'bash tools/install-opa.sh'" >&2
 exit 127

@@ -57,7 +57,7 @@ class PolicyDecisionPointOutageTest {
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("build.log").toFile())
                 .start();
-        assertThat(build.waitFor()).as("policy/scripts/build-policy.sh (needs OPA: policy/scripts/install-opa.sh)").isZero();
+        assertThat(build.waitFor()).as("policy/scripts/build-policy.sh (needs OPA, which the build installs: tools/README.md)").isZero();
         return bundle;
     }
 }

@@ -13,7 +13,7 @@ import java.time.Instant;
 
 /**
  * A real OPA server on a free loopback port, serving a Rego bundle; started through the
- * project's {@code policy/scripts/opa.sh}, which finds the OPA that install-opa.sh installed.
+ * project's {@code policy/scripts/opa.sh}, which runs the OPA that tools/install-opa.sh installed.
  */
 public final class OpaServer implements AutoCloseable {
 

@@ -1,6 +1,7 @@
 package dev.gatehouse.crypto.kms;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.gatehouse.testing.TestTools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Runs a real OpenBao dev server (same HTTP API as Vault) with TLS on a free loopback port for one test
  * class, with the Transit engine and AppRole auth enabled. The {@code bao} binary comes from
- * {@code crypto/scripts/install-openbao.sh}; without it the tests fail and say how to install it.
+ * {@code tools/install-openbao.sh} (the build runs it; see {@link TestTools}); without it the tests fail and say how to install it.
  */
 public final class OpenBaoServer implements BeforeAllCallback, AfterAllCallback {
 
@@ -145,11 +146,6 @@ public final class OpenBaoServer implements BeforeAllCallback, AfterAllCallback 
 
     private static Path binary() {
         String configured = System.getenv("GATEHOUSE_BAO_BIN");
-        Path binary = configured != null ? Path.of(configured) : Path.of(".tools", "bin", "bao").toAbsolutePath();
-        if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException("OpenBao binary not found at " + binary
-                    + ": run crypto/scripts/install-openbao.sh (or set GATEHOUSE_BAO_BIN)");
-        }
-        return binary;
+        return configured != null ? Path.of(configured) : TestTools.installed("bin/bao");
     }
 }

@@ -1,5 +1,7 @@
 package dev.gatehouse.tenant.keycloak;
 
+import dev.gatehouse.testing.TestTools;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,7 +15,7 @@ import java.time.Duration;
 
 /**
  * One real Keycloak per test JVM, started on first use from the distribution that
- * {@code keycloak/install-keycloak.sh} unpacks into {@code .tools/keycloak}, with an in-memory
+ * {@code tools/install-keycloak.sh} unpacks into the test tools' cache ({@link TestTools}), with an in-memory
  * database, and stopped when the JVM exits. Test classes share it; each uses its own realm.
  */
 public final class KeycloakTestServer {
@@ -63,16 +65,7 @@ public final class KeycloakTestServer {
     }
 
     private static Path distribution() {
-        Path directory = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (directory != null && !Files.exists(directory.resolve("mvnw"))) {
-            directory = directory.getParent();
-        }
-        Path home = directory == null ? null : directory.resolve(".tools/keycloak/keycloak-" + VERSION);
-        if (home == null || !Files.isExecutable(home.resolve("bin/kc.sh"))) {
-            throw new IllegalStateException("Keycloak " + VERSION + " is not installed at " + home
-                    + ". Run 'bash keycloak/install-keycloak.sh' from the repository root first.");
-        }
-        return home;
+        return TestTools.installed("keycloak/keycloak-" + VERSION + "/bin/kc.sh").getParent().getParent();
     }
 
     private static void awaitReady(URI health, Path log) {
