@@ -1,6 +1,5 @@
 package dev.gatehouse.gateway.sse;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.testing.ChunkedBytes;
