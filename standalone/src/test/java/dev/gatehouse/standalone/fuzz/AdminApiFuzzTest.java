@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -30,6 +31,7 @@ import java.util.Random;
  * every operation gets requests built from its schemas, mostly made hostile (bodies, path segments,
  * query values, headers), under every kind of credential. Every answer is a 2xx or a documented
  * 4xx problem, none is a 5xx, none hangs, and afterwards the gateway still serves a valid call.
+ * Every path and query parameter also gets one otherwise valid request with a NUL in it.
  * Bounded and reproducible: a fixed number of requests per operation from a seed per operation,
  * the corpus of inputs that failed once replayed first. An operation starts from fixtures made
  * anew unless the one before was a GET, which changes nothing.
@@ -83,6 +85,10 @@ class AdminApiFuzzTest {
                     FuzzRequest request = request(operation, samples, world, random);
                     fuzzer.send(operation.toString(), request, world.token(request.credential()), world.fixtures());
                 }
+                for (Parameter parameter : operation.parameters()) {
+                    FuzzRequest request = withNulIn(parameter, operation, samples, world, random);
+                    fuzzer.send(operation.toString(), request, world.token(request.credential()), world.fixtures());
+                }
             }
         }
         fuzzer.keepFailures();
@@ -118,23 +124,52 @@ class AdminApiFuzzTest {
             mutations.add("query parameter " + name + " added");
         }
 
-        Body body = body(operation, samples, random);
+        Body body = body(operation, samples, random, true);
         mutations.add(body.mutation());
         FuzzRequest request = new FuzzRequest(String.join("; ", mutations), operation.method(), path + query, List.of(), body.bytes(),
                 HostileHttp.pick(CREDENTIALS, random));
         return HostileHttp.withHostileHeaders(request, body.bytes().length > 0, random);
     }
 
-    private static String pathValue(Operation operation, Parameter parameter, SchemaSamples samples, AdminWorld world, Random random,
-                                    List<String> mutations) {
-        List<String> known = switch (parameter.name()) {
-            case "slug" -> List.of(world.fixtures().get("target"), world.fixtures().get("other"), "default");
-            case "tenant" -> List.of(world.fixtures().get("other"), world.fixtures().get("target"));
-            case "keyId" -> List.of(world.fixtures().get("victim-key"), world.fixtures().get("other-key"));
-            case "model" -> operation.method().equals("GET") ? List.of(world.fixtures().get("model"), "chat-simulator") : List.of(world.fixtures().get("model"));
-            case "backend" -> List.of(world.fixtures().get("backend"));
+    /**
+     * A valid request of the platform admin but for one parameter, which is a NUL: the one
+     * character PostgreSQL refuses in text, so the answer tells whether the value was checked
+     * before it reached the database.
+     */
+    private static FuzzRequest withNulIn(Parameter nul, Operation operation, SchemaSamples samples, AdminWorld world, Random random) {
+        String path = operation.path();
+        String query = "";
+        for (Parameter parameter : operation.parameters()) {
+            if (parameter == nul && parameter.in().equals("query")) {
+                query = "?" + parameter.name() + "=%00";
+            } else if (parameter.in().equals("path")) {
+                List<String> known = known(operation, parameter, world);
+                String value = parameter == nul ? "%00" : known.isEmpty() ? HostileHttp.encoded(samples.sample(parameter.schema(), random).asText()) : known.get(0);
+                path = path.replace("{" + parameter.name() + "}", value);
+            }
+        }
+        Body body = body(operation, samples, random, false);
+        FuzzRequest request = new FuzzRequest("NUL in " + nul.in() + " parameter " + nul.name(), operation.method(), path + query, List.of(),
+                body.bytes(), "platform-admin");
+        return body.bytes().length > 0 ? request.withHeader("Content-Type", "application/json") : request;
+    }
+
+    /** The values of the world's own resources that a path parameter names. */
+    private static List<String> known(Operation operation, Parameter parameter, AdminWorld world) {
+        Map<String, String> fixtures = world.fixtures();
+        return switch (parameter.name()) {
+            case "slug" -> List.of(fixtures.get("target"), fixtures.get("other"), "default");
+            case "tenant" -> List.of(fixtures.get("other"), fixtures.get("target"));
+            case "keyId" -> List.of(fixtures.get("victim-key"), fixtures.get("other-key"));
+            case "model" -> operation.method().equals("GET") ? List.of(fixtures.get("model"), "chat-simulator") : List.of(fixtures.get("model"));
+            case "backend" -> List.of(fixtures.get("backend"));
             default -> List.of();
         };
+    }
+
+    private static String pathValue(Operation operation, Parameter parameter, SchemaSamples samples, AdminWorld world, Random random,
+                                    List<String> mutations) {
+        List<String> known = known(operation, parameter, world);
         int dice = random.nextInt(20);
         if (dice < 13 && !known.isEmpty()) {
             return HostileHttp.pick(known, random);
@@ -144,13 +179,13 @@ class AdminApiFuzzTest {
         return value;
     }
 
-    private static Body body(Operation operation, SchemaSamples samples, Random random) {
+    private static Body body(Operation operation, SchemaSamples samples, Random random, boolean hostile) {
         if (operation.bodySchema() == null) {
-            return random.nextInt(8) == 0 ? HostileBodies.mutated(RandomJson.object(random, 2), random) : new Body("no body", new byte[0]);
+            return hostile && random.nextInt(8) == 0 ? HostileBodies.mutated(RandomJson.object(random, 2), random) : new Body("no body", new byte[0]);
         }
         JsonNode sample = samples.sample(operation.bodySchema(), random);
         ObjectNode valid = sample instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
-        return random.nextInt(10) < 3 ? HostileBodies.valid(valid, random) : HostileBodies.mutated(valid, random);
+        return hostile && random.nextInt(10) >= 3 ? HostileBodies.mutated(valid, random) : HostileBodies.valid(valid, random);
     }
 
     private static String abbreviated(String value) {
