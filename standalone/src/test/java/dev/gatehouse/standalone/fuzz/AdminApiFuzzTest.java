@@ -83,11 +83,11 @@ class AdminApiFuzzTest {
                 Random random = new Random(SEED ^ operation.toString().hashCode());
                 for (int n = 0; n < REQUESTS_PER_OPERATION && !fuzzer.exhausted(BUDGET); n++) {
                     FuzzRequest request = request(operation, samples, world, random);
-                    fuzzer.send(operation.toString(), request, world.token(request.credential()), world.fixtures());
+                    fuzzer.send(operation, request, world.token(request.credential()), world.fixtures());
                 }
                 for (Parameter parameter : operation.parameters()) {
                     FuzzRequest request = withNulIn(parameter, operation, samples, world, random);
-                    fuzzer.send(operation.toString(), request, world.token(request.credential()), world.fixtures());
+                    fuzzer.send(operation, request, world.token(request.credential()), world.fixtures());
                 }
             }
         }

@@ -73,22 +73,32 @@ final class Fuzzer {
      */
     void send(String operation, FuzzRequest request, String token, Map<String, String> fixtures) {
         requestsPerOperation.merge(operation, 1, Integer::sum);
-        judge(request, token, fixtures);
+        judge(request, token, fixtures, null);
+    }
+
+    /** Like {@link #send}, for an operation whose document lists its answers: a status it does not list breaks the contract. */
+    void send(OpenApiDocument.Operation operation, FuzzRequest request, String token, Map<String, String> fixtures) {
+        requestsPerOperation.merge(operation.toString(), 1, Integer::sum);
+        judge(request, token, fixtures, operation);
     }
 
     /** Sends an input of the corpus, like {@link #send} but for no operation of this run. */
     void replay(FuzzRequest request, String token, Map<String, String> fixtures) {
         replayed++;
-        judge(request, token, fixtures);
+        judge(request, token, fixtures, null);
     }
 
-    private void judge(FuzzRequest request, String token, Map<String, String> fixtures) {
+    private void judge(FuzzRequest request, String token, Map<String, String> fixtures, OpenApiDocument.Operation documented) {
         requests++;
         String violation;
         try {
             HttpResponse<byte[]> response = exchange(http, request, token);
             serverErrors += response.statusCode() >= 500 ? 1 : 0;
             violation = contract.violation(response);
+            if (violation == null && documented != null && !documented.statuses().contains(response.statusCode())) {
+                violation = "answered " + response.statusCode() + ", which the OpenAPI document does not list for " + documented
+                        + " (it lists " + documented.statuses() + "): " + AnswerContract.excerpt(response.body());
+            }
         } catch (TimeoutException e) {
             hangs++;
             violation = "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s; " + onANewConnection(request, token);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** The operations an OpenAPI 3.1 document describes, with every {@code $ref} to its own components resolved. */
 final class OpenApiDocument {
@@ -26,8 +27,11 @@ final class OpenApiDocument {
     record Parameter(String name, String in, Map<String, Object> schema) {
     }
 
-    /** One method on one path; {@code bodySchema} is null for an operation that takes no body. */
-    record Operation(String method, String path, List<Parameter> parameters, Map<String, Object> bodySchema) {
+    /**
+     * One method on one path; {@code bodySchema} is null for an operation that takes no body;
+     * {@code statuses} are the answers the document lists for it.
+     */
+    record Operation(String method, String path, List<Parameter> parameters, Map<String, Object> bodySchema, Set<Integer> statuses) {
         @Override
         public String toString() {
             return method + " " + path;
@@ -44,7 +48,8 @@ final class OpenApiDocument {
                     Map<String, Object> operation = map(body);
                     List<Parameter> parameters = new ArrayList<>(shared);
                     parameters.addAll(parameters(operation.get("parameters")));
-                    operations.add(new Operation(method.toUpperCase(java.util.Locale.ROOT), path, parameters, bodySchema(operation)));
+                    operations.add(new Operation(method.toUpperCase(java.util.Locale.ROOT), path, parameters, bodySchema(operation),
+                            statuses(operation)));
                 }
             });
         });
@@ -79,6 +84,12 @@ final class OpenApiDocument {
             }
         }
         return parameters;
+    }
+
+    private static Set<Integer> statuses(Map<String, Object> operation) {
+        Set<Integer> statuses = new TreeSet<>();
+        map(operation.get("responses")).keySet().forEach(status -> statuses.add(Integer.valueOf(status)));
+        return statuses;
     }
 
     private Map<String, Object> bodySchema(Map<String, Object> operation) {
