@@ -7,6 +7,7 @@ import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.testing.ChunkedBytes;
 import dev.gatehouse.testing.HostileText;
+import dev.gatehouse.testing.InvalidUtf8;
 import dev.gatehouse.testing.Property;
 import dev.gatehouse.testing.RandomJson;
 import org.junit.jupiter.api.Test;
@@ -153,17 +154,7 @@ class RequestBodyProperties {
                 bytes = (text.substring(0, from) + text.substring(Math.min(text.length(), from + 1 + random.nextInt(8))))
                         .getBytes(StandardCharsets.ISO_8859_1);
             }
-            case 2 -> {
-                byte[][] invalid = {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82},
-                        {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {0}, {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}};
-                byte[] insert = invalid[random.nextInt(invalid.length)];
-                int at = random.nextInt(bytes.length + 1);
-                byte[] out = new byte[bytes.length + insert.length];
-                System.arraycopy(bytes, 0, out, 0, at);
-                System.arraycopy(insert, 0, out, at, insert.length);
-                System.arraycopy(bytes, at, out, at + insert.length, bytes.length - at);
-                bytes = out;
-            }
+            case 2 -> bytes = InvalidUtf8.insertInto(bytes, random).bytes();
             default -> {
                 bytes = new byte[random.nextInt(64)];
                 random.nextBytes(bytes);

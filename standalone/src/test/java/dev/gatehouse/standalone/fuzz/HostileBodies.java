@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.testing.HostileText;
+import dev.gatehouse.testing.InvalidUtf8;
 import dev.gatehouse.testing.RandomJson;
 
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,6 @@ final class HostileBodies {
             "0.0000000000000000000000001", "1E+2147483648", "1e999999999", "1e-999999999", "01", "NaN", "Infinity", "0x10", "+1", ".5", "1.", "9".repeat(400)};
     private static final String[] TRAILERS = {" x", "}", "]", ",", "{}", "[]", " 0", "\"more\"", "null", "\u0000", " //", "{\"model\":\"other\"}"};
     private static final String[] NOT_OBJECTS = {"", " ", "\n", "[]", "[{}]", "\"text\"", "1", "null", "true", "{", "}", "{]", "{\"a\"}", "{'a':1}"};
-    private static final byte[][] INVALID_UTF8 = {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-            {(byte) 0xE2, (byte) 0x82}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xFE, (byte) 0xFF}};
-
     private HostileBodies() {
     }
 
@@ -118,14 +116,8 @@ final class HostileBodies {
     }
 
     private static Body invalidUtf8(ObjectNode body, Random random) {
-        byte[] valid = RandomJson.write(body, random).getBytes(StandardCharsets.UTF_8);
-        byte[] insert = INVALID_UTF8[random.nextInt(INVALID_UTF8.length)];
-        int at = random.nextInt(valid.length + 1);
-        byte[] bytes = new byte[valid.length + insert.length];
-        System.arraycopy(valid, 0, bytes, 0, at);
-        System.arraycopy(insert, 0, bytes, at, insert.length);
-        System.arraycopy(valid, at, bytes, at + insert.length, valid.length - at);
-        return new Body("invalid UTF-8 at byte " + at, bytes);
+        InvalidUtf8.Inserted inserted = InvalidUtf8.insertInto(RandomJson.write(body, random).getBytes(StandardCharsets.UTF_8), random);
+        return new Body("invalid UTF-8 at byte " + inserted.at(), inserted.bytes());
     }
 
     private static JsonNode otherTyped(JsonNode value, Random random) {
