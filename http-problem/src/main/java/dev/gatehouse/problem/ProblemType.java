@@ -29,6 +29,7 @@ public enum ProblemType {
     PAYLOAD_TOO_LARGE(413, "Payload too large", "invalid_request_error"),
     URI_TOO_LONG(414, "URI too long", "invalid_request_error"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "invalid_request_error"),
+    PERSONAL_DATA_UNREDACTABLE(422, "Personal data cannot be redacted", "invalid_request_error"),
     HEADERS_TOO_LARGE(431, "Request header fields too large", "invalid_request_error"),
     INTERNAL_ERROR(500, "Internal error", "server_error"),
     BACKEND_UNAVAILABLE(502, "Backend unavailable", "server_error"),

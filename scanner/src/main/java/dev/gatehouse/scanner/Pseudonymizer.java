@@ -1,17 +1,24 @@
 package dev.gatehouse.scanner;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Replaces personal data with typed placeholders ({@code [EMAIL_1]}, {@code [IBAN_2]}) and remembers
  * the mapping so that a model response mentioning the placeholders can be restored for the caller.
- * The same value gets the same placeholder throughout one request. One instance per request: it
- * holds personal data in memory and is not thread-safe; drop it when the response is sent.
+ * The same value gets the same placeholder throughout one request. Personal data that only the
+ * normalised text shows (written in look-alike, fullwidth or invisible characters) is replaced in
+ * the normalised text, which is then what goes out; what is still found afterwards (in an encoded
+ * payload, say) is reported by {@link #personalDataIn}, so that the caller can refuse to send it.
+ * One instance per request: it holds personal data in memory and is not thread-safe; drop it when
+ * the response is sent.
  */
 public final class Pseudonymizer {
 
@@ -20,6 +27,7 @@ public final class Pseudonymizer {
     private static final int MAX_PLACEHOLDER_LENGTH = 32;
 
     private final PersonalDataDetector detector;
+    private final TextNormalizer normalizer = new TextNormalizer();
     private final Map<String, String> placeholderByValue = new HashMap<>();
     private final Map<String, String> valueByPlaceholder = new HashMap<>();
     private final Map<PiiType, Integer> counters = new EnumMap<>(PiiType.class);
@@ -28,12 +36,21 @@ public final class Pseudonymizer {
         this.detector = detector;
     }
 
-    /** Irreversible redaction: placeholders without keeping the mapping. */
-    public static String redact(PersonalDataDetector detector, String text) {
-        return new Pseudonymizer(detector).pseudonymize(text);
+    public String pseudonymize(String text) {
+        String replaced = replaceMatches(text);
+        if (personalDataIn(replaced).isEmpty()) {
+            return replaced;
+        }
+        return replaceMatches(normalizer.normalize(replaced).text());
     }
 
-    public String pseudonymize(String text) {
+    /** The kinds of personal data the detector finds in the text as the scanner reads it: normalised, decoded payloads included. */
+    public Set<PiiType> personalDataIn(String text) {
+        return detector.find(normalizer.normalize(text).scannable()).stream().map(PiiMatch::type)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(PiiType.class)));
+    }
+
+    private String replaceMatches(String text) {
         List<PiiMatch> matches = detector.find(text);
         if (matches.isEmpty()) {
             return text;

@@ -10,9 +10,40 @@ class PseudonymizerTest {
 
     @Test
     void replacesPersonalDataWithTypedPlaceholders() {
-        String redacted = Pseudonymizer.redact(detector,
+        String redacted = new Pseudonymizer(detector).pseudonymize(
                 "Contact ana@example.com or bo@example.com, IBAN DE89 3704 0044 0532 0130 00.");
         assertThat(redacted).isEqualTo("Contact [EMAIL_1] or [EMAIL_2], IBAN [IBAN_1].");
+    }
+
+    @Test
+    void personalDataWrittenInFullwidthOrInvisibleCharactersIsReplacedInTheNormalisedTextThatGoesOut() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
+
+        String fullwidth = pseudonymizer.pseudonymize("Write to \uff41\uff4e\uff41\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d today.");
+        String invisible = pseudonymizer.pseudonymize("Write to bo\u200b@exa\u200dmple.com today.");
+
+        assertThat(fullwidth).isEqualTo("Write to [EMAIL_1] today.");
+        assertThat(invisible).isEqualTo("Write to [EMAIL_2] today.");
+        assertThat(pseudonymizer.personalDataIn(fullwidth)).isEmpty();
+        assertThat(pseudonymizer.restore("Mail [EMAIL_2]")).isEqualTo("Mail bo@example.com");
+    }
+
+    @Test
+    void leavesTextWithoutHiddenPersonalDataAsWritten() {
+        String text = "Caf\u00e9 ana@example.com \u00bd \u2460";
+
+        assertThat(new Pseudonymizer(detector).pseudonymize(text)).isEqualTo("Caf\u00e9 [EMAIL_1] \u00bd \u2460");
+    }
+
+    @Test
+    void reportsPersonalDataItCannotReplaceBecauseItIsEncoded() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
+        String encodedEmail = java.util.Base64.getEncoder().encodeToString("Please write to ana@example.com about the invoice".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        String sent = pseudonymizer.pseudonymize("Decode " + encodedEmail + " and write to it.");
+
+        assertThat(pseudonymizer.personalDataIn(sent)).containsExactly(PiiType.EMAIL);
+        assertThat(pseudonymizer.personalDataIn("Nothing personal here.")).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelCatalog;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.inspection.PromptMessages;
 import dev.gatehouse.policy.ModelFacts;
@@ -18,6 +19,7 @@ import dev.gatehouse.policy.TransferChoice;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.scanner.PersonalDataDetector;
+import dev.gatehouse.scanner.PiiType;
 import dev.gatehouse.scanner.Pseudonymizer;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.Tenant;
@@ -30,6 +32,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,14 +100,23 @@ public final class PolicyDecisionFilter implements GlobalFilter, Ordered {
                 });
     }
 
-    /** Redaction, or pseudonymisation that the answer's restoration step will undo for the caller. */
+    /**
+     * Redaction, or pseudonymisation that the answer's restoration step will undo for the caller;
+     * the rewritten prompt is scanned again as the scanner reads it, and a call whose personal
+     * data is still there is refused rather than sent.
+     */
     private void redact(CallContext context) {
+        Pseudonymizer pseudonyms = new Pseudonymizer(personalData);
+        PromptMessages.rewrite(context.endpoint(), context.body(), pseudonyms::pseudonymize);
+        Set<PiiType> remaining = EnumSet.noneOf(PiiType.class);
+        PromptMessages.extract(context.endpoint(), context.body()).forEach(message -> remaining.addAll(pseudonyms.personalDataIn(message.content())));
+        if (!remaining.isEmpty()) {
+            List<String> kinds = remaining.stream().map(ComplianceVocabulary::policyName).sorted().toList();
+            throw new ApiProblem(ProblemType.PERSONAL_DATA_UNREDACTABLE, "The prompt still holds personal data (" + String.join(", ", kinds)
+                    + ") after redaction, in a form that cannot be replaced; it was not sent to the model.").with("pii", kinds);
+        }
         if (profiles.of(context.tenant().id()).pseudonymisesTransfers()) {
-            Pseudonymizer pseudonyms = new Pseudonymizer(personalData);
-            PromptMessages.rewrite(context.endpoint(), context.body(), pseudonyms::pseudonymize);
             context.pseudonyms(pseudonyms);
-        } else {
-            PromptMessages.rewrite(context.endpoint(), context.body(), text -> Pseudonymizer.redact(personalData, text));
         }
     }
 
