@@ -103,6 +103,39 @@ public final class PromptMessages {
                 }
             }
         }
+        visitToolDefinitions(body.get("tools"), true, visitor);
+        visitToolDefinitions(body.get("functions"), false, visitor);
+    }
+
+    /**
+     * Tool definitions ({@code tools[].function}, or the legacy {@code functions[]}) are text the
+     * model reads: their descriptions, and those of their parameters at any depth, are scanned as
+     * tool content, since they often come from a third party's tool server.
+     */
+    private static void visitToolDefinitions(JsonNode definitions, boolean wrapped, TextVisitor visitor) {
+        if (definitions == null || !definitions.isArray()) {
+            return;
+        }
+        for (JsonNode definition : definitions) {
+            JsonNode function = wrapped ? definition.path("function") : definition;
+            if (function.isObject()) {
+                visitDescriptions((ObjectNode) function, visitor);
+            }
+        }
+    }
+
+    private static void visitDescriptions(JsonNode node, TextVisitor visitor) {
+        if (node instanceof ObjectNode object) {
+            object.fields().forEachRemaining(field -> {
+                if (field.getKey().equals("description") && field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(visitor.visit(MessageRole.TOOL, field.getValue().asText())));
+                } else {
+                    visitDescriptions(field.getValue(), visitor);
+                }
+            });
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(item -> visitDescriptions(item, visitor));
+        }
     }
 
     private static void visitEmbeddingsInput(ObjectNode body, TextVisitor visitor) {
