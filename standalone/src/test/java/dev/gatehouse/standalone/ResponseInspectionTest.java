@@ -64,6 +64,19 @@ class ResponseInspectionTest {
     }
 
     @Test
+    void aLeakThatOnlyTheLastWordsOfAStreamCompleteIsJudgedAtTheEndOfTheStream() throws Exception {
+        IssuedApiKey key = tenantScanningResponses(true);
+        String lastWordsOfTheSystemPrompt = "of Contoso and you answer questions about invoices only";
+
+        HttpResponse<String> response = chat(key, lastWordsOfTheSystemPrompt, true);
+
+        List<String> events = List.of(response.body().split("\n\n"));
+        assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");
+        JsonNode error = JSON.readTree(events.get(events.size() - 2).substring("data: ".length()));
+        assertThat(error.at("/error/code").asText()).as(response.body()).isEqualTo("response_blocked");
+    }
+
+    @Test
     void personalDataInAnAnswerIsFlaggedNotWithheld() throws Exception {
         IssuedApiKey key = tenantScanningResponses(true);
 

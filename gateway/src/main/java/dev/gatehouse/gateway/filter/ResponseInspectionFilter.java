@@ -33,16 +33,22 @@ import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * For tenants who scan model output: checks chat answers for leaks of the request's system prompt
  * and for personal data. A leak gets the tenant's injection action: block withholds the answer
  * (a plain response comes back with {@code finish_reason: "content_filter"} and no content, a
  * stream ends cleanly with a final error event and {@code [DONE]}); flag marks it. Personal data in
- * an answer is flagged. Plain answers are held until scanned; streams are scanned in a sliding
- * window as they pass, never buffered whole, so up to one window of a leak may reach the caller
- * before the stream is cut.
+ * an answer is flagged. Each choice is judged on its own text (content and tool-call arguments).
+ * Plain answers are held until scanned; streams are scanned in a sliding window as they pass, never
+ * buffered whole, so up to one window of a leak may reach the caller before the stream is cut, and
+ * what only the last words complete is judged at the stream's end: the caller then gets the error
+ * event after text it already has, and the audit record the verdict.
  */
 public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
 
@@ -94,17 +100,25 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
 
         @Override
         protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
-            StreamScanner stream = scanner.openStream();
+            ChoiceScanners choices = new ChoiceScanners(scanner);
             return events
                     .concatMap(event -> {
-                        String content = ServerSentEvents.deltaContent(ServerSentEvents.data(event));
-                        ResponseVerdict verdict = content.isEmpty() ? stream.verdict() : stream.accept(content);
+                        ResponseVerdict verdict = isDone(event) ? choices.finish() : choices.accept(ServerSentEvents.data(event));
                         context.responseVerdict(verdict);
                         return verdict.blocks() ? Flux.just(BLOCKED_EVENT, DONE_EVENT) : Flux.just(event);
                     })
+                    .concatWith(Flux.defer(() -> {
+                        if (choices.finished()) {
+                            return Flux.empty();
+                        }
+                        ResponseVerdict verdict = choices.finish();
+                        context.responseVerdict(verdict);
+                        return verdict.blocks() ? Flux.just(BLOCKED_EVENT, DONE_EVENT) : Flux.empty();
+                    }))
                     .takeUntil(event -> event == DONE_EVENT);
         }
 
+        /** Each choice is judged on its own text, content and tool-call arguments, so that choices cannot add up to a leak. */
         @Override
         protected byte[] rewritePlain(byte[] bytes) {
             JsonNode response;
@@ -116,26 +130,80 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
             if (response == null || !response.path("choices").isArray()) {
                 return bytes;
             }
-            StringBuilder text = new StringBuilder();
-            response.get("choices").forEach(choice -> text.append(choice.path("message").path("content").asText("")).append('\n'));
-            ResponseVerdict verdict = scanner.scan(text.toString());
+            List<ResponseVerdict> verdicts = new ArrayList<>();
+            boolean withheld = false;
+            for (JsonNode choice : response.get("choices")) {
+                ResponseVerdict verdict = scanner.scan(textOf(choice.path("message")));
+                verdicts.add(verdict);
+                if (verdict.blocks() && choice instanceof ObjectNode blocked) {
+                    blocked.put("finish_reason", "content_filter");
+                    if (blocked.path("message") instanceof ObjectNode message) {
+                        message.put("content", "");
+                        message.remove("tool_calls");
+                    }
+                    withheld = true;
+                }
+            }
+            ResponseVerdict verdict = ResponseVerdict.combined(verdicts);
             context.responseVerdict(verdict);
             if (verdict.action() != null && verdict.action() != ScanAction.LOG_ONLY) {
                 getHeaders().add(FLAGS_HEADER, verdict.systemPromptLeak() ? "response-system-prompt-leak" : "response-personal-data");
             }
-            if (!verdict.blocks()) {
-                return bytes;
-            }
-            response.get("choices").forEach(choice -> {
-                ((ObjectNode) choice).put("finish_reason", "content_filter");
-                if (choice.path("message").isObject()) {
-                    ((ObjectNode) choice.get("message")).put("content", "");
-                }
-            });
-            return response.toString().getBytes(StandardCharsets.UTF_8);
+            return withheld ? response.toString().getBytes(StandardCharsets.UTF_8) : bytes;
+        }
+    }
+
+    /** A message's or a delta's text the caller reads: its content and the arguments of its tool calls. */
+    private static String textOf(JsonNode messageOrDelta) {
+        StringBuilder text = new StringBuilder(messageOrDelta.path("content").asText(""));
+        for (JsonNode call : messageOrDelta.path("tool_calls")) {
+            text.append(call.path("function").path("arguments").asText(""));
+        }
+        return text.toString();
+    }
+
+    private static boolean isDone(byte[] event) {
+        String text = new String(event, StandardCharsets.UTF_8).strip();
+        return text.equals("data: [DONE]") || text.equals("data:[DONE]");
+    }
+
+    /** One stream scanner per choice index of a streamed answer; the verdict is theirs combined. */
+    private static final class ChoiceScanners {
+
+        private final ResponseScanner scanner;
+        private final Map<Integer, StreamScanner> byIndex = new TreeMap<>();
+        private boolean finished;
+
+        ChoiceScanners(ResponseScanner scanner) {
+            this.scanner = scanner;
         }
 
+        ResponseVerdict accept(JsonNode chunk) {
+            if (chunk != null) {
+                for (JsonNode choice : chunk.path("choices")) {
+                    String text = textOf(choice.path("delta"));
+                    if (!text.isEmpty()) {
+                        byIndex.computeIfAbsent(choice.path("index").asInt(0), index -> scanner.openStream()).accept(text);
+                    }
+                }
+            }
+            return verdict();
+        }
 
+        /** Judges what each choice still held back at the end of the stream. */
+        ResponseVerdict finish() {
+            finished = true;
+            byIndex.values().forEach(StreamScanner::finish);
+            return verdict();
+        }
+
+        boolean finished() {
+            return finished;
+        }
+
+        private ResponseVerdict verdict() {
+            return ResponseVerdict.combined(byIndex.values().stream().map(StreamScanner::verdict).toList());
+        }
     }
 
     @Override
