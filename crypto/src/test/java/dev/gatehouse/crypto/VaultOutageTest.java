@@ -34,6 +34,8 @@ class VaultOutageTest {
     static final OpenBaoServer bao = new OpenBaoServer();
 
     private static final Duration TTL = Duration.ofMinutes(2);
+    /** Long enough for a healthy call through the proxy on a loaded machine; the slow answer below takes far longer. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
     private static final TenantId ACME = TenantId.of("acme");
     private static final EncryptionContext CONTEXT = EncryptionContext.of("record-3", "audit-content");
     private static final String MARKER = "MARKER-7f3a-plaintext";
@@ -48,7 +50,7 @@ class VaultOutageTest {
         vault.start();
         vault.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(bao.address().toString())));
         VaultTransitKms kms = VaultTransitKms.connect(VaultTransitConfig.builder(URI.create(vault.baseUrl()))
-                .token(bao.rootToken()).requestTimeout(Duration.ofSeconds(1)).build());
+                .token(bao.rootToken()).requestTimeout(REQUEST_TIMEOUT).build());
         cipher = new TenantCipher(kms, new KeyCachePolicy(TTL, 1000, 100), clock);
         cipher.createTenantKey(ACME);
     }
@@ -88,7 +90,7 @@ class VaultOutageTest {
 
     @Test
     void treatsVaultSlowerThanTheTimeoutAsUnavailable() {
-        vaultAnswers(aResponse().proxiedFrom(bao.address().toString()).withFixedDelay(2500));
+        vaultAnswers(aResponse().proxiedFrom(bao.address().toString()).withFixedDelay((int) REQUEST_TIMEOUT.multipliedBy(3).toMillis()));
 
         assertFailsWith(ErrorCode.KEY_SERVICE_UNAVAILABLE, () -> cipher.encrypt(ACME, PLAINTEXT, CONTEXT));
     }
