@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
 import dev.gatehouse.gateway.filter.BackendCallFilter;
+import dev.gatehouse.gateway.filter.BackendResponseFilter;
 import dev.gatehouse.gateway.filter.BackendRoutingFilter;
 import dev.gatehouse.gateway.filter.MeteringFilter;
 import dev.gatehouse.gateway.filter.ModelListingFilter;
@@ -26,9 +27,13 @@ import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
+import dev.gatehouse.gateway.routing.BackendProber;
 import dev.gatehouse.gateway.routing.BackendSelector;
+import dev.gatehouse.gateway.routing.CapacityQueue;
 import dev.gatehouse.gateway.routing.GuardedAddressResolver;
+import dev.gatehouse.gateway.routing.RoutingProperties;
 import dev.gatehouse.gateway.server.HttpEdge;
 import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
@@ -74,7 +79,7 @@ import javax.sql.DataSource;
  * pipeline filters (ordered by {@link GatewayStep}), the routes, and the error handler.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(GatewayProperties.class)
+@EnableConfigurationProperties({GatewayProperties.class, RoutingProperties.class})
 @Import(GatewayIdentityConfiguration.class)
 public class GatewayConfiguration {
 
@@ -162,9 +167,26 @@ public class GatewayConfiguration {
         return GuardedAddressResolver.customizer(backendUrls::permits);
     }
 
+    /** Health, load and capacity of every backend as this process sees them; a failed backend's first ejection lasts the rest period. */
     @Bean
-    BackendSelector backendSelector(Clock clock, GatewayProperties properties) {
-        return new BackendSelector(clock, properties.backendRestPeriod());
+    BackendHealthBoard backendHealthBoard(Clock clock, GatewayProperties properties, RoutingProperties routing) {
+        return new BackendHealthBoard(clock, properties.backendRestPeriod(), routing);
+    }
+
+    @Bean
+    CapacityQueue capacityQueue(RoutingProperties routing) {
+        return new CapacityQueue(routing.queueCapacity());
+    }
+
+    @Bean
+    BackendSelector backendSelector(BackendHealthBoard board, CapacityQueue capacityQueue, Clock clock) {
+        return new BackendSelector(board, capacityQueue, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    BackendProber backendProber(CachedModelCatalog catalog, BackendHealthBoard board, BackendHttpClients clients, RoutingProperties routing,
+                                Clock clock) {
+        return new BackendProber(catalog, board, clients, routing, clock);
     }
 
     @Bean
@@ -261,8 +283,13 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    BackendRoutingFilter backendRoutingFilter(BackendSelector selector) {
-        return new BackendRoutingFilter(selector);
+    BackendRoutingFilter backendRoutingFilter(BackendSelector selector, CapacityQueue capacityQueue, RoutingProperties routing) {
+        return new BackendRoutingFilter(selector, capacityQueue, routing);
+    }
+
+    @Bean
+    BackendResponseFilter backendResponseFilter() {
+        return new BackendResponseFilter();
     }
 
     /** Derived from Spring Cloud Gateway's client, so its pool and customizers (the address guard) apply to every backend. */
