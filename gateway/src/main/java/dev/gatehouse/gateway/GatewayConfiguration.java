@@ -239,10 +239,15 @@ public class GatewayConfiguration {
         return LayeredPromptScanner.withBundledModel();
     }
 
-    /** Sentence embeddings for the classifier are CPU-bound: at most one scan per core, off the event loop. */
+    /**
+     * Sentence embeddings for the classifier are CPU-bound: at most one scan per core, off the event
+     * loop, and a queue of a few dozen per core (a scan takes milliseconds), beyond which calls are
+     * refused with 503 at once rather than kept waiting.
+     */
     @Bean(destroyMethod = "dispose")
     Scheduler promptScanThreads() {
-        return Schedulers.newBoundedElastic(Runtime.getRuntime().availableProcessors(), 10_000, "gatehouse-prompt-scan");
+        int cores = Runtime.getRuntime().availableProcessors();
+        return WorkerPools.bounded("gatehouse-prompt-scan", cores, 64 * cores);
     }
 
     @Bean
@@ -268,7 +273,10 @@ public class GatewayConfiguration {
     @Bean
     PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog,
                                               PersonalDataDetector personalData) {
-        Scheduler decisionThreads = decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate() : Schedulers.boundedElastic();
+        // a remote decision blocks a thread for up to the policy timeout: a bounded pool of its own, not Reactor's shared one
+        int cores = Runtime.getRuntime().availableProcessors();
+        Scheduler decisionThreads = decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate()
+                : WorkerPools.bounded("gatehouse-policy", 16 * cores, 256 * cores);
         return new PolicyDecisionFilter(decisionPoint, decisionThreads, profiles, catalog, personalData);
     }
 

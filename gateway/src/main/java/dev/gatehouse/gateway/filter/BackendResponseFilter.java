@@ -19,6 +19,7 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import java.nio.charset.StandardCharsets;
 
@@ -46,7 +47,11 @@ public final class BackendResponseFilter implements GlobalFilter, Ordered {
         if (!context.endpoint().callsModel()) {
             return chain.filter(exchange);
         }
-        return chain.filter(exchange.mutate().response(new WatchedAnswer(exchange.getResponse(), context)).build())
+        // Spring Cloud Gateway waits for the backend's trailers after writing the answer; after a read
+        // timeout they never come, so a stream that broke off ends once its error event is written.
+        Sinks.Empty<Void> brokenStreamWritten = Sinks.empty();
+        WatchedAnswer answer = new WatchedAnswer(exchange.getResponse(), context, brokenStreamWritten);
+        return Mono.firstWithSignal(chain.filter(exchange.mutate().response(answer).build()), brokenStreamWritten.asMono())
                 .doFinally(signal -> {
                     BackendLease lease = context.backendLease();
                     // an answer that was never written (a step refused it) tells nothing of the backend
@@ -59,10 +64,13 @@ public final class BackendResponseFilter implements GlobalFilter, Ordered {
     private static final class WatchedAnswer extends ServerHttpResponseDecorator {
 
         private final CallContext context;
+        private final Sinks.Empty<Void> brokenStreamWritten;
+        private volatile boolean brokeOff;
 
-        WatchedAnswer(ServerHttpResponse delegate, CallContext context) {
+        WatchedAnswer(ServerHttpResponse delegate, CallContext context, Sinks.Empty<Void> brokenStreamWritten) {
             super(delegate);
             this.context = context;
+            this.brokenStreamWritten = brokenStreamWritten;
         }
 
         @Override
@@ -73,7 +81,12 @@ public final class BackendResponseFilter implements GlobalFilter, Ordered {
         @Override
         public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
             boolean stream = MediaType.TEXT_EVENT_STREAM.isCompatibleWith(getHeaders().getContentType());
-            return super.writeAndFlushWith(watch(Flux.from(body).concatMap(Flux::from), stream).map(Flux::just));
+            return super.writeAndFlushWith(watch(Flux.from(body).concatMap(Flux::from), stream).map(Flux::just))
+                    .doOnSuccess(written -> {
+                        if (brokeOff) {
+                            brokenStreamWritten.tryEmitEmpty();
+                        }
+                    });
         }
 
         private Flux<DataBuffer> watch(Flux<DataBuffer> body, boolean stream) {
@@ -91,6 +104,7 @@ public final class BackendResponseFilter implements GlobalFilter, Ordered {
                         if (!stream) {
                             return Flux.error(failure);
                         }
+                        brokeOff = true;
                         return Flux.just(bufferFactory().wrap(errorEvent(timedOut).getBytes(StandardCharsets.UTF_8)));
                     });
         }

@@ -32,12 +32,15 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientResponse;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+
+import javax.net.ssl.SSLException;
 
 /**
  * Sends the call to a backend of the resolved model in a region the policy permits (obligation
@@ -49,7 +52,8 @@ import java.util.Set;
  * <p>While nothing of an answer has reached the caller, a call that failed is sent to another
  * permitted backend, up to the configured attempts and within the retry deadline: when the
  * connection could not be made, when the backend was silent past its response timeout, and when it
- * answered 5xx or 429 (whose {@code Retry-After} it is then spared for). The last answer is passed
+ * closed the connection before answering, and when it answered 5xx or 429 (whose
+ * {@code Retry-After} it is then spared for). The last answer is passed
  * on as it came when no other backend can take the call. When every permitted backend is at its
  * maximum concurrency the call waits in its model's bounded queue, and is answered 503
  * {@code capacity_exhausted} with {@code Retry-After} when the wait runs out. The backends tried
@@ -182,10 +186,15 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
             }
             lease.failed(kind);
             ModelBackend backend = lease.backend();
-            context.backendAttempt(new BackendAttempt(backend.id(), backend.region(),
-                    kind == BackendFailure.CONNECT ? "connect_failed" : "timed_out"));
+            context.backendAttempt(new BackendAttempt(backend.id(), backend.region(), switch (kind) {
+                case CONNECT -> "connect_failed";
+                case TIMEOUT -> "timed_out";
+                default -> "connection_lost";
+            }));
             if (!mayRetry()) {
-                return Mono.error(failure);
+                return Mono.error(kind == BackendFailure.BROKEN_STREAM
+                        ? new ApiProblem(ProblemType.BACKEND_UNAVAILABLE, "The model backend closed the connection before answering.")
+                        : failure);
             }
             discardAnswer();
             return route(failure);
@@ -261,6 +270,12 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
             }
             if (cause instanceof ReadTimeoutException) {
                 return BackendFailure.TIMEOUT;
+            }
+        }
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            // closed or reset before the answer began (Reactor Netty's PrematureCloseException is one)
+            if (cause instanceof IOException && !(cause instanceof SSLException)) {
+                return BackendFailure.BROKEN_STREAM;
             }
         }
         return null;
