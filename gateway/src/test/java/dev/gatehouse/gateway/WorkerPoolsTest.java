@@ -9,6 +9,7 @@ import reactor.test.StepVerifier;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,13 +18,16 @@ class WorkerPoolsTest {
     @Test
     void aFullPoolRefusesTheNextCallAtOnceWith503AndRetryAfter() throws InterruptedException {
         Scheduler pool = WorkerPools.bounded("test-pool", 1, 1);
+        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try {
             Mono<String> blocking = Mono.fromCallable(() -> {
+                running.countDown();
                 release.await();
                 return "done";
             });
             WorkerPools.on(pool, blocking, "scans").subscribe();
+            assertThat(running.await(5, TimeUnit.SECONDS)).as("the pool's one thread is busy").isTrue();
             WorkerPools.on(pool, blocking, "scans").subscribe();
 
             StepVerifier.create(WorkerPools.on(pool, Mono.just("more"), "scans"))
