@@ -14,8 +14,8 @@ java -jar standalone/target/gatehouse-standalone-0.1.0-SNAPSHOT.jar --server.por
   --gatehouse.bootstrap.mint-admin-key=true > "$log" 2>&1 &
 app=$!
 trap 'kill $app' EXIT
-until grep -q "Started GatehouseApplication" "$log"; do sleep 1; done
-key=$(grep -o 'gatehouse_[A-Za-z0-9_-]*' "$log" | head -1)
+until grep -q "Key id:" "$log"; do sleep 1; done
+key=$(grep -m1 -o 'gatehouse_[A-Za-z0-9_-]*' "$log")
 gateway=http://127.0.0.1:18080/v1/chat/completions
 direct=http://127.0.0.1:18090/chat-simulator/v1/chat/completions
 bench=standalone/bench
