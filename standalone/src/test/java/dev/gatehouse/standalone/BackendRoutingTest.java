@@ -52,7 +52,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Routing among several GPU backends of a model, as the gateway of one process does it: WireMock
  * servers stand in for remote inference servers that fail (500, 429 with Retry-After, reset
- * connections, silence), serve slowly, or report a long queue in vLLM's metrics; scripted socket
+ * connections, silence, malformed event streams), serve slowly, or report a long queue in vLLM's metrics; scripted socket
  * servers stall or break off a stream. The application runs on its own, with a 1 s queue wait, a
  * 1 s first ejection, and probes that the tests run by hand, so that nothing here waits on a timer.
  */
@@ -314,6 +314,21 @@ class BackendRoutingTest {
             assertThat(lastEvent(response.body()).at("/error/code").asText()).isEqualTo("backend_unavailable");
             assertThat(one.requests() + other.requests()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aMalformedEventStreamIsPassedOnAsItCameNeverA500() throws Exception {
+        String malformed = "data: {\"choices\":[{\"delta\":{\"content\":\"half a chunk\"\n\nevent without data\n\ndata: [DONE]\n\ntrailing bytes";
+        backends.stubFor(post(urlEqualTo("/malformed/v1/chat/completions"))
+                .willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(malformed)));
+        catalogue("malformed-model", backend("malformed", "malformed-model", path("/malformed/v1"), "eu-west", 64, null));
+
+        HttpResponse<String> response = HTTP.sendAsync(request(STREAMED_CHAT.formatted("malformed-model")), HttpResponse.BodyHandlers.ofString())
+                .get(CALLER_PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("half a chunk").contains("event without data").endsWith("trailing bytes");
+        assertThat(health("malformed-model", "malformed").path("in_flight").asInt()).isZero();
     }
 
     @Test
