@@ -270,14 +270,21 @@ public class GatewayConfiguration {
         return new PersonalDataDetector();
     }
 
-    @Bean
-    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog,
-                                              PersonalDataDetector personalData) {
-        // a remote decision blocks a thread for up to the policy timeout: a bounded pool of its own, not Reactor's shared one
+    /**
+     * Where decisions run: in-process Wasm on the caller's thread; a remote decision blocks a thread
+     * for up to the policy timeout, so a bounded pool of its own rather than Reactor's shared one.
+     */
+    @Bean(destroyMethod = "dispose")
+    Scheduler policyDecisionThreads(PolicyDecisionPoint decisionPoint) {
         int cores = Runtime.getRuntime().availableProcessors();
-        Scheduler decisionThreads = decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate()
+        return decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate()
                 : WorkerPools.bounded("gatehouse-policy", 16 * cores, 256 * cores);
-        return new PolicyDecisionFilter(decisionPoint, decisionThreads, profiles, catalog, personalData);
+    }
+
+    @Bean
+    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, Scheduler policyDecisionThreads, ComplianceProfiles profiles,
+                                              CachedModelCatalog catalog, PersonalDataDetector personalData) {
+        return new PolicyDecisionFilter(decisionPoint, policyDecisionThreads, profiles, catalog, personalData);
     }
 
     @Bean
