@@ -5,6 +5,8 @@ import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.TokenUsage;
+import dev.gatehouse.gateway.routing.BackendAttempt;
+import dev.gatehouse.gateway.routing.BackendLease;
 import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.scanner.Pseudonymizer;
 import dev.gatehouse.scanner.ResponseVerdict;
@@ -13,6 +15,8 @@ import dev.gatehouse.tenant.Tenant;
 import org.springframework.web.server.ServerWebExchange;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What the pipeline has learnt about one call, filled in step by step and read by the steps
@@ -32,6 +36,8 @@ public final class CallContext {
     private Tenant tenant;
     private CatalogModel model;
     private ModelBackend backend;
+    private final List<BackendAttempt> backendAttempts = new ArrayList<>();
+    private BackendLease backendLease;
     private boolean streamed;
     private TokenUsage usage;
     private PromptInspection inspection;
@@ -127,6 +133,24 @@ public final class CallContext {
 
     public void backend(ModelBackend backend) {
         this.backend = backend;
+    }
+
+    /** Every backend the call was sent to, in order; the last one answered, unless the call failed. */
+    public List<BackendAttempt> backendAttempts() {
+        return List.copyOf(backendAttempts);
+    }
+
+    public void backendAttempt(BackendAttempt attempt) {
+        backendAttempts.add(attempt);
+    }
+
+    /** The slot of the backend whose answer is streaming to the caller; ended when the answer ends. Null otherwise. */
+    public BackendLease backendLease() {
+        return backendLease;
+    }
+
+    public void backendLease(BackendLease lease) {
+        this.backendLease = lease;
     }
 
     public boolean streamed() {

@@ -12,6 +12,7 @@ import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
 import dev.gatehouse.gateway.filter.BackendCallFilter;
+import dev.gatehouse.gateway.filter.BackendResponseFilter;
 import dev.gatehouse.gateway.filter.BackendRoutingFilter;
 import dev.gatehouse.gateway.filter.MeteringFilter;
 import dev.gatehouse.gateway.filter.ModelListingFilter;
@@ -26,9 +27,13 @@ import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
+import dev.gatehouse.gateway.routing.BackendProber;
 import dev.gatehouse.gateway.routing.BackendSelector;
+import dev.gatehouse.gateway.routing.CapacityQueue;
 import dev.gatehouse.gateway.routing.GuardedAddressResolver;
+import dev.gatehouse.gateway.routing.RoutingProperties;
 import dev.gatehouse.gateway.server.HttpEdge;
 import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
@@ -74,7 +79,7 @@ import javax.sql.DataSource;
  * pipeline filters (ordered by {@link GatewayStep}), the routes, and the error handler.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(GatewayProperties.class)
+@EnableConfigurationProperties({GatewayProperties.class, RoutingProperties.class})
 @Import(GatewayIdentityConfiguration.class)
 public class GatewayConfiguration {
 
@@ -162,9 +167,26 @@ public class GatewayConfiguration {
         return GuardedAddressResolver.customizer(backendUrls::permits);
     }
 
+    /** Health, load and capacity of every backend as this process sees them; a failed backend's first ejection lasts the rest period. */
     @Bean
-    BackendSelector backendSelector(Clock clock, GatewayProperties properties) {
-        return new BackendSelector(clock, properties.backendRestPeriod());
+    BackendHealthBoard backendHealthBoard(Clock clock, GatewayProperties properties, RoutingProperties routing) {
+        return new BackendHealthBoard(clock, properties.backendRestPeriod(), routing);
+    }
+
+    @Bean
+    CapacityQueue capacityQueue(RoutingProperties routing) {
+        return new CapacityQueue(routing.queueCapacity());
+    }
+
+    @Bean
+    BackendSelector backendSelector(BackendHealthBoard board, CapacityQueue capacityQueue, Clock clock) {
+        return new BackendSelector(board, capacityQueue, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    BackendProber backendProber(CachedModelCatalog catalog, BackendHealthBoard board, BackendHttpClients clients, RoutingProperties routing,
+                                Clock clock) {
+        return new BackendProber(catalog, board, clients, routing, clock);
     }
 
     @Bean
@@ -217,10 +239,15 @@ public class GatewayConfiguration {
         return LayeredPromptScanner.withBundledModel();
     }
 
-    /** Sentence embeddings for the classifier are CPU-bound: at most one scan per core, off the event loop. */
+    /**
+     * Sentence embeddings for the classifier are CPU-bound: at most one scan per core, off the event
+     * loop, and a queue of a few dozen per core (a scan takes milliseconds), beyond which calls are
+     * refused with 503 at once rather than kept waiting.
+     */
     @Bean(destroyMethod = "dispose")
     Scheduler promptScanThreads() {
-        return Schedulers.newBoundedElastic(Runtime.getRuntime().availableProcessors(), 10_000, "gatehouse-prompt-scan");
+        int cores = Runtime.getRuntime().availableProcessors();
+        return WorkerPools.bounded("gatehouse-prompt-scan", cores, 64 * cores);
     }
 
     @Bean
@@ -243,11 +270,21 @@ public class GatewayConfiguration {
         return new PersonalDataDetector();
     }
 
+    /**
+     * Where decisions run: in-process Wasm on the caller's thread; a remote decision blocks a thread
+     * for up to the policy timeout, so a bounded pool of its own rather than Reactor's shared one.
+     */
+    @Bean(destroyMethod = "dispose")
+    Scheduler policyDecisionThreads(PolicyDecisionPoint decisionPoint) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate()
+                : WorkerPools.bounded("gatehouse-policy", 16 * cores, 256 * cores);
+    }
+
     @Bean
-    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog,
-                                              PersonalDataDetector personalData) {
-        Scheduler decisionThreads = decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate() : Schedulers.boundedElastic();
-        return new PolicyDecisionFilter(decisionPoint, decisionThreads, profiles, catalog, personalData);
+    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, Scheduler policyDecisionThreads, ComplianceProfiles profiles,
+                                              CachedModelCatalog catalog, PersonalDataDetector personalData) {
+        return new PolicyDecisionFilter(decisionPoint, policyDecisionThreads, profiles, catalog, personalData);
     }
 
     @Bean
@@ -261,8 +298,13 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    BackendRoutingFilter backendRoutingFilter(BackendSelector selector) {
-        return new BackendRoutingFilter(selector);
+    BackendRoutingFilter backendRoutingFilter(BackendSelector selector, CapacityQueue capacityQueue, RoutingProperties routing) {
+        return new BackendRoutingFilter(selector, capacityQueue, routing);
+    }
+
+    @Bean
+    BackendResponseFilter backendResponseFilter() {
+        return new BackendResponseFilter();
     }
 
     /** Derived from Spring Cloud Gateway's client, so its pool and customizers (the address guard) apply to every backend. */

@@ -11,8 +11,9 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
  * BackendCall sends the call just ahead of its WebsocketRoutingFilter and NettyRoutingFilter
  * (orders {@code MAX_VALUE - 1} and {@code MAX_VALUE}), which then find the exchange routed.
  * AuditRecord wraps every step after it, so that refusals are audited too. Response decorators
- * see the answer in reverse order of installation: Metering (installed last) sees the backend's
- * bytes first, PseudonymRestoration puts personal data back, and ResponseInspection judges what
+ * see the answer in reverse order of installation: BackendResponse (installed last) sees the
+ * backend's bytes first and ends a broken stream with an error event, Metering counts what the
+ * caller gets, PseudonymRestoration puts personal data back, and ResponseInspection judges what
  * the caller will actually receive.
  */
 public enum GatewayStep {
@@ -27,6 +28,7 @@ public enum GatewayStep {
     RESPONSE_INSPECTION(-300),
     PSEUDONYM_RESTORATION(-250),
     METERING(-100),
+    BACKEND_RESPONSE(-50),
     BACKEND_ROUTING(RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1),
     BACKEND_CALL(NettyRoutingFilter.ORDER - 2);
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.problem;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,6 +14,7 @@ public final class ApiProblem extends RuntimeException {
     private final ProblemType type;
     private final String param;
     private final Map<String, Object> extensions;
+    private final Duration retryAfter;
 
     public ApiProblem(ProblemType type, String detail) {
         this(type, detail, null);
@@ -23,10 +25,25 @@ public final class ApiProblem extends RuntimeException {
     }
 
     private ApiProblem(ProblemType type, String detail, String param, Map<String, Object> extensions) {
+        this(type, detail, param, extensions, null);
+    }
+
+    private ApiProblem(ProblemType type, String detail, String param, Map<String, Object> extensions, Duration retryAfter) {
         super(Objects.requireNonNull(detail, "detail"), null, false, false);
         this.type = Objects.requireNonNull(type, "type");
         this.param = param;
         this.extensions = Map.copyOf(extensions);
+        this.retryAfter = retryAfter;
+    }
+
+    /** The same problem, telling the caller when to try again (a {@code Retry-After} header, in whole seconds, rounded up). */
+    public ApiProblem retryAfter(Duration wait) {
+        return new ApiProblem(type, detail(), param, extensions, Objects.requireNonNull(wait, "wait"));
+    }
+
+    /** When the caller may try again; null when the problem says nothing about it. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 
     /**
@@ -36,7 +53,7 @@ public final class ApiProblem extends RuntimeException {
     public ApiProblem with(String member, Object value) {
         Map<String, Object> more = new java.util.LinkedHashMap<>(extensions);
         more.put(member, value);
-        return new ApiProblem(type, detail(), param, more);
+        return new ApiProblem(type, detail(), param, more, retryAfter);
     }
 
     public Map<String, Object> extensions() {

@@ -57,6 +57,10 @@ public final class ProblemJson {
         headers.setContentLength(bytes.length);
         headers.remove(HttpHeaders.CONTENT_ENCODING);
         headers.remove(HttpHeaders.TRANSFER_ENCODING);
+        if (problem.retryAfter() != null) {
+            long seconds = (problem.retryAfter().toMillis() + 999) / 1000;
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, seconds)));
+        }
         if (problem.type().status() == 401) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse\"");
         }

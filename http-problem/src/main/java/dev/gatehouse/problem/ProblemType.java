@@ -34,6 +34,8 @@ public enum ProblemType {
     INTERNAL_ERROR(500, "Internal error", "server_error"),
     BACKEND_UNAVAILABLE(502, "Backend unavailable", "server_error"),
     NO_HEALTHY_BACKEND(503, "No healthy backend", "server_error"),
+    CAPACITY_EXHAUSTED(503, "Backends at capacity", "server_error"),
+    GATEWAY_OVERLOADED(503, "Gateway overloaded", "server_error"),
     POLICY_UNAVAILABLE(503, "Policy decision unavailable", "server_error"),
     IDENTITY_PROVIDER_UNAVAILABLE(503, "Identity provider unavailable", "server_error"),
     DATABASE_UNAVAILABLE(503, "Database unavailable", "server_error"),

@@ -11,6 +11,7 @@ import org.springframework.web.server.ResponseStatusException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +36,26 @@ class ProblemExceptionHandlerTest {
         assertThat(body.at("/error/message").asText()).isEqualTo("The model 'x' does not exist.");
         assertThat(body.at("/error/code").asText()).isEqualTo("model_not_found");
         assertThat(body.at("/error/param").asText()).isEqualTo("model");
+    }
+
+    @Test
+    void aProblemThatSaysWhenToRetryCarriesRetryAfterInWholeSecondsRoundedUp() {
+        MockServerWebExchange exchange = exchange();
+
+        handler.handle(exchange, new ApiProblem(ProblemType.CAPACITY_EXHAUSTED, "Every backend is busy.")
+                .retryAfter(Duration.ofMillis(1500)).with("model", "m")).block();
+
+        assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("2");
+    }
+
+    @Test
+    void aProblemWithoutRetryAdviceHasNoRetryAfter() {
+        MockServerWebExchange exchange = exchange();
+
+        handler.handle(exchange, new ApiProblem(ProblemType.NO_HEALTHY_BACKEND, "No backend.")).block();
+
+        assertThat(exchange.getResponse().getHeaders().getFirst("Retry-After")).isNull();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.admin.CatalogAdminApi;
+import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.admin.AdminAccess;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
@@ -30,7 +31,9 @@ class MarketplaceConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> catalogRoutes(CatalogRepository repository, CachedModelCatalog catalog, BearerAuthenticator callers,
-                                                 TenantDatabase database, BackendUrlPolicy backendUrls, Clock clock) {
-        return new CatalogAdminApi(repository, catalog, new AdminAccess(callers, database), database, backendUrls, clock).routes();
+                                                 TenantDatabase database, BackendUrlPolicy backendUrls, BackendHealthBoard backendHealth,
+                                                 Clock clock) {
+        return new CatalogAdminApi(repository, catalog, new AdminAccess(callers, database), database, backendUrls, backendHealth, clock)
+                .routes();
     }
 }

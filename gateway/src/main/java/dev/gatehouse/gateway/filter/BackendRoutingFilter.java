@@ -7,9 +7,16 @@ import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.catalog.UpstreamCredential;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.routing.BackendAttempt;
+import dev.gatehouse.gateway.routing.BackendFailure;
+import dev.gatehouse.gateway.routing.BackendLease;
 import dev.gatehouse.gateway.routing.BackendSelector;
+import dev.gatehouse.gateway.routing.CapacityQueue;
+import dev.gatehouse.gateway.routing.RetryAfter;
+import dev.gatehouse.gateway.routing.RoutingProperties;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -18,34 +25,55 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClientResponse;
 
+import java.io.IOException;
 import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 
+import javax.net.ssl.SSLException;
+
 /**
- * Picks a backend of the resolved model in a region the policy permits (obligation
- * {@code route_regions}) and points the proxy at it: the body is re-serialised
+ * Sends the call to a backend of the resolved model in a region the policy permits (obligation
+ * {@code route_regions}), chosen and leased by {@link BackendSelector}: the body is re-serialised
  * with the backend's own model name, and the caller's credentials and cookies are removed, so a
  * backend never sees a Gatehouse API key; a backend that needs a key of its own gets its upstream
- * credential from the catalog instead. A backend that refuses the connection, or whose host does not
- * resolve, is rested and the call goes to the next available one (nothing was sent yet, so this is
- * safe to repeat).
+ * credential from the catalog instead.
+ *
+ * <p>While nothing of an answer has reached the caller, a call that failed is sent to another
+ * permitted backend, up to the configured attempts and within the retry deadline: when the
+ * connection could not be made, when the backend was silent past its response timeout, and when it
+ * closed the connection before answering, and when it answered 5xx or 429 (whose
+ * {@code Retry-After} it is then spared for). The last answer is passed
+ * on as it came when no other backend can take the call. When every permitted backend is at its
+ * maximum concurrency the call waits in its model's bounded queue, and is answered 503
+ * {@code capacity_exhausted} with {@code Retry-After} when the wait runs out. The backends tried
+ * are in the call context and, for the one that answered, in {@value #BACKEND_HEADER}.
  */
 public final class BackendRoutingFilter implements GlobalFilter, Ordered {
 
+    /** Names the backend that answered, its region and how many backends the call was sent to. */
+    public static final String BACKEND_HEADER = "X-Gatehouse-Backend-Region";
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The first backend and up to two others when a backend refuses the connection. */
-    private static final int MAX_ATTEMPTS = 3;
 
     private final BackendSelector selector;
+    private final CapacityQueue queue;
+    private final RoutingProperties settings;
 
-    public BackendRoutingFilter(BackendSelector selector) {
+    public BackendRoutingFilter(BackendSelector selector, CapacityQueue queue, RoutingProperties settings) {
         this.selector = selector;
+        this.queue = queue;
+        this.settings = settings;
     }
 
     @Override
@@ -59,61 +87,198 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
         if (!context.endpoint().callsModel()) {
             return chain.filter(exchange);
         }
-        return routeTo(exchange, chain, context, MAX_ATTEMPTS);
+        return new Routing(exchange, chain, context).route(null);
     }
 
-    private Mono<Void> routeTo(ServerWebExchange exchange, GatewayFilterChain chain, CallContext context, int attemptsLeft) {
-        Set<String> allowedRegions = context.decision().obligations().routeRegions();
-        ModelBackend backend = selector.choose(context.model(), allowedRegions).orElse(null);
-        if (backend == null) {
-            return Mono.error(new ApiProblem(ProblemType.NO_HEALTHY_BACKEND, "No backend of the model '" + context.model().id()
-                    + "' in the permitted regions " + allowedRegions + " is reachable right now; retry shortly."));
+    /** The state of routing one call: the backends tried, and the response headers as they were before the first attempt. */
+    private final class Routing {
+
+        private final ServerWebExchange exchange;
+        private final GatewayFilterChain chain;
+        private final CallContext context;
+        private final Set<String> allowedRegions;
+        private final Set<String> tried = new HashSet<>();
+        private final HttpHeaders headersBeforeAnswer = new HttpHeaders();
+        private final long queueDeadline;
+
+        Routing(ServerWebExchange exchange, GatewayFilterChain chain, CallContext context) {
+            this.exchange = exchange;
+            this.chain = chain;
+            this.context = context;
+            this.allowedRegions = context.decision().obligations().routeRegions();
+            this.headersBeforeAnswer.addAll(exchange.getResponse().getHeaders());
+            this.queueDeadline = System.nanoTime() + settings.maxQueueWait().toNanos();
         }
-        context.backend(backend);
-        ObjectNode body = context.body().deepCopy();
-        body.put("model", backend.upstreamModel());
-        byte[] bytes = serialise(body);
-        URI target = backend.endpoint(context.endpoint().backendPath());
-        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target);
 
-        ServerHttpRequest stripped = exchange.getRequest().mutate()
-                .headers(headers -> {
-                    headers.remove(HttpHeaders.AUTHORIZATION);
-                    headers.remove(HttpHeaders.COOKIE);
-                    headers.remove(HttpHeaders.TRANSFER_ENCODING);
-                    headers.setContentLength(bytes.length);
-                    UpstreamCredential credential = backend.credential();
-                    if (credential != null) {
-                        headers.set(credential.headerName(), credential.headerValue());
-                    }
-                })
-                .build();
-        ServerHttpRequest forwarded = new ServerHttpRequestDecorator(stripped) {
-            @Override
-            public Flux<DataBuffer> getBody() {
-                return Flux.defer(() -> Flux.just(exchange.getResponse().bufferFactory().wrap(bytes)));
+        /** Leases a backend and sends the call; {@code previousFailure} is what to answer if no backend is left to try. */
+        Mono<Void> route(Throwable previousFailure) {
+            return lease(previousFailure).flatMap(this::send);
+        }
+
+        private Mono<BackendLease> lease(Throwable previousFailure) {
+            return Mono.defer(() -> {
+                BackendSelector.Choice choice = selector.choose(context.model(), allowedRegions, tried);
+                if (choice instanceof BackendSelector.Leased leased) {
+                    return Mono.just(leased.lease());
+                }
+                if (choice instanceof BackendSelector.NoneAvailable) {
+                    return Mono.error(previousFailure != null ? previousFailure : noHealthyBackend());
+                }
+                long patience = queueDeadline - System.nanoTime();
+                if (patience <= 0) {
+                    return Mono.error(capacityExhausted());
+                }
+                return queue.awaitFreeSlot(context.model().id(), Duration.ofNanos(patience))
+                        .flatMap(admitted -> admitted ? lease(previousFailure) : Mono.error(capacityExhausted()));
+            });
+        }
+
+        private Mono<Void> send(BackendLease lease) {
+            ModelBackend backend = lease.backend();
+            tried.add(backend.id());
+            context.backend(backend);
+            return chain.filter(exchange.mutate().request(forwarded(backend)).build())
+                    .then(Mono.defer(() -> answered(lease)))
+                    .onErrorResume(failure -> failed(lease, failure))
+                    .doOnCancel(lease::abandoned);
+        }
+
+        private Mono<Void> answered(BackendLease lease) {
+            lease.answered();
+            HttpClientResponse answer = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR);
+            int status = answer == null ? 200 : answer.status().code();
+            if (status == 429) {
+                lease.throttled(RetryAfter.of(answer.responseHeaders().get(HttpHeaders.RETRY_AFTER), settings.maxEjection()));
+                return retryOrPassOn(lease, "throttled");
             }
-        };
-        return chain.filter(exchange.mutate().request(forwarded).build())
-                .onErrorResume(BackendRoutingFilter::causedByRefusedConnection, refused -> {
-                    selector.markUnavailable(backend);
-                    // Nothing reached the backend, so another one may take the call, if there is one.
-                    if (attemptsLeft <= 1 || exchange.getResponse().isCommitted()
-                            || !selector.anyAvailable(context.model(), allowedRegions)) {
-                        return Mono.error(refused);
-                    }
-                    exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_ALREADY_ROUTED_ATTR);
-                    return routeTo(exchange, chain, context, attemptsLeft - 1);
-                });
+            if (status >= 500) {
+                lease.failed(BackendFailure.SERVER_ERROR);
+                return retryOrPassOn(lease, "server_error");
+            }
+            context.backendLease(lease);
+            return passOn(lease);
+        }
+
+        /** An unusable answer goes to the caller only when no other backend can take the call right now. */
+        private Mono<Void> retryOrPassOn(BackendLease failedLease, String outcome) {
+            if (!mayRetry() || !(selector.choose(context.model(), allowedRegions, tried) instanceof BackendSelector.Leased next)) {
+                return passOn(failedLease);
+            }
+            context.backendAttempt(new BackendAttempt(failedLease.backend().id(), failedLease.backend().region(), outcome));
+            discardAnswer();
+            return send(next.lease());
+        }
+
+        private Mono<Void> passOn(BackendLease lease) {
+            ModelBackend backend = lease.backend();
+            context.backendAttempt(new BackendAttempt(backend.id(), backend.region(), "answered"));
+            exchange.getResponse().getHeaders().set(BACKEND_HEADER,
+                    backend.region() + "; backend=" + backend.id() + "; attempts=" + context.backendAttempts().size());
+            return Mono.empty();
+        }
+
+        private Mono<Void> failed(BackendLease lease, Throwable failure) {
+            BackendFailure kind = classify(failure);
+            if (kind == null) {
+                // not the backend's health that failed (its TLS settings, say): neither judged nor retried
+                lease.abandoned();
+                return Mono.error(failure);
+            }
+            lease.failed(kind);
+            ModelBackend backend = lease.backend();
+            context.backendAttempt(new BackendAttempt(backend.id(), backend.region(), switch (kind) {
+                case CONNECT -> "connect_failed";
+                case TIMEOUT -> "timed_out";
+                default -> "connection_lost";
+            }));
+            if (!mayRetry()) {
+                return Mono.error(kind == BackendFailure.BROKEN_STREAM
+                        ? new ApiProblem(ProblemType.BACKEND_UNAVAILABLE, "The model backend closed the connection before answering.")
+                        : failure);
+            }
+            discardAnswer();
+            return route(failure);
+        }
+
+        private boolean mayRetry() {
+            return tried.size() < settings.maxAttempts()
+                    && System.nanoTime() - context.receivedNanos() < settings.retryDeadline().toNanos()
+                    && !exchange.getResponse().isCommitted();
+        }
+
+        /** Forgets what an attempt left on the exchange, so the next one starts as the first did. */
+        private void discardAnswer() {
+            Connection connection = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR);
+            if (connection != null) {
+                connection.dispose();
+            }
+            exchange.getAttributes().remove(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR);
+            exchange.getAttributes().remove(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR);
+            exchange.getAttributes().remove(ServerWebExchangeUtils.ORIGINAL_RESPONSE_CONTENT_TYPE_ATTR);
+            exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_ALREADY_ROUTED_ATTR);
+            ServerHttpResponse response = exchange.getResponse();
+            response.setStatusCode(null);
+            response.getHeaders().clear();
+            response.getHeaders().addAll(headersBeforeAnswer);
+        }
+
+        private ServerHttpRequest forwarded(ModelBackend backend) {
+            ObjectNode body = context.body().deepCopy();
+            body.put("model", backend.upstreamModel());
+            byte[] bytes = serialise(body);
+            URI target = backend.endpoint(context.endpoint().backendPath());
+            exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target);
+            ServerHttpRequest stripped = exchange.getRequest().mutate()
+                    .headers(headers -> {
+                        headers.remove(HttpHeaders.AUTHORIZATION);
+                        headers.remove(HttpHeaders.COOKIE);
+                        headers.remove(HttpHeaders.TRANSFER_ENCODING);
+                        headers.setContentLength(bytes.length);
+                        UpstreamCredential credential = backend.credential();
+                        if (credential != null) {
+                            headers.set(credential.headerName(), credential.headerValue());
+                        }
+                    })
+                    .build();
+            return new ServerHttpRequestDecorator(stripped) {
+                @Override
+                public Flux<DataBuffer> getBody() {
+                    return Flux.defer(() -> Flux.just(exchange.getResponse().bufferFactory().wrap(bytes)));
+                }
+            };
+        }
+
+        private ApiProblem noHealthyBackend() {
+            return new ApiProblem(ProblemType.NO_HEALTHY_BACKEND, "No backend of the model '" + context.model().id()
+                    + "' in the permitted regions " + allowedRegions + " is reachable right now; retry shortly.");
+        }
+
+        private ApiProblem capacityExhausted() {
+            return new ApiProblem(ProblemType.CAPACITY_EXHAUSTED, "Every backend of the model '" + context.model().id()
+                    + "' that may serve this call is busy; retry shortly.").retryAfter(Duration.ofSeconds(1));
+        }
     }
 
-    private static boolean causedByRefusedConnection(Throwable error) {
+    /** The failure as the backend's health sees it; null when it says nothing about the backend. */
+    private static BackendFailure classify(Throwable error) {
+        if (error instanceof ApiProblem problem) {
+            return problem.type() == ProblemType.BACKEND_TIMEOUT ? BackendFailure.TIMEOUT : null;
+        }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-                return true;
+                return BackendFailure.CONNECT;
+            }
+            if (cause instanceof ReadTimeoutException) {
+                return BackendFailure.TIMEOUT;
             }
         }
-        return false;
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            // closed or reset before the answer began (Reactor Netty's PrematureCloseException is one)
+            if (cause instanceof IOException && !(cause instanceof SSLException)) {
+                return BackendFailure.BROKEN_STREAM;
+            }
+        }
+        return null;
     }
 
     private static byte[] serialise(ObjectNode body) {
@@ -126,6 +291,7 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
 
     @Override
     public String toString() {
-        return "BackendRouting[round robin over available backends, failover on refused connections]";
+        return "BackendRouting[least loaded healthy backend, " + settings.maxAttempts() + " attempts within " + settings.retryDeadline()
+                + ", queue of " + settings.maxQueueWait() + " when all are busy]";
     }
 }

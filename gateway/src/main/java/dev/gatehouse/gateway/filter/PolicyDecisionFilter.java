@@ -4,6 +4,7 @@ import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelCatalog;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.WorkerPools;
 import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.inspection.PromptMessages;
@@ -83,8 +84,7 @@ public final class PolicyDecisionFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         PolicyInput input = inputOf(context, declaredPurpose(exchange.getRequest().getHeaders().getFirst(PURPOSE_HEADER)));
-        return Mono.fromCallable(() -> decisionPoint.decide(input))
-                .subscribeOn(decisionThreads)
+        return WorkerPools.on(decisionThreads, Mono.fromCallable(() -> decisionPoint.decide(input)), "policy decisions")
                 .onErrorMap(PolicyUnavailableException.class, error -> new ApiProblem(ProblemType.POLICY_UNAVAILABLE,
                         "The compliance policy could not be evaluated (" + error.code().name().toLowerCase(Locale.ROOT)
                                 + "); the call was refused rather than let through unchecked."))

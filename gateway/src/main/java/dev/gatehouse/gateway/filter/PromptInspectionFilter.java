@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.filter;
 
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.WorkerPools;
 import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.inspection.PromptMessages;
@@ -66,8 +67,7 @@ public final class PromptInspectionFilter implements GlobalFilter, Ordered {
         }
         Set<String> declared = declaredSpecialCategories(exchange.getRequest().getHeaders().getFirst(DECLARED_SPECIAL_CATEGORIES));
         List<ScannedMessage> messages = PromptMessages.extract(context.endpoint(), context.body());
-        return Mono.fromCallable(() -> scanner.scan(messages))
-                .subscribeOn(scanThreads)
+        return WorkerPools.on(scanThreads, Mono.fromCallable(() -> scanner.scan(messages)), "prompt scans")
                 .flatMap(scan -> {
                     ComplianceProfile profile = profiles.of(context.tenant().id());
                     Verdict verdict = new ScanPolicy(profile.injectionThreshold(), action(profile.injectionAction())).judge(scan);

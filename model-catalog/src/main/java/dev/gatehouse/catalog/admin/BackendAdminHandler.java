@@ -1,5 +1,7 @@
 package dev.gatehouse.catalog.admin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.BackendHealthReport;
 import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
@@ -25,6 +27,7 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 /**
  * The GPU backends of a publisher's model. Ids are generated here (so that nobody learns another
  * tenant's backend ids by colliding with them); credentials and client keys go in, never out.
+ * The list shows each backend's health as this gateway process sees it, when a gateway runs here.
  */
 final class BackendAdminHandler {
 
@@ -32,12 +35,13 @@ final class BackendAdminHandler {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BackendUrlPolicy urls;
-
     private final CatalogServices services;
+    private final BackendHealthReport.Source health;
 
-    BackendAdminHandler(CatalogServices services, BackendUrlPolicy urls) {
+    BackendAdminHandler(CatalogServices services, BackendUrlPolicy urls, BackendHealthReport.Source health) {
         this.services = services;
         this.urls = urls;
+        this.health = health;
     }
 
     RouterFunction<ServerResponse> routes() {
@@ -69,7 +73,7 @@ final class BackendAdminHandler {
     private Mono<ServerResponse> list(ServerRequest request) {
         return services.admin().member(request).publishOn(Schedulers.boundedElastic()).map(caller -> {
             CatalogModel model = services.catalog().withLocalBackends(services.access().manageableModel(caller, request.pathVariable("model")));
-            return CatalogJson.list(model.backends().stream().map(CatalogJson::backend).toList());
+            return CatalogJson.list(model.backends().stream().map(this::withHealth).toList());
         }).flatMap(answer -> AdminRequests.json(HttpStatus.OK, answer));
     }
 
@@ -97,6 +101,14 @@ final class BackendAdminHandler {
             services.catalog().refresh();
             return backend;
         }).flatMap(deleted -> ServerResponse.noContent().build());
+    }
+
+    private ObjectNode withHealth(ModelBackend backend) {
+        ObjectNode node = CatalogJson.backend(backend);
+        if (health != null) {
+            node.set("health", CatalogJson.health(health.of(backend)));
+        }
+        return node;
     }
 
     /** A stored backend of the model; backends local to one process are not the API's to change. */

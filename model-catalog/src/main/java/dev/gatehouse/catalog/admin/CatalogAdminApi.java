@@ -1,5 +1,6 @@
 package dev.gatehouse.catalog.admin;
 
+import dev.gatehouse.catalog.BackendHealthReport;
 import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
@@ -38,11 +39,12 @@ public final class CatalogAdminApi {
     private final SubscriptionAdminHandler subscriptions;
     private final CatalogBrowseHandler browsing;
 
+    /** @param health backends' health as the gateway of this process sees it; null where no gateway runs beside the API */
     public CatalogAdminApi(CatalogRepository repository, CachedModelCatalog catalog, AdminAccess admin, TenantDatabase tenants,
-                           BackendUrlPolicy backendUrls, Clock clock) {
+                           BackendUrlPolicy backendUrls, BackendHealthReport.Source health, Clock clock) {
         CatalogServices services = new CatalogServices(repository, catalog, admin, new CatalogAccess(repository, tenants), clock);
         this.models = new ModelAdminHandler(services);
-        this.backends = new BackendAdminHandler(services, backendUrls);
+        this.backends = new BackendAdminHandler(services, backendUrls, health);
         this.subscriptions = new SubscriptionAdminHandler(services);
         this.browsing = new CatalogBrowseHandler(catalog, admin, clock);
     }

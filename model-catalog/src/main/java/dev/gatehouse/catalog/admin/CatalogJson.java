@@ -2,6 +2,7 @@ package dev.gatehouse.catalog.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.BackendHealthReport;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.catalog.ModelPrice;
@@ -118,6 +119,23 @@ final class CatalogJson {
             described.put("readable", credential.readable());
         }
         node.put("local_to_instance", backend.localToInstance());
+        return node;
+    }
+
+    /** How this gateway process sees the backend; figures it does not have yet are null. */
+    static ObjectNode health(BackendHealthReport report) {
+        ObjectNode node = AdminRequests.JSON.createObjectNode();
+        node.put("state", report.state());
+        node.put("in_flight", report.inFlight());
+        node.put("max_concurrent_requests", report.maxConcurrentRequests());
+        node.put("recent_error_rate", report.recentErrorRate());
+        node.put("recent_calls", report.recentCalls());
+        node.put("mean_time_to_first_byte_ms", report.meanTimeToFirstByteMillis());
+        AdminRequests.putInstant(node, "ejected_until", report.ejectedUntil());
+        AdminRequests.putInstant(node, "last_probe_at", report.lastProbeAt());
+        node.put("last_probe_up", report.lastProbeUp());
+        node.put("queue_length", report.queueLength());
+        node.put("kv_cache_usage", report.kvCacheUsage());
         return node;
     }
 

@@ -1,5 +1,8 @@
 package dev.gatehouse.catalog.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.catalog.BackendHealthReport;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.TestBackendUrls;
@@ -22,6 +25,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.HandlerStrategies;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +54,9 @@ class CatalogAdminApiTest {
         publisher = tenants.apiKeys().create(acme.id(), "publisher", Set.of(Role.PUBLISHER, Role.DEVELOPER), null);
         ApiKeyAuthenticator keys = new ApiKeyAuthenticator(tenants.apiKeys(), Clock.systemUTC());
         CatalogAdminApi api = new CatalogAdminApi(repository, new CachedModelCatalog(repository),
-                new AdminAccess(BearerAuthenticator.apiKeysOnly(keys), tenants), tenants, TestBackendUrls.everyHostPublic(), Clock.systemUTC());
+                new AdminAccess(BearerAuthenticator.apiKeysOnly(keys), tenants), tenants, TestBackendUrls.everyHostPublic(),
+                backend -> new BackendHealthReport("ejected", 3, backend.capacity().maxConcurrentRequests(), 0.25, 8, 41.5,
+                        Instant.parse("2026-12-01T12:00:00Z"), null, null, 2.0, 0.5), Clock.systemUTC());
         client = WebTestClient.bindToRouterFunction(api.routes())
                 .handlerStrategies(HandlerStrategies.builder().exceptionHandler(new ProblemExceptionHandler(exchange -> null)).build())
                 .build();
@@ -153,6 +159,27 @@ class CatalogAdminApiTest {
                 .bodyValue("{\"credential\":null,\"weight\":5}").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(patched).contains("\"credential\":null").contains("\"weight\":5");
+    }
+
+    @Test
+    void listsEachBackendWithItsHealthAsTheGatewayOfThisProcessSeesIt() throws Exception {
+        post("/admin/v1/catalog/models", MODEL).expectStatus().isCreated();
+        post("/admin/v1/catalog/models/acme-llm/backends", """
+                {"base_url":"https://gpu.example.com/v1","upstream_model":"m","region":"eu-west","max_concurrent_requests":4}""")
+                .expectStatus().isCreated();
+
+        String listed = client.get().uri("/admin/v1/catalog/models/acme-llm/backends").header("Authorization", "Bearer " + publisher.token())
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        JsonNode health = new ObjectMapper().readTree(listed).at("/data/0/health");
+        assertThat(health.path("state").asText()).isEqualTo("ejected");
+        assertThat(health.path("in_flight").asInt()).isEqualTo(3);
+        assertThat(health.path("max_concurrent_requests").asInt()).isEqualTo(4);
+        assertThat(health.path("recent_error_rate").asDouble()).isEqualTo(0.25);
+        assertThat(health.path("mean_time_to_first_byte_ms").asDouble()).isEqualTo(41.5);
+        assertThat(health.path("ejected_until").asText()).isEqualTo("2026-12-01T12:00:00Z");
+        assertThat(health.path("last_probe_at").isNull()).isTrue();
+        assertThat(health.path("queue_length").asDouble()).isEqualTo(2.0);
     }
 
     @Test

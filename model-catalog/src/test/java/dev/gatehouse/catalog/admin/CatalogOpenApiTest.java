@@ -61,7 +61,7 @@ class CatalogOpenApiTest {
         TenantDatabase tenants = TenantDatabase.migrate(dataSource);
         CatalogRepository repository = CatalogRepository.migrate(dataSource, TestSecrets.inTemporaryKeystore());
         AdminAccess admin = new AdminAccess(BearerAuthenticator.apiKeysOnly(new ApiKeyAuthenticator(tenants.apiKeys(), Clock.systemUTC())), tenants);
-        api = new CatalogAdminApi(repository, new CachedModelCatalog(repository), admin, tenants, BackendUrlPolicy.PUBLIC_ONLY, Clock.systemUTC());
+        api = new CatalogAdminApi(repository, new CachedModelCatalog(repository), admin, tenants, BackendUrlPolicy.PUBLIC_ONLY, null, Clock.systemUTC());
         client = WebTestClient.bindToRouterFunction(api.routes())
                 .handlerStrategies(HandlerStrategies.builder().exceptionHandler(new ProblemExceptionHandler(exchange -> null)).build())
                 .build();
