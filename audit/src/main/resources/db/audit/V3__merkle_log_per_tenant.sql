@@ -50,3 +50,11 @@ CREATE TABLE checkpoints (
     signature  TEXT NOT NULL,
     PRIMARY KEY (log_id, size)
 );
+
+-- The public halves of every key that ever signed a checkpoint, from every replica, as PEM blocks
+-- (crypto's PublicKeySet format); published at /.well-known/gatehouse-audit-keys.pem.
+CREATE TABLE signing_keys (
+    key_id     TEXT PRIMARY KEY,
+    pem        TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);

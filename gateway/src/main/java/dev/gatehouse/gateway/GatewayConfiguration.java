@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway;
 
-import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.audit.AuditJournal;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.ContentLog;
 import dev.gatehouse.catalog.BackendSecrets;
@@ -63,6 +63,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -122,9 +123,16 @@ public class GatewayConfiguration {
         return AuditLog.migrate(dataSource);
     }
 
+    /**
+     * Every audit record is fsynced to {@code <data-dir>/audit-journal} before its call's answer
+     * ends, then stored in the audit log; records a crash left there are stored at startup, before
+     * the first call. While the journal holds {@code gatehouse.audit.journal-capacity} records the
+     * database has not taken yet, new calls are refused (503 audit_unavailable).
+     */
     @Bean(destroyMethod = "close")
-    AsyncBatchWriter<AuditEvent> auditTrail(AuditLog auditLog, GatewayProperties properties) {
-        return new AsyncBatchWriter<>("audit", properties.writeQueueCapacity(), auditLog::append);
+    AuditJournal auditJournal(AuditLog auditLog, @Value("${gatehouse.data-dir}") Path dataDir,
+                              @Value("${gatehouse.audit.journal-capacity:100000}") int capacity) {
+        return AuditJournal.open(dataDir.resolve("audit-journal"), capacity, auditLog::append, Duration.ofMillis(500));
     }
 
     @Bean
@@ -191,8 +199,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    AuditRecordFilter auditRecordFilter(AsyncBatchWriter<AuditEvent> auditTrail, AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter) {
-        return new AuditRecordFilter(auditTrail, contentLogWriter);
+    AuditRecordFilter auditRecordFilter(AuditJournal auditJournal, AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter) {
+        return new AuditRecordFilter(auditJournal, contentLogWriter);
     }
 
     @Bean
