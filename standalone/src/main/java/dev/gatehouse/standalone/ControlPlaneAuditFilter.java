@@ -44,9 +44,9 @@ final class ControlPlaneAuditFilter implements WebFilter, Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneAuditFilter.class);
     private static final String ADMIN_PREFIX = "/admin/v1/";
-    /** Path segments that name an operation rather than a resource, so they stay in the action's name. */
-    private static final Set<String> OPERATIONS = Set.of("rotate", "revoke", "export", "checkpoints", "retention", "suspend", "activate",
-            "erasure", "backends", "keys", "members", "subscriptions", "audit", "compliance-profile", "clients");
+    /** Collections whose next path segment is a resource's identifier, which the action's name generalises. */
+    private static final Set<String> COLLECTIONS = Set.of("tenants", "api-keys", "members", "clients", "models", "backends", "publishers",
+            "subscriptions");
 
     private final AuditJournal journal;
     private final BearerAuthenticator callers;
@@ -125,11 +125,11 @@ final class ControlPlaneAuditFilter implements WebFilter, Ordered {
         return new AuditEvent(recordId, RequestIdFilter.requestIdOf(exchange), tenantId, clock.instant(), action, facts);
     }
 
-    /** {@code tenants/acme/keys/kabc/revoke} becomes {@code tenants/{}/keys/{}/revoke}. */
+    /** {@code tenants/acme/api-keys/kabc/rotate} becomes {@code tenants/{}/api-keys/{}/rotate}. */
     private static String generalised(List<String> segments) {
         List<String> named = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
-            named.add(i % 2 == 1 && !OPERATIONS.contains(segments.get(i)) ? "{}" : segments.get(i));
+            named.add(i > 0 && COLLECTIONS.contains(segments.get(i - 1)) ? "{}" : segments.get(i));
         }
         return String.join("/", named);
     }

@@ -66,6 +66,8 @@ class CrashRecoveryTest {
         assertThat(answered).hasSizeGreaterThanOrEqualTo(300);
 
         try (MarketplaceProcess restarted = MarketplaceProcess.start(dataDir, database)) {
+            assertThat(Files.readString(dataDir.resolve("process.log"))).as("the killed process's PostgreSQL was still running")
+                    .contains("left by a previous process still runs");
             JdbcClient sql = JdbcClient.create(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", ""));
             List<String> logged = sql.sql("SELECT record_id FROM audit.entries WHERE record_id = ANY (:ids)")
                     .param("ids", answered.toArray(String[]::new)).query(String.class).list();
