@@ -8,6 +8,7 @@ import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.gateway.audit.ContentQueueBudget;
 import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
@@ -193,14 +194,25 @@ public class GatewayConfiguration {
     /** Requires a {@link TenantCipher} (local keystore or Vault Transit), and the audit schema migrated. */
     @Bean(destroyMethod = "close")
     @DependsOn("auditLog")
-    AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter(TenantCipher cipher, DataSource dataSource, GatewayProperties properties) {
+    AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter(TenantCipher cipher, DataSource dataSource, GatewayProperties properties,
+                                                                    ContentQueueBudget contentQueueBudget) {
         ContentRecorder recorder = new ContentRecorder(cipher, new ContentLog(dataSource));
-        return new AsyncBatchWriter<>("content", properties.writeQueueCapacity(), recorder::seal);
+        return new AsyncBatchWriter<>("content", properties.writeQueueCapacity(), batch -> {
+            recorder.seal(batch);
+            contentQueueBudget.release(batch.stream().mapToLong(content -> (long) content.prompt().length + content.completion().length).sum());
+        });
+    }
+
+    /** Plaintext content waiting to be sealed, at most {@code gatehouse.audit.content-queue-bytes} (64 MiB) of it. */
+    @Bean
+    ContentQueueBudget contentQueueBudget(@Value("${gatehouse.audit.content-queue-bytes:67108864}") long capacityBytes) {
+        return new ContentQueueBudget(capacityBytes);
     }
 
     @Bean
-    AuditRecordFilter auditRecordFilter(AuditJournal auditJournal, AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter) {
-        return new AuditRecordFilter(auditJournal, contentLogWriter);
+    AuditRecordFilter auditRecordFilter(AuditJournal auditJournal, AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter,
+                                        ContentQueueBudget contentQueueBudget) {
+        return new AuditRecordFilter(auditJournal, contentLogWriter, contentQueueBudget);
     }
 
     @Bean

@@ -8,6 +8,8 @@ import dev.gatehouse.audit.AuditExport;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.audit.AuditRetention;
+import dev.gatehouse.audit.SigningKeyDirectory;
+import dev.gatehouse.crypto.signing.Ed25519KeyRing;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
@@ -70,18 +72,23 @@ final class AuditAdminRoutes {
     private final AuditCheckpoints checkpoints;
     private final AuditExport export;
     private final AuditRetention retention;
+    private final Ed25519KeyRing signingKeys;
+    private final SigningKeyDirectory publishedKeys;
     private final Executor exportWriters = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "gatehouse-audit-export");
         thread.setDaemon(true);
         return thread;
     });
 
-    AuditAdminRoutes(AdminAccess access, AuditLog log, AuditCheckpoints checkpoints, AuditExport export, AuditRetention retention) {
+    AuditAdminRoutes(AdminAccess access, AuditLog log, AuditCheckpoints checkpoints, AuditExport export, AuditRetention retention,
+                     Ed25519KeyRing signingKeys, SigningKeyDirectory publishedKeys) {
         this.access = access;
         this.log = log;
         this.checkpoints = checkpoints;
         this.export = export;
         this.retention = retention;
+        this.signingKeys = signingKeys;
+        this.publishedKeys = publishedKeys;
     }
 
     RouterFunction<ServerResponse> routes() {
@@ -92,7 +99,8 @@ final class AuditAdminRoutes {
                 .andRoute(GET(BASE + "/proofs/consistency"), request -> reading(request, tenant -> consistency(request, tenant)))
                 .andRoute(GET(BASE + "/retention"), request -> reading(request, tenant -> retentionOf(tenant)))
                 .andRoute(PUT(BASE + "/retention"), this::updateRetention)
-                .andRoute(GET("/admin/v1/audit/global/checkpoint"), this::globalCheckpoint);
+                .andRoute(GET("/admin/v1/audit/global/checkpoint"), this::globalCheckpoint)
+                .andRoute(POST("/admin/v1/audit/signing-keys/rotate"), this::rotateSigningKey);
         RouterFunction<ServerResponse> bundle = route(GET(BASE + "/export"), this::exportBundle);
         RouterFunction<ServerResponse> keys = route(GET(PUBLIC_KEYS_PATH), request -> Mono.fromCallable(() -> checkpoints.publicKeys().toPem())
                 .subscribeOn(Schedulers.boundedElastic())
@@ -185,6 +193,26 @@ final class AuditAdminRoutes {
                 .publishOn(Schedulers.boundedElastic())
                 .flatMap(caller -> checkpoints.latest(AuditLog.GLOBAL_LOG).map(signed -> AdminRequests.json(HttpStatus.OK, checkpointJson(signed)))
                         .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No tenant checkpoint has been signed yet.")));
+    }
+
+    /**
+     * A new signing key for this replica's checkpoints and exports; the old one stays published, so
+     * what it signed still verifies. Platform admins only.
+     */
+    private Mono<ServerResponse> rotateSigningKey(ServerRequest request) {
+        return access.member(request)
+                .map(caller -> {
+                    AdminAccess.requirePlatformAdmin(caller, "Rotating the audit signing key");
+                    return caller;
+                })
+                .publishOn(Schedulers.boundedElastic())
+                .flatMap(caller -> {
+                    String keyId = signingKeys.rotate();
+                    publishedKeys.publish(signingKeys.publicKeys());
+                    ObjectNode body = AdminRequests.JSON.createObjectNode();
+                    body.put("key_id", keyId);
+                    return AdminRequests.json(HttpStatus.OK, body);
+                });
     }
 
     private static ObjectNode checkpointJson(AuditCheckpoints.SignedCheckpoint signed) {

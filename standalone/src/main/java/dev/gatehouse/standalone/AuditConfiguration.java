@@ -96,7 +96,9 @@ class AuditConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> auditAdminRoutes(TenantDatabase database, BearerAuthenticator callers, AuditLog auditLog,
-                                                    AuditCheckpoints auditCheckpoints, AuditExport auditExport, AuditRetention auditRetention) {
-        return new AuditAdminRoutes(new AdminAccess(callers, database), auditLog, auditCheckpoints, auditExport, auditRetention).routes();
+                                                    AuditCheckpoints auditCheckpoints, AuditExport auditExport, AuditRetention auditRetention,
+                                                    Ed25519KeyRing auditSigningKeys, SigningKeyDirectory signingKeyDirectory) {
+        return new AuditAdminRoutes(new AdminAccess(callers, database), auditLog, auditCheckpoints, auditExport, auditRetention,
+                auditSigningKeys, signingKeyDirectory).routes();
     }
 }

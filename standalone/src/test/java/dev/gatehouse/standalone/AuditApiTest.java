@@ -213,6 +213,21 @@ class AuditApiTest {
     }
 
     @Test
+    void aRotatedSigningKeySignsNewCheckpointsAndTheOldOneStaysPublished() throws Exception {
+        JsonNode before = json(post("/admin/v1/tenants/" + acme + "/audit/checkpoints", acmeAuditor), 201);
+        ProblemAnswer.of(post("/admin/v1/audit/signing-keys/rotate", acmeAdmin)).assertIs(403, "forbidden");
+
+        String rotated = json(post("/admin/v1/audit/signing-keys/rotate", platformAdmin), 200).path("key_id").asText();
+        chat(acmeDeveloper.token(), "after-rotation", "Which museums open on Mondays?");
+        assertThat(journal.flush(Duration.ofSeconds(10))).isTrue();
+        JsonNode after = json(post("/admin/v1/tenants/" + acme + "/audit/checkpoints", acmeAuditor), 201);
+
+        assertThat(after.path("key_id").asText()).isEqualTo(rotated).isNotEqualTo(before.path("key_id").asText());
+        assertThat(get(AuditAdminRoutes.PUBLIC_KEYS_PATH, null).body()).contains("Key-Id: " + rotated, "Key-Id: " + before.path("key_id").asText());
+        assertThat(context.getBean(AuditCheckpoints.class).findTampering(tenant(acme).id())).isEmpty();
+    }
+
+    @Test
     void tenantAdminsSetRetentionAndOnlyPlatformAdminsPlaceALegalHold() throws Exception {
         String retention = "/admin/v1/tenants/" + acme + "/audit/retention";
         assertThat(json(put(retention, acmeAdmin, "{\"retention_days\":400}"), 200).path("retention_days").asInt()).isEqualTo(400);

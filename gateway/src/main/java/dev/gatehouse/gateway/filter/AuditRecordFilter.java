@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditJournal;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.audit.ContentQueueBudget;
 import dev.gatehouse.gateway.audit.ResponseEndGate;
 import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
@@ -54,10 +55,12 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
 
     private final AuditJournal journal;
     private final AsyncBatchWriter<ContentRecorder.PlainContent> contentLog;
+    private final ContentQueueBudget contentBudget;
 
-    public AuditRecordFilter(AuditJournal journal, AsyncBatchWriter<ContentRecorder.PlainContent> contentLog) {
+    public AuditRecordFilter(AuditJournal journal, AsyncBatchWriter<ContentRecorder.PlainContent> contentLog, ContentQueueBudget contentBudget) {
         this.journal = journal;
         this.contentLog = contentLog;
+        this.contentBudget = contentBudget;
     }
 
     @Override
@@ -95,19 +98,48 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
             if (!written.compareAndSet(false, true)) {
                 return Mono.empty();
             }
-            boolean contentLogged = failure == null && logContent(context);
-            return Mono.fromFuture(() -> journal.appendReserved(eventOf(context, exchange, failure, outcome, contentLogged)));
+            String contentNotLogged = failure == null ? logContent(context) : null;
+            AuditEvent event = eventOf(context, exchange, failure, outcome, failure == null && contentNotLogged == null && obligedToLog(context));
+            if (contentNotLogged != null && obligedToLog(context)) {
+                event = withFact(event, "content_not_logged", contentNotLogged);
+            }
+            AuditEvent recorded = event;
+            return Mono.fromFuture(() -> journal.appendReserved(recorded));
         }
     }
 
-    /** Hands the call's content to the content log when the policy obliges it; returns whether it did. */
-    private boolean logContent(CallContext context) {
+    private static boolean obligedToLog(CallContext context) {
         PolicyDecision decision = context.decision();
-        if (decision == null || !decision.obligations().logContent() || context.completion() == null) {
-            return false;
+        return decision != null && decision.obligations().logContent() && context.completion() != null;
+    }
+
+    /**
+     * Hands the call's content to the content log when the policy obliges it; returns null when it did
+     * (or had nothing to do), else why not.
+     */
+    private String logContent(CallContext context) {
+        if (!obligedToLog(context)) {
+            return null;
         }
-        return contentLog.submit(new ContentRecorder.PlainContent(context.requestId(), context.tenant().id(), context.receivedAt(),
-                decision.obligations().retentionDays(), context.body().toString().getBytes(StandardCharsets.UTF_8), context.completion()));
+        byte[] prompt = context.body().toString().getBytes(StandardCharsets.UTF_8);
+        long bytes = (long) prompt.length + context.completion().length;
+        if (!contentBudget.tryTake(bytes)) {
+            LOG.error("content of call {} not logged: the content queue holds its limit of bytes ({} refused so far)",
+                    context.callId(), contentBudget.refusedCount());
+            return "queue_full";
+        }
+        if (!contentLog.submit(new ContentRecorder.PlainContent(context.requestId(), context.tenant().id(), context.receivedAt(),
+                context.decision().obligations().retentionDays(), prompt, context.completion()))) {
+            contentBudget.release(bytes);
+            return "queue_full";
+        }
+        return null;
+    }
+
+    private static AuditEvent withFact(AuditEvent event, String name, Object value) {
+        Map<String, Object> facts = new LinkedHashMap<>(event.facts());
+        facts.put(name, value);
+        return new AuditEvent(event.recordId(), event.requestId(), event.tenantId(), event.occurredAt(), event.action(), facts);
     }
 
     static AuditEvent eventOf(CallContext context, ServerWebExchange exchange, Throwable failure, String outcome, boolean contentLogged) {
