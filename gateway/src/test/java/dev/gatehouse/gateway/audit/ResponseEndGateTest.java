@@ -3,6 +3,9 @@ package dev.gatehouse.gateway.audit;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.reactivestreams.Publisher;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,12 +25,7 @@ class ResponseEndGateTest {
     void thePiecesBeforeTheLastPassAtOnceAndTheLastWaitsForTheStep() {
         Sinks.Empty<Void> recorded = Sinks.empty();
         List<String> written = new ArrayList<>();
-        MockServerHttpResponse response = new MockServerHttpResponse() {
-            @Override
-            public Mono<Void> writeWith(org.reactivestreams.Publisher<? extends DataBuffer> body) {
-                return Flux.from(body).doOnNext(buffer -> written.add(buffer.toString(StandardCharsets.UTF_8))).then();
-            }
-        };
+        ServerHttpResponse response = recording(written);
         ResponseEndGate gate = new ResponseEndGate(response, recorded::asMono);
 
         Mono<Void> writing = gate.writeWith(Flux.just(buffer("data: one"), buffer("data: two"), buffer("data: [DONE]")));
@@ -41,12 +39,7 @@ class ResponseEndGateTest {
     @Test
     void aFailedStepWithholdsTheEnd() {
         List<String> written = new ArrayList<>();
-        MockServerHttpResponse response = new MockServerHttpResponse() {
-            @Override
-            public Mono<Void> writeWith(org.reactivestreams.Publisher<? extends DataBuffer> body) {
-                return Flux.from(body).doOnNext(buffer -> written.add(buffer.toString(StandardCharsets.UTF_8))).then();
-            }
-        };
+        ServerHttpResponse response = recording(written);
         ResponseEndGate gate = new ResponseEndGate(response, () -> Mono.error(new IllegalStateException("journal cannot be written")));
 
         Throwable failure = gate.writeWith(Flux.just(buffer("{\"partial\":"), buffer("true}"))).then(Mono.<Throwable>empty())
@@ -54,6 +47,16 @@ class ResponseEndGateTest {
 
         assertThat(failure).hasMessage("journal cannot be written");
         assertThat(written).containsExactly("{\"partial\":");
+    }
+
+    /** A response that notes each piece as the server would send it. */
+    private static ServerHttpResponse recording(List<String> written) {
+        return new ServerHttpResponseDecorator(new MockServerHttpResponse()) {
+            @Override
+            public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+                return Flux.from(body).doOnNext(buffer -> written.add(buffer.toString(StandardCharsets.UTF_8))).then();
+            }
+        };
     }
 
     private static DataBuffer buffer(String text) {
