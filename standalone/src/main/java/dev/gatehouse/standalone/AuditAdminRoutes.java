@@ -52,13 +52,15 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
  * checkpoints (the latest, or one signed on demand), inclusion and consistency proofs, the signed
  * export bundle, retention and legal hold; and the checkpoint-signing public keys at
  * {@code /.well-known/gatehouse-audit-keys.pem}, for anyone. Auditors and tenant admins read their
- * own tenant's log, platform admins any; another tenant's log answers 404 like a missing one. Every
+ * own tenant's log, platform admins any (and the platform log, {@code /admin/v1/audit/platform});
+ * another tenant's log answers 404 like a missing one. Every
  * parameter is checked before the database is asked, and a bad one is a 400 naming it.
  */
 final class AuditAdminRoutes {
 
     static final String PUBLIC_KEYS_PATH = "/.well-known/gatehouse-audit-keys.pem";
     private static final String BASE = "/admin/v1/tenants/{slug}/audit";
+    private static final String PLATFORM = "/admin/v1/audit/platform";
     private static final Set<String> SEARCH_PARAMETERS = Set.of("from", "to", "action", "cursor", "limit");
     private static final Set<String> EXPORT_PARAMETERS = Set.of("from", "to", "format");
     private static final Pattern ACTION = Pattern.compile("[A-Za-z0-9_ /{}.:-]{1,200}");
@@ -100,8 +102,11 @@ final class AuditAdminRoutes {
                 .andRoute(GET(BASE + "/retention"), request -> reading(request, tenant -> retentionOf(tenant)))
                 .andRoute(PUT(BASE + "/retention"), this::updateRetention)
                 .andRoute(GET("/admin/v1/audit/global/checkpoint"), this::globalCheckpoint)
-                .andRoute(POST("/admin/v1/audit/signing-keys/rotate"), this::rotateSigningKey);
-        RouterFunction<ServerResponse> bundle = route(GET(BASE + "/export"), this::exportBundle);
+                .andRoute(POST("/admin/v1/audit/signing-keys/rotate"), this::rotateSigningKey)
+                .andRoute(GET(PLATFORM), request -> platformReading(request, platform -> search(request, platform)))
+                .andRoute(GET(PLATFORM + "/checkpoint"), request -> platformReading(request, this::latestCheckpoint));
+        RouterFunction<ServerResponse> bundle = route(GET(BASE + "/export"), this::exportBundle)
+                .andRoute(GET(PLATFORM + "/export"), request -> platformReading(request, platform -> bundleOf(request, platform)));
         RouterFunction<ServerResponse> keys = route(GET(PUBLIC_KEYS_PATH), request -> Mono.fromCallable(() -> checkpoints.publicKeys().toPem())
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(pem -> ServerResponse.ok().contentType(PEM).bodyValue(pem)));
@@ -109,15 +114,36 @@ final class AuditAdminRoutes {
     }
 
     /** Auditors, tenant admins (their own tenant) and platform admins (any). */
-    private Mono<ServerResponse> reading(ServerRequest request, Function<Tenant, Mono<ServerResponse>> handler) {
+    private Mono<ServerResponse> reading(ServerRequest request, Function<LogOf, Mono<ServerResponse>> handler) {
         return access.member(request)
                 .map(caller -> {
                     requireAnyRole(caller, "The audit API needs the auditor, tenant-admin or platform-admin role.", Role.AUDITOR, Role.TENANT_ADMIN, Role.PLATFORM_ADMIN);
                     return caller;
                 })
                 .publishOn(Schedulers.boundedElastic())
-                .map(caller -> access.manageableTenant(caller, request))
+                .map(caller -> {
+                    Tenant tenant = access.manageableTenant(caller, request);
+                    return new LogOf(tenant.id(), tenant.slug());
+                })
                 .flatMap(handler);
+    }
+
+    /** A log and the name its exports carry: a tenant's log (the tenant's slug), or the platform log. */
+    private record LogOf(UUID id, String name) {
+    }
+
+    /**
+     * The platform log (refused authentications of no tenant, tenant creation, catalog changes):
+     * platform admins only, since it names every tenant's keys.
+     */
+    private Mono<ServerResponse> platformReading(ServerRequest request, Function<LogOf, Mono<ServerResponse>> handler) {
+        return access.member(request)
+                .map(caller -> {
+                    AdminAccess.requirePlatformAdmin(caller, "The platform audit log");
+                    return caller;
+                })
+                .publishOn(Schedulers.boundedElastic())
+                .flatMap(caller -> handler.apply(new LogOf(AuditLog.PLATFORM_LOG, "platform")));
     }
 
     private static void requireAnyRole(ApiKeyPrincipal caller, String refusal, Role... roles) {
@@ -129,7 +155,7 @@ final class AuditAdminRoutes {
         throw new ApiProblem(ProblemType.FORBIDDEN, refusal);
     }
 
-    private Mono<ServerResponse> search(ServerRequest request, Tenant tenant) {
+    private Mono<ServerResponse> search(ServerRequest request, LogOf target) {
         AdminRequests.requireKnownQueryParameters(request, SEARCH_PARAMETERS, "the audit search");
         Instant from = instant(request, "from", Instant.EPOCH);
         Instant to = instant(request, "to", Instant.parse("9999-12-31T23:59:59Z"));
@@ -147,7 +173,7 @@ final class AuditAdminRoutes {
             return Long.parseLong(cursor);
         }).orElse(-1L);
         int limit = AdminRequests.queryInteger(request, "limit", 100, 1, 1000);
-        List<AuditRecord> page = log.search(tenant.id(), from, to, action, after, limit);
+        List<AuditRecord> page = log.search(target.id(), from, to, action, after, limit);
         ObjectNode body = AdminRequests.JSON.createObjectNode();
         ArrayNode data = body.putArray("data");
         page.forEach(record -> data.add(recordJson(record)));
@@ -175,13 +201,13 @@ final class AuditAdminRoutes {
         return json;
     }
 
-    private Mono<ServerResponse> latestCheckpoint(Tenant tenant) {
-        return checkpoints.latest(tenant.id()).map(signed -> AdminRequests.json(HttpStatus.OK, checkpointJson(signed)))
+    private Mono<ServerResponse> latestCheckpoint(LogOf target) {
+        return checkpoints.latest(target.id()).map(signed -> AdminRequests.json(HttpStatus.OK, checkpointJson(signed)))
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "This tenant's audit log has no checkpoint yet: it is empty."));
     }
 
-    private Mono<ServerResponse> signCheckpoint(Tenant tenant) {
-        return checkpoints.sign(tenant.id()).map(signed -> AdminRequests.json(HttpStatus.CREATED, checkpointJson(signed)))
+    private Mono<ServerResponse> signCheckpoint(LogOf target) {
+        return checkpoints.sign(target.id()).map(signed -> AdminRequests.json(HttpStatus.CREATED, checkpointJson(signed)))
                 .orElseThrow(() -> new ApiProblem(ProblemType.CONFLICT, "This tenant's audit log is empty; there is nothing to sign."));
     }
 
@@ -227,11 +253,11 @@ final class AuditAdminRoutes {
         return json;
     }
 
-    private Mono<ServerResponse> inclusion(ServerRequest request, Tenant tenant) {
+    private Mono<ServerResponse> inclusion(ServerRequest request, LogOf target) {
         AdminRequests.requireKnownQueryParameters(request, Set.of("index", "size"), "the inclusion proof");
         long size = requiredLong(request, "size");
         long index = requiredLong(request, "index");
-        long logSize = sizeOf(tenant.id());
+        long logSize = sizeOf(target.id());
         if (size < 1 || size > logSize) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'size' must be from 1 to the log's size, " + logSize + ".", "size");
         }
@@ -241,16 +267,16 @@ final class AuditAdminRoutes {
         ObjectNode body = AdminRequests.JSON.createObjectNode();
         body.put("index", index);
         body.put("size", size);
-        body.put("leaf_hash", BASE64.encodeToString(log.record(tenant.id(), index).orElseThrow().leafHash()));
-        hashes(body.putArray("audit_path"), log.proofs(tenant.id()).inclusion(index, size));
+        body.put("leaf_hash", BASE64.encodeToString(log.record(target.id(), index).orElseThrow().leafHash()));
+        hashes(body.putArray("audit_path"), log.proofs(target.id()).inclusion(index, size));
         return AdminRequests.json(HttpStatus.OK, body);
     }
 
-    private Mono<ServerResponse> consistency(ServerRequest request, Tenant tenant) {
+    private Mono<ServerResponse> consistency(ServerRequest request, LogOf target) {
         AdminRequests.requireKnownQueryParameters(request, Set.of("from", "to"), "the consistency proof");
         long from = requiredLong(request, "from");
         long to = requiredLong(request, "to");
-        long logSize = sizeOf(tenant.id());
+        long logSize = sizeOf(target.id());
         if (to > logSize) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'to' must be at most the log's size, " + logSize + ".", "to");
         }
@@ -260,7 +286,7 @@ final class AuditAdminRoutes {
         ObjectNode body = AdminRequests.JSON.createObjectNode();
         body.put("from", from);
         body.put("to", to);
-        hashes(body.putArray("proof"), log.proofs(tenant.id()).consistency(from, to));
+        hashes(body.putArray("proof"), log.proofs(target.id()).consistency(from, to));
         return AdminRequests.json(HttpStatus.OK, body);
     }
 
@@ -272,8 +298,8 @@ final class AuditAdminRoutes {
         hashes.forEach(hash -> target.add(BASE64.encodeToString(hash)));
     }
 
-    private Mono<ServerResponse> retentionOf(Tenant tenant) {
-        return AdminRequests.json(HttpStatus.OK, retentionJson(retention.settings(tenant.id())));
+    private Mono<ServerResponse> retentionOf(LogOf target) {
+        return AdminRequests.json(HttpStatus.OK, retentionJson(retention.settings(target.id())));
     }
 
     /** Tenant admins set their own tenant's retention; a legal hold is placed or lifted by platform admins only. */
@@ -321,25 +347,27 @@ final class AuditAdminRoutes {
      * the records come first, so a client sees its progress by counting them.
      */
     private Mono<ServerResponse> exportBundle(ServerRequest request) {
-        return reading(request, tenant -> {
-            AdminRequests.requireKnownQueryParameters(request, EXPORT_PARAMETERS, "the audit export");
-            Instant from = instant(request, "from", Instant.EPOCH);
-            Instant to = instant(request, "to", Instant.parse("9999-12-31T23:59:59Z"));
-            requireOrdered(from, to);
-            AuditExport.Format format = request.queryParam("format").map(AuditAdminRoutes::format).orElse(AuditExport.Format.JSONL);
-            AuditExport.Plan plan = export.plan(tenant.id(), tenant.slug(), from, to, format);
-            return ServerResponse.ok().contentType(ZIP)
-                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-" + tenant.slug() + ".zip\"")
-                    .header("X-Gatehouse-Export-Records", Long.toString(plan.recordCount()))
-                    .header("X-Gatehouse-Export-Range", plan.first() + "-" + plan.end())
-                    .body(BodyInserters.fromDataBuffers(DataBufferUtils.outputStreamPublisher(out -> {
-                        try {
-                            export.write(plan, out, written -> { });
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }, DefaultDataBufferFactory.sharedInstance, exportWriters, 64 * 1024)));
-        });
+        return reading(request, target -> bundleOf(request, target));
+    }
+
+    private Mono<ServerResponse> bundleOf(ServerRequest request, LogOf target) {
+        AdminRequests.requireKnownQueryParameters(request, EXPORT_PARAMETERS, "the audit export");
+        Instant from = instant(request, "from", Instant.EPOCH);
+        Instant to = instant(request, "to", Instant.parse("9999-12-31T23:59:59Z"));
+        requireOrdered(from, to);
+        AuditExport.Format format = request.queryParam("format").map(AuditAdminRoutes::format).orElse(AuditExport.Format.JSONL);
+        AuditExport.Plan plan = export.plan(target.id(), target.name(), from, to, format);
+        return ServerResponse.ok().contentType(ZIP)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-" + target.name() + ".zip\"")
+                .header("X-Gatehouse-Export-Records", Long.toString(plan.recordCount()))
+                .header("X-Gatehouse-Export-Range", plan.first() + "-" + plan.end())
+                .body(BodyInserters.fromDataBuffers(DataBufferUtils.outputStreamPublisher(out -> {
+                    try {
+                        export.write(plan, out, written -> { });
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, DefaultDataBufferFactory.sharedInstance, exportWriters, 64 * 1024)));
     }
 
     private static AuditExport.Format format(String value) {

@@ -86,7 +86,7 @@ final class ControlPlaneAuditFilter implements WebFilter, Ordered {
         String path = exchange.getRequest().getPath().value();
         HttpMethod method = exchange.getRequest().getMethod();
         boolean reading = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
-        return path.startsWith(ADMIN_PREFIX) && (!reading || path.endsWith("/audit/export"));
+        return path.startsWith(ADMIN_PREFIX) && (!reading || path.endsWith("/audit/export") || path.endsWith("/audit/platform/export"));
     }
 
     private Mono<Void> write(ServerWebExchange exchange, String recordId, AtomicBoolean written, String outcome) {

@@ -119,6 +119,18 @@ class AuditApiTest {
     }
 
     @Test
+    void onlyPlatformAdminsReadThePlatformLog() throws Exception {
+        String since = java.time.Instant.now().minusSeconds(5).toString();
+        chat("gatehouse_kbbbbbbbbbbbbbbbb_" + "B".repeat(43), "platform-log-refusal", "Hello there, how are you?");
+        assertThat(journal.flush(Duration.ofSeconds(10))).isTrue();
+
+        JsonNode page = json(get("/admin/v1/audit/platform?action=authentication_refused&limit=1000&from=" + since, platformAdmin), 200);
+        assertThat(page.path("data")).anySatisfy(record -> assertThat(record.path("request_id").asText()).isEqualTo("platform-log-refusal"));
+        ProblemAnswer.of(get("/admin/v1/audit/platform", acmeAuditor)).assertIs(403, "forbidden");
+        ProblemAnswer.of(get("/admin/v1/audit/platform/export", acmeAdmin)).assertIs(403, "forbidden");
+    }
+
+    @Test
     void adminActionsAreRecordedWithoutTheirBodies() throws Exception {
         HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/admin/v1/tenants/" + acme + "/api-keys"))
                 .header("Authorization", "Bearer " + acmeAdmin).header("Content-Type", "application/json")

@@ -104,10 +104,17 @@ class CrashRecoveryTest {
         }
     }
 
-    private String bootstrapKey() throws IOException {
-        Matcher key = BOOTSTRAP_KEY.matcher(Files.readString(dataDir.resolve("process.log")));
-        assertThat(key.find()).as("the first start prints the bootstrap admin key").isTrue();
-        return key.group();
+    /** The first start prints the bootstrap admin key, once it has set up the default tenant (maybe after it listens). */
+    private String bootstrapKey() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher key = BOOTSTRAP_KEY.matcher(Files.readString(dataDir.resolve("process.log")));
+            if (key.find()) {
+                return key.group();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the first start printed no bootstrap admin key");
     }
 
     private static int freePort() throws IOException {
