@@ -3,39 +3,69 @@ package dev.gatehouse.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatehouse.audit.tree.CompactRange;
+import dev.gatehouse.audit.tree.MerkleHashes;
+import dev.gatehouse.audit.tree.MerkleProofs;
+import dev.gatehouse.audit.tree.SubtreeHashes;
 import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 /**
- * An append-only, hash-chained log of audit events in the {@code audit} schema. Appends from
- * several gateway instances serialise on one advisory lock, so the chain stays a single line.
+ * Append-only Merkle logs (RFC 9162) of audit events in the {@code audit} schema: one per tenant, one
+ * for the platform. Sequencing: an append locks its log's head row ({@code SELECT ... FOR UPDATE}),
+ * so appends to one log, from any number of processes, take turns and get consecutive indexes, while
+ * appends to different tenants' logs never wait for each other. Appending a record already in the
+ * log (same record id) does nothing, so a journal replayed after a crash cannot duplicate records.
  */
 public final class AuditLog {
 
-    /** Arbitrary, fixed: the advisory lock that serialises appends across processes. */
-    private static final long APPEND_LOCK = 0x6761746568617564L;
+    /** The log of events that belong to no tenant: refused authentications, platform changes. */
+    public static final UUID PLATFORM_LOG = new UUID(0, 0);
+    /** The log whose leaves are the other logs' signed checkpoints. */
+    public static final UUID GLOBAL_LOG = new UUID(-1, -1);
+
     private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
             .findAndRegisterModules()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+    private static final String ENTRY_COLUMNS = "log_id, idx, record_id, request_id, action, recorded_at, leaf, leaf_hash";
+    private static final RowMapper<AuditRecord> ENTRY = (row, index) -> new AuditRecord(
+            row.getObject("log_id", UUID.class),
+            row.getLong("idx"),
+            row.getString("record_id"),
+            row.getString("request_id"),
+            row.getString("action"),
+            row.getTimestamp("recorded_at").toInstant(),
+            row.getString("leaf"),
+            row.getBytes("leaf_hash"));
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
     private final TransactionTemplate transactions;
 
     private AuditLog(DataSource dataSource) {
         this.jdbc = JdbcClient.create(dataSource);
+        this.batches = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
@@ -49,78 +79,201 @@ public final class AuditLog {
         return new AuditLog(dataSource);
     }
 
-    /** Appends the events in order, in one transaction; returns the sequence number of the last one. */
-    public long append(List<AuditEvent> events) {
-        if (events.isEmpty()) {
-            throw new IllegalArgumentException("nothing to append");
-        }
-        return transactions.execute(status -> {
-            jdbc.sql("SELECT pg_advisory_xact_lock(:lock)").param("lock", APPEND_LOCK).query().singleRow();
-            List<Map<String, Object>> head = jdbc.sql("SELECT seq, hash FROM audit.records ORDER BY seq DESC LIMIT 1")
-                    .query().listOfRows();
-            long seq = head.isEmpty() ? 0L : ((Number) head.get(0).get("seq")).longValue();
-            byte[] previous = head.isEmpty() ? AuditHashes.GENESIS : (byte[]) head.get(0).get("hash");
-            for (AuditEvent event : events) {
-                seq++;
-                String json = canonicalJson(event);
-                byte[] hash = AuditHashes.chain(previous, seq, json);
-                jdbc.sql("""
-                        INSERT INTO audit.records (seq, tenant_id, request_id, recorded_at, event, prev_hash, hash)
-                        VALUES (:seq, :tenantId, :requestId, :recordedAt, :event, :prev, :hash)
-                        """)
-                        .param("seq", seq)
-                        .param("tenantId", event.tenantId())
-                        .param("requestId", event.requestId())
-                        .param("recordedAt", Timestamp.from(event.occurredAt()))
-                        .param("event", json)
-                        .param("prev", previous)
-                        .param("hash", hash)
-                        .update();
-                previous = hash;
-            }
-            return seq;
-        });
-    }
-
-    public List<AuditRecord> recordsOfRequest(String requestId) {
-        return jdbc.sql("""
-                SELECT seq, tenant_id, request_id, recorded_at, event, prev_hash, hash
-                FROM audit.records WHERE request_id = :requestId ORDER BY seq
-                """)
-                .param("requestId", requestId)
-                .query((row, index) -> new AuditRecord(
-                        row.getLong("seq"),
-                        row.getObject("tenant_id", UUID.class),
-                        row.getString("request_id"),
-                        row.getTimestamp("recorded_at").toInstant(),
-                        row.getString("event"),
-                        row.getBytes("prev_hash"),
-                        row.getBytes("hash")))
-                .list();
+    /** A log's current size and root. */
+    public record TreeHead(UUID logId, long size, byte[] root) {
     }
 
     /**
-     * Recomputes the whole chain; returns the sequence numbers of the records whose stored hash or
-     * link does not match, empty when the log is intact.
+     * Appends the events, each to its log in the order given: one transaction per log, so one log's
+     * failure leaves the others appended. Returns how many were new.
      */
-    public List<Long> findBrokenLinks() {
-        List<Long> broken = new ArrayList<>();
-        byte[][] expectedPrevious = {AuditHashes.GENESIS};
-        long[] expectedSeq = {1};
-        jdbc.sql("SELECT seq, event, prev_hash, hash FROM audit.records ORDER BY seq")
-                .query(row -> {
-                    long seq = row.getLong("seq");
-                    byte[] storedPrevious = row.getBytes("prev_hash");
-                    byte[] storedHash = row.getBytes("hash");
-                    byte[] recomputed = AuditHashes.chain(expectedPrevious[0], seq, row.getString("event"));
-                    if (seq != expectedSeq[0] || !Arrays.equals(storedPrevious, expectedPrevious[0])
-                            || !Arrays.equals(storedHash, recomputed)) {
-                        broken.add(seq);
+    public int append(List<AuditEvent> events) {
+        Map<UUID, List<AuditEvent>> byLog = new LinkedHashMap<>();
+        for (AuditEvent event : events) {
+            byLog.computeIfAbsent(event.logId(), log -> new ArrayList<>()).add(event);
+        }
+        int appended = 0;
+        for (Map.Entry<UUID, List<AuditEvent>> log : byLog.entrySet()) {
+            appended += appendToLog(log.getKey(), log.getValue(), AuditLog::canonicalJson);
+        }
+        return appended;
+    }
+
+    /** Appends leaves whose JSON is given as is, to one log (the global log's checkpoints). */
+    int appendLeaves(UUID logId, List<AuditEvent> events, java.util.function.Function<AuditEvent, String> leafOf) {
+        return appendToLog(logId, events, leafOf);
+    }
+
+    private int appendToLog(UUID logId, List<AuditEvent> events, java.util.function.Function<AuditEvent, String> leafOf) {
+        Integer appended = transactions.execute(status -> {
+            jdbc.sql("INSERT INTO audit.logs (log_id, size, compact_range, root) VALUES (:log, 0, '', :root) ON CONFLICT DO NOTHING")
+                    .param("log", logId).param("root", MerkleHashes.emptyRoot()).update();
+            Map<String, Object> head = jdbc.sql("SELECT size, compact_range FROM audit.logs WHERE log_id = :log FOR UPDATE")
+                    .param("log", logId).query().singleRow();
+            CompactRange range = CompactRange.decode(((Number) head.get("size")).longValue(), (byte[]) head.get("compact_range"));
+            Set<String> present = alreadyPresent(logId, events);
+            List<Object[]> entries = new ArrayList<>();
+            List<Object[]> nodes = new ArrayList<>();
+            for (AuditEvent event : events) {
+                if (!present.add(event.recordId())) {
+                    continue;
+                }
+                String leaf = leafOf.apply(event);
+                byte[] leafHash = MerkleHashes.leaf(leaf.getBytes(StandardCharsets.UTF_8));
+                entries.add(new Object[] {logId, range.size(), event.recordId(), event.requestId(), event.action(),
+                        Timestamp.from(event.occurredAt()), leaf, leafHash});
+                for (CompactRange.CompletedNode node : range.append(leafHash)) {
+                    if (node.level() > 0) {
+                        nodes.add(new Object[] {logId, node.level(), node.index(), node.hash()});
                     }
-                    expectedPrevious[0] = storedHash;
-                    expectedSeq[0] = seq + 1;
-                });
-        return broken;
+                }
+            }
+            if (entries.isEmpty()) {
+                return 0;
+            }
+            batches.batchUpdate("INSERT INTO audit.entries (" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entries);
+            if (!nodes.isEmpty()) {
+                batches.batchUpdate("INSERT INTO audit.nodes (log_id, level, idx, hash) VALUES (?, ?, ?, ?)", nodes);
+            }
+            jdbc.sql("UPDATE audit.logs SET size = :size, compact_range = :range, root = :root WHERE log_id = :log")
+                    .param("size", range.size()).param("range", range.encode()).param("root", range.root()).param("log", logId)
+                    .update();
+            return entries.size();
+        });
+        return appended == null ? 0 : appended;
+    }
+
+    private Set<String> alreadyPresent(UUID logId, List<AuditEvent> events) {
+        String[] ids = events.stream().map(AuditEvent::recordId).toArray(String[]::new);
+        return new HashSet<>(batches.queryForList("SELECT record_id FROM audit.entries WHERE log_id = ? AND record_id = ANY (?)",
+                String.class, logId, ids));
+    }
+
+    public Optional<TreeHead> head(UUID logId) {
+        return jdbc.sql("SELECT size, root FROM audit.logs WHERE log_id = :log").param("log", logId)
+                .query((row, index) -> new TreeHead(logId, row.getLong("size"), row.getBytes("root"))).optional();
+    }
+
+    public List<TreeHead> heads() {
+        return jdbc.sql("SELECT log_id, size, root FROM audit.logs ORDER BY log_id")
+                .query((row, index) -> new TreeHead(row.getObject("log_id", UUID.class), row.getLong("size"), row.getBytes("root"))).list();
+    }
+
+    public List<AuditRecord> recordsOfRequest(String requestId) {
+        return jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit.entries WHERE request_id = :id ORDER BY log_id, idx")
+                .param("id", requestId).query(ENTRY).list();
+    }
+
+    public List<AuditRecord> recordsOfCall(String callId) {
+        return jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit.entries WHERE record_id = :id ORDER BY log_id, idx")
+                .param("id", callId).query(ENTRY).list();
+    }
+
+    public Optional<AuditRecord> record(UUID logId, long index) {
+        return jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit.entries WHERE log_id = :log AND idx = :idx")
+                .param("log", logId).param("idx", index).query(ENTRY).optional();
+    }
+
+    /**
+     * One page of a log's records in [from, to), optionally of one action, after the index {@code after}
+     * (exclusive; -1 for the first page), in log order.
+     */
+    public List<AuditRecord> search(UUID logId, Instant from, Instant to, String action, long after, int limit) {
+        return jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit.entries WHERE log_id = :log AND idx > :after"
+                        + " AND recorded_at >= :from AND recorded_at < :to AND (CAST(:action AS TEXT) IS NULL OR action = :action)"
+                        + " ORDER BY idx LIMIT :limit")
+                .param("log", logId).param("after", after).param("from", Timestamp.from(from)).param("to", Timestamp.from(to))
+                .param("action", action).param("limit", limit)
+                .query(ENTRY).list();
+    }
+
+    /** The index range [first, end) of a log's records stamped in [from, to); records are stamped in log order only roughly, so the range is by index. */
+    public long[] indexRange(UUID logId, Instant from, Instant to, long size) {
+        Map<String, Object> range = jdbc.sql("SELECT MIN(idx) AS first, MAX(idx) AS last FROM audit.entries"
+                        + " WHERE log_id = :log AND recorded_at >= :from AND recorded_at < :to AND idx < :size")
+                .param("log", logId).param("from", Timestamp.from(from)).param("to", Timestamp.from(to)).param("size", size)
+                .query().singleRow();
+        if (range.get("first") == null) {
+            return new long[] {0, 0};
+        }
+        return new long[] {((Number) range.get("first")).longValue(), ((Number) range.get("last")).longValue() + 1};
+    }
+
+    /** Streams the records with indexes in [first, end), in order, a page at a time. */
+    public void forEachRecord(UUID logId, long first, long end, Consumer<AuditRecord> consumer) {
+        long next = first;
+        while (next < end) {
+            List<AuditRecord> page = jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM audit.entries WHERE log_id = :log"
+                            + " AND idx >= :next AND idx < :end ORDER BY idx LIMIT 5000")
+                    .param("log", logId).param("next", next).param("end", end).query(ENTRY).list();
+            if (page.isEmpty()) {
+                return;
+            }
+            page.forEach(consumer);
+            next = page.get(page.size() - 1).index() + 1;
+        }
+    }
+
+    /** The stored perfect subtrees of a log: leaf hashes at level 0, the nodes table above. */
+    public SubtreeHashes subtrees(UUID logId) {
+        return (level, index) -> {
+            String sql = level == 0
+                    ? "SELECT leaf_hash FROM audit.entries WHERE log_id = ? AND idx = ?"
+                    : "SELECT hash FROM audit.nodes WHERE log_id = ? AND level = " + level + " AND idx = ?";
+            List<byte[]> found = batches.query(sql, (row, i) -> row.getBytes(1), logId, index);
+            if (found.isEmpty()) {
+                throw new IllegalStateException("log " + logId + " lacks its subtree at level " + level + ", index " + index);
+            }
+            return found.get(0);
+        };
+    }
+
+    public MerkleProofs proofs(UUID logId) {
+        return new MerkleProofs(subtrees(logId));
+    }
+
+    /**
+     * Recomputes a log from its stored records: every record's leaf hash from its JSON, then the root of
+     * every signed checkpoint from the leaf hashes. Returns what does not match, naming records and
+     * checkpoints; empty when the log is intact. (Records whose JSON retention removed are checked by
+     * their stored hash only.)
+     */
+    public List<String> findTampering(UUID logId, List<Long> checkpointSizes, List<byte[]> checkpointRoots) {
+        List<String> problems = new ArrayList<>();
+        TreeHead head = head(logId).orElse(new TreeHead(logId, 0, MerkleHashes.emptyRoot()));
+        CompactRange recomputed = CompactRange.empty();
+        int[] nextCheckpoint = {0};
+        long[] expected = {0};
+        Runnable compareCheckpoints = () -> {
+            while (nextCheckpoint[0] < checkpointSizes.size() && checkpointSizes.get(nextCheckpoint[0]) == recomputed.size()) {
+                if (!Arrays.equals(recomputed.root(), checkpointRoots.get(nextCheckpoint[0]))) {
+                    problems.add("log " + logId + ": the records before index " + recomputed.size() + " do not match the checkpoint signed at that size");
+                }
+                nextCheckpoint[0]++;
+            }
+        };
+        compareCheckpoints.run();
+        forEachRecord(logId, 0, Long.MAX_VALUE, record -> {
+            if (record.index() != expected[0]) {
+                problems.add("log " + logId + ": record at index " + expected[0] + " is missing");
+                expected[0] = record.index();
+            }
+            if (record.eventJson() != null
+                    && !Arrays.equals(record.leafHash(), MerkleHashes.leaf(record.eventJson().getBytes(StandardCharsets.UTF_8)))) {
+                problems.add("log " + logId + ": record " + record.index() + " (" + record.recordId() + ") was modified");
+            }
+            recomputed.append(record.leafHash());
+            expected[0]++;
+            compareCheckpoints.run();
+        });
+        if (recomputed.size() != head.size() || !Arrays.equals(recomputed.root(), head.root())) {
+            problems.add("log " + logId + ": its head (size " + head.size() + ") does not match its " + recomputed.size() + " records");
+        }
+        if (nextCheckpoint[0] < checkpointSizes.size()) {
+            problems.add("log " + logId + ": it has " + recomputed.size() + " records, fewer than its checkpoint of size "
+                    + checkpointSizes.get(checkpointSizes.size() - 1) + " (the tail was cut)");
+        }
+        return problems;
     }
 
     static String canonicalJson(AuditEvent event) {
@@ -128,6 +281,7 @@ public final class AuditLog {
         document.put("action", event.action());
         document.put("facts", event.facts());
         document.put("occurred_at", event.occurredAt().toString());
+        document.put("record_id", event.recordId());
         document.put("request_id", event.requestId());
         document.put("tenant_id", event.tenantId() == null ? null : event.tenantId().toString());
         try {
@@ -135,5 +289,9 @@ public final class AuditLog {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("audit facts must be plain values", e);
         }
+    }
+
+    JdbcClient jdbc() {
+        return jdbc;
     }
 }

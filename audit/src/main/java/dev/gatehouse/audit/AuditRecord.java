@@ -3,7 +3,10 @@ package dev.gatehouse.audit;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An event as stored: its position in the log, its canonical JSON and its link in the hash chain. */
-public record AuditRecord(long seq, UUID tenantId, String requestId, Instant recordedAt, String eventJson,
-                          byte[] previousHash, byte[] hash) {
+/**
+ * An event as stored: its log, its position (leaf index) in that log, and its canonical JSON, the
+ * exact bytes its leaf hash covers.
+ */
+public record AuditRecord(UUID logId, long index, String recordId, String requestId, String action, Instant recordedAt,
+                          String eventJson, byte[] leafHash) {
 }

@@ -106,9 +106,12 @@ public final class ContentLog {
         }
     }
 
-    /** Deletes content past its retention; returns how many records went. */
+    /** Deletes content past its retention, except that of tenants under legal hold; returns how many records went. */
     public int purgeExpired(Instant now) {
-        return jdbc.sql("DELETE FROM audit.content_records WHERE expires_at <= :now")
+        return jdbc.sql("""
+                DELETE FROM audit.content_records c WHERE expires_at <= :now
+                AND NOT EXISTS (SELECT 1 FROM audit.logs l WHERE l.log_id = c.tenant_id AND l.legal_hold)
+                """)
                 .param("now", Timestamp.from(now))
                 .update();
     }

@@ -1,11 +1,18 @@
 package dev.gatehouse.audit;
 
+import dev.gatehouse.audit.tree.Checkpoint;
+import dev.gatehouse.audit.tree.MerkleHashes;
+import dev.gatehouse.audit.tree.ProofVerifier;
+import dev.gatehouse.crypto.signing.Ed25519KeyRing;
 import dev.gatehouse.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,87 +22,217 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import static dev.gatehouse.audit.AuditTestLogs.call;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AuditLogTest {
 
-    private static final UUID TENANT = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
+    private static final UUID ACME = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
+    private static final UUID GLOBEX = UUID.fromString("00000000-0000-0000-0000-0000000000bb");
+
+    @TempDir
+    Path keys;
 
     private DataSource dataSource;
+    private JdbcClient sql;
     private AuditLog log;
+    private AuditCheckpoints checkpoints;
 
     @BeforeEach
     void freshLog() {
         dataSource = TestPostgres.freshDatabase();
+        sql = JdbcClient.create(dataSource);
         log = AuditLog.migrate(dataSource);
+        checkpoints = AuditTestLogs.checkpoints(log, AuditTestLogs.keyRing(keys));
     }
 
     @Test
-    void keepsEventsInOrderWithTheirFacts() {
-        log.append(List.of(event("r1", Map.of("model", "chat-simulator", "status", 200))));
+    void eachTenantHasALogOfItsOwnWithConsecutiveIndexes() {
+        log.append(List.of(call(ACME, "a1", Map.of("status", 200)), call(GLOBEX, "g1", Map.of()), call(ACME, "a2", Map.of())));
 
-        assertThat(log.recordsOfRequest("r1")).singleElement().satisfies(record -> {
-            assertThat(record.seq()).isEqualTo(1);
-            assertThat(record.tenantId()).isEqualTo(TENANT);
-            assertThat(record.eventJson()).contains("\"model\":\"chat-simulator\"").contains("\"status\":200");
+        assertThat(log.recordsOfCall("a2")).singleElement().satisfies(record -> {
+            assertThat(record.logId()).isEqualTo(ACME);
+            assertThat(record.index()).isEqualTo(1);
+            assertThat(record.requestId()).isEqualTo("caller-request");
         });
+        assertThat(log.recordsOfCall("g1")).singleElement().extracting(AuditRecord::index).isEqualTo(0L);
+        assertThat(log.recordsOfCall("a1")).singleElement().satisfies(record ->
+                assertThat(record.eventJson()).contains("\"status\":200").contains("\"record_id\":\"a1\""));
+        assertThat(log.head(ACME).orElseThrow().size()).isEqualTo(2);
     }
 
     @Test
-    void intactLogHasNoBrokenLinks() {
-        log.append(List.of(event("r1", Map.of()), event("r2", Map.of())));
-        log.append(List.of(event("r3", Map.of())));
+    void eventsOfNoTenantGoToThePlatformLog() {
+        log.append(List.of(new AuditEvent("refused-1", "req", null, AuditTestLogs.NOON, "authentication_refused", Map.of("reason", "invalid_api_key"))));
 
-        assertThat(log.findBrokenLinks()).isEmpty();
+        assertThat(log.recordsOfCall("refused-1")).singleElement().extracting(AuditRecord::logId).isEqualTo(AuditLog.PLATFORM_LOG);
     }
 
     @Test
-    void detectsEditedEventAndEveryLinkAfterIt() {
-        log.append(List.of(event("r1", Map.of("status", 200)), event("r2", Map.of("status", 200))));
+    void appendingARecordAgainAddsNothing() {
+        log.append(List.of(call(ACME, "a1", Map.of()), call(ACME, "a2", Map.of())));
 
-        JdbcClient.create(dataSource).sql("UPDATE audit.records SET event = replace(event, '200', '403') WHERE seq = 1").update();
-
-        assertThat(log.findBrokenLinks()).containsExactly(1L);
+        assertThat(log.append(List.of(call(ACME, "a2", Map.of()), call(ACME, "a3", Map.of())))).isEqualTo(1);
+        assertThat(log.head(ACME).orElseThrow().size()).isEqualTo(3);
+        assertThat(checkpoints.findTampering(ACME)).isEmpty();
     }
 
     @Test
-    void detectsDeletedRecord() {
-        log.append(List.of(event("r1", Map.of()), event("r2", Map.of()), event("r3", Map.of())));
+    void storedProofsVerifyAgainstTheSignedCheckpoint() {
+        appendCalls(ACME, 23);
+        Checkpoint signed = checkpoints.sign(ACME).orElseThrow().checkpoint();
+        appendCalls(ACME, 23, 17);
+        Checkpoint later = checkpoints.sign(ACME).orElseThrow().checkpoint();
 
-        JdbcClient.create(dataSource).sql("DELETE FROM audit.records WHERE seq = 2").update();
+        for (long index = 0; index < signed.size(); index++) {
+            byte[] leaf = log.record(ACME, index).orElseThrow().leafHash();
+            assertThat(ProofVerifier.verifyInclusion(index, signed.size(), leaf, log.proofs(ACME).inclusion(index, signed.size()), signed.root())).isTrue();
+        }
+        assertThat(ProofVerifier.verifyConsistency(signed.size(), later.size(), signed.root(), later.root(),
+                log.proofs(ACME).consistency(signed.size(), later.size()))).isTrue();
+    }
 
-        assertThat(log.findBrokenLinks()).containsExactly(3L);
+    @Test
+    void checkpointsOfTenantsAreLeavesOfTheGlobalLog() {
+        appendCalls(ACME, 3);
+        appendCalls(GLOBEX, 2);
+
+        assertThat(checkpoints.signGrownLogs()).isEqualTo(2);
+
+        List<AuditRecord> global = new ArrayList<>();
+        log.forEachRecord(AuditLog.GLOBAL_LOG, 0, 10, global::add);
+        assertThat(global).extracting(AuditRecord::eventJson).anySatisfy(note -> assertThat(note).startsWith("gatehouse-audit/" + ACME + "\n3\n"))
+                .anySatisfy(note -> assertThat(note).startsWith("gatehouse-audit/" + GLOBEX + "\n2\n"));
+        assertThat(checkpoints.latest(AuditLog.GLOBAL_LOG).orElseThrow().checkpoint().size()).isEqualTo(2);
+        assertThat(checkpoints.signGrownLogs()).isZero();
+        assertThat(checkpoints.findTampering()).isEmpty();
+    }
+
+    @Test
+    void namesAModifiedRecord() {
+        appendCalls(ACME, 5);
+        checkpoints.sign(ACME);
+
+        sql.sql("UPDATE audit.entries SET leaf = replace(leaf, '\"status\":200', '\"status\":403') WHERE log_id = :log AND idx = 2")
+                .param("log", ACME).update();
+
+        assertThat(checkpoints.findTampering(ACME)).containsExactly("log " + ACME + ": record 2 (call-2) was modified");
+    }
+
+    @Test
+    void detectsARewrittenLogThroughItsSignedCheckpoint() {
+        List<AuditEvent> events = appendCalls(ACME, 9);
+        checkpoints.sign(ACME);
+
+        events.set(4, call(ACME, "call-4", Map.of("status", 403)));
+        rebuildLogFrom(ACME, events);
+
+        assertThat(checkpoints.findTampering(ACME)).containsExactly(
+                "log " + ACME + ": the records before index 9 do not match the checkpoint signed at that size");
+    }
+
+    @Test
+    void detectsACutTail() {
+        List<AuditEvent> events = appendCalls(ACME, 9);
+        checkpoints.sign(ACME);
+
+        rebuildLogFrom(ACME, events.subList(0, 7));
+
+        assertThat(checkpoints.findTampering(ACME)).containsExactly(
+                "log " + ACME + ": it has 7 records, fewer than its checkpoint of size 9 (the tail was cut)");
+    }
+
+    @Test
+    void detectsADeletedRecord() {
+        appendCalls(ACME, 6);
+        checkpoints.sign(ACME);
+
+        sql.sql("DELETE FROM audit.entries WHERE log_id = :log AND idx = 3").param("log", ACME).update();
+        assertThat(checkpoints.findTampering(ACME)).contains("log " + ACME + ": record at index 3 is missing");
+    }
+
+    @Test
+    void detectsReorderedRecords() {
+        appendCalls(ACME, 6);
+        checkpoints.sign(ACME);
+
+
+        for (String move : List.of("idx = -1 WHERE idx = 0", "idx = 0 WHERE idx = 1", "idx = 1 WHERE idx = -1")) {
+            sql.sql("UPDATE audit.entries SET " + move.replace("WHERE", "WHERE log_id = :log AND")).param("log", ACME).update();
+        }
+        assertThat(checkpoints.findTampering(ACME)).contains(
+                "log " + ACME + ": the records before index 6 do not match the checkpoint signed at that size");
+    }
+
+    @Test
+    void detectsAForgedCheckpoint() {
+        appendCalls(ACME, 4);
+        checkpoints.sign(ACME);
+
+        sql.sql("UPDATE audit.checkpoints SET body = replace(body, E'\\n4\\n', E'\\n3\\n'), size = 3 WHERE log_id = :log").param("log", ACME).update();
+
+        assertThat(checkpoints.findTampering(ACME)).singleElement().asString().contains("checkpoint of size 3 has a bad signature");
+    }
+
+    @Test
+    void signaturesOfRotatedKeysStillVerify() {
+        Ed25519KeyRing ring = AuditTestLogs.keyRing(keys);
+        appendCalls(ACME, 2);
+        checkpoints.sign(ACME);
+        ring.rotate();
+        AuditCheckpoints rotated = AuditTestLogs.checkpoints(log, ring);
+        appendCalls(ACME, 2, 2);
+
+        assertThat(rotated.sign(ACME).orElseThrow().signature().keyId()).isEqualTo(ring.activeKeyId());
+        assertThat(rotated.findTampering(ACME)).isEmpty();
     }
 
     @Test
     void canonicalJsonIsIndependentOfFactOrder() {
-        AuditEvent first = new AuditEvent("r", TENANT, Instant.EPOCH, "inference", Map.of("b", 1, "a", 2));
-        AuditEvent second = new AuditEvent("r", TENANT, Instant.EPOCH, "inference", Map.of("a", 2, "b", 1));
-
-        assertThat(AuditLog.canonicalJson(first)).isEqualTo(AuditLog.canonicalJson(second));
+        assertThat(AuditLog.canonicalJson(call(ACME, "c", Map.of("b", 1, "a", 2))))
+                .isEqualTo(AuditLog.canonicalJson(call(ACME, "c", Map.of("a", 2, "b", 1))));
     }
 
     @Test
-    void concurrentAppendersProduceOneUnbrokenChain() throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        for (int i = 0; i < 40; i++) {
-            String requestId = "r" + i;
-            pool.submit(() -> log.append(List.of(event(requestId, Map.of()))));
+    void concurrentAppendersToManyTenantsKeepEveryLogWhole() throws InterruptedException {
+        List<UUID> tenants = List.of(ACME, GLOBEX, UUID.randomUUID(), UUID.randomUUID());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        for (int i = 0; i < 200; i++) {
+            UUID tenant = tenants.get(i % tenants.size());
+            String callId = "concurrent-" + i;
+            pool.submit(() -> log.append(List.of(call(tenant, callId, Map.of()))));
         }
         pool.shutdown();
         assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(JdbcClient.create(dataSource).sql("SELECT count(*) FROM audit.records").query(Long.class).single()).isEqualTo(40);
-        assertThat(log.findBrokenLinks()).isEmpty();
+        for (UUID tenant : tenants) {
+            assertThat(log.head(tenant).orElseThrow().size()).isEqualTo(50);
+            checkpoints.sign(tenant);
+            assertThat(checkpoints.findTampering(tenant)).isEmpty();
+        }
     }
 
-    @Test
-    void refusesEmptyAppend() {
-        assertThatThrownBy(() -> log.append(List.of())).isInstanceOf(IllegalArgumentException.class);
+    private List<AuditEvent> appendCalls(UUID tenant, int count) {
+        return appendCalls(tenant, 0, count);
     }
 
-    private static AuditEvent event(String requestId, Map<String, Object> facts) {
-        return new AuditEvent(requestId, TENANT, Instant.parse("2026-11-27T12:00:00Z"), "inference", facts);
+    private List<AuditEvent> appendCalls(UUID tenant, int first, int count) {
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = first; i < first + count; i++) {
+            events.add(call(tenant, "call-" + i, Map.of("status", 200)));
+        }
+        log.append(events);
+        return events;
     }
+
+    /** What someone with write access to the database can do: rebuild a log's records, hashes and head consistently. */
+    private void rebuildLogFrom(UUID tenant, List<AuditEvent> events) {
+        for (String table : List.of("entries", "nodes", "logs")) {
+            sql.sql("DELETE FROM audit." + table + " WHERE log_id = :log").param("log", tenant).update();
+        }
+        log.append(events);
+        assertThat(log.record(tenant, 0).orElseThrow().leafHash())
+                .isEqualTo(MerkleHashes.leaf(AuditLog.canonicalJson(events.get(0)).getBytes(StandardCharsets.UTF_8)));
+    }
+
 }

@@ -1,6 +1,6 @@
 package dev.gatehouse.gateway;
 
-import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.audit.AuditJournal;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.ContentLog;
 import dev.gatehouse.catalog.BackendSecrets;
@@ -8,6 +8,7 @@ import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.gateway.audit.ContentQueueBudget;
 import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
@@ -68,6 +69,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -127,9 +129,16 @@ public class GatewayConfiguration {
         return AuditLog.migrate(dataSource);
     }
 
+    /**
+     * Every audit record is fsynced to {@code <data-dir>/audit-journal} before its call's answer
+     * ends, then stored in the audit log; records a crash left there are stored at startup, before
+     * the first call. While the journal holds {@code gatehouse.audit.journal-capacity} records the
+     * database has not taken yet, new calls are refused (503 audit_unavailable).
+     */
     @Bean(destroyMethod = "close")
-    AsyncBatchWriter<AuditEvent> auditTrail(AuditLog auditLog, GatewayProperties properties) {
-        return new AsyncBatchWriter<>("audit", properties.writeQueueCapacity(), auditLog::append);
+    AuditJournal auditJournal(AuditLog auditLog, @Value("${gatehouse.data-dir}") Path dataDir,
+                              @Value("${gatehouse.audit.journal-capacity:100000}") int capacity) {
+        return AuditJournal.open(dataDir.resolve("audit-journal"), capacity, auditLog::append, Duration.ofMillis(500));
     }
 
     @Bean
@@ -207,14 +216,25 @@ public class GatewayConfiguration {
     /** Requires a {@link TenantCipher} (local keystore or Vault Transit), and the audit schema migrated. */
     @Bean(destroyMethod = "close")
     @DependsOn("auditLog")
-    AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter(TenantCipher cipher, DataSource dataSource, GatewayProperties properties) {
+    AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter(TenantCipher cipher, DataSource dataSource, GatewayProperties properties,
+                                                                    ContentQueueBudget contentQueueBudget) {
         ContentRecorder recorder = new ContentRecorder(cipher, new ContentLog(dataSource));
-        return new AsyncBatchWriter<>("content", properties.writeQueueCapacity(), recorder::seal);
+        return new AsyncBatchWriter<>("content", properties.writeQueueCapacity(), batch -> {
+            recorder.seal(batch);
+            contentQueueBudget.release(batch.stream().mapToLong(content -> (long) content.prompt().length + content.completion().length).sum());
+        });
+    }
+
+    /** Plaintext content waiting to be sealed, at most {@code gatehouse.audit.content-queue-bytes} (64 MiB) of it. */
+    @Bean
+    ContentQueueBudget contentQueueBudget(@Value("${gatehouse.audit.content-queue-bytes:67108864}") long capacityBytes) {
+        return new ContentQueueBudget(capacityBytes);
     }
 
     @Bean
-    AuditRecordFilter auditRecordFilter(AsyncBatchWriter<AuditEvent> auditTrail, AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter) {
-        return new AuditRecordFilter(auditTrail, contentLogWriter);
+    AuditRecordFilter auditRecordFilter(AuditJournal auditJournal, AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter,
+                                        ContentQueueBudget contentQueueBudget) {
+        return new AuditRecordFilter(auditJournal, contentLogWriter, contentQueueBudget);
     }
 
     @Bean

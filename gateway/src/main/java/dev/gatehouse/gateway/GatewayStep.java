@@ -10,7 +10,8 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
  * backend URL must be chosen after its RouteToRequestUrlFilter (order 10000) has set the default.
  * BackendCall sends the call just ahead of its WebsocketRoutingFilter and NettyRoutingFilter
  * (orders {@code MAX_VALUE - 1} and {@code MAX_VALUE}), which then find the exchange routed.
- * AuditRecord wraps every step after it, so that refusals are audited too. Response decorators
+ * AuditRecord wraps every step after it, so that refusals are audited too, refused
+ * authentications included. Response decorators
  * see the answer in reverse order of installation: BackendResponse (installed last) sees the
  * backend's bytes first and ends a broken stream with an error event, Metering counts what the
  * caller gets, PseudonymRestoration puts personal data back, and ResponseInspection judges what
@@ -18,9 +19,9 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
  */
 public enum GatewayStep {
     REQUEST_IDENTITY(-1000),
+    AUDIT_RECORD(-950),
     AUTHENTICATION(-900),
     TENANT_CONTEXT(-800),
-    AUDIT_RECORD(-700),
     MODEL_LISTING(-600),
     MODEL_RESOLUTION(-500),
     PROMPT_INSPECTION(-450),

@@ -40,6 +40,7 @@ public enum ProblemType {
     IDENTITY_PROVIDER_UNAVAILABLE(503, "Identity provider unavailable", "server_error"),
     DATABASE_UNAVAILABLE(503, "Database unavailable", "server_error"),
     KEY_SERVICE_UNAVAILABLE(503, "Key service unavailable", "server_error"),
+    AUDIT_UNAVAILABLE(503, "Audit log unavailable", "server_error"),
     BACKEND_TIMEOUT(504, "Backend timeout", "server_error");
 
     private static final String TYPE_BASE = "https://gatehouse.dev/problems/";

@@ -1,8 +1,7 @@
 package dev.gatehouse.standalone;
 
 import dev.gatehouse.audit.AuditEvent;
-import dev.gatehouse.audit.AuditLog;
-import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.audit.AuditJournal;
 import dev.gatehouse.catalog.file.SecretReferences;
 import dev.gatehouse.crypto.KeyCachePolicy;
 import dev.gatehouse.crypto.TenantCipher;
@@ -18,7 +17,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.DependsOn;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,14 +27,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
 
 /**
  * Tenant keys. By default a local Bouncy Castle keystore under {@code <data-dir>/keys}, protected
@@ -112,32 +104,20 @@ class CryptoConfiguration {
         return tenant -> cipher.createTenantKey(TenantId.of(tenant.id().toString()));
     }
 
-    /** Shreds the tenant's key (its stored content becomes unreadable) and audits that it did. */
+    /**
+     * Shreds the tenant's key (its stored content becomes unreadable) and audits that it did; the
+     * tenant's audit log keeps its records, which hold no content, and still verifies.
+     */
     @Bean
-    @DependsOn("auditLog")
-    TenantErasureListener tenantKeyShredder(TenantCipher cipher, AuditLog auditLog, Clock clock) {
+    TenantErasureListener tenantKeyShredder(TenantCipher cipher, AuditJournal auditJournal, Clock clock) {
         return tenant -> {
             cipher.destroyTenantKey(TenantId.of(tenant.id().toString()));
-            auditLog.append(List.of(new AuditEvent("erasure-" + tenant.id(), tenant.id(), clock.instant(), "tenant_key_destroyed",
-                    Map.of("tenant_slug", tenant.slug(), "reason", "tenant erased (GDPR Art. 17)"))));
+            auditJournal.append(new AuditEvent("erasure-" + tenant.id(), null, tenant.id(), clock.instant(), "tenant_key_destroyed",
+                    Map.of("tenant_slug", tenant.slug(), "reason", "tenant erased (GDPR Art. 17)"))).join();
         };
     }
 
-    /** Deletes logged content past its retention, hourly. */
-    @Bean(destroyMethod = "shutdownNow")
-    @DependsOn("auditLog")
-    ScheduledExecutorService contentRetention(DataSource dataSource, Clock clock) {
-        ContentLog contentLog = new ContentLog(dataSource);
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "gatehouse-content-retention");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(() -> contentLog.purgeExpired(clock.instant()), 1, 60, TimeUnit.MINUTES);
-        return scheduler;
-    }
-
-    private static MasterSecret masterSecret(Path dataDir) {
+    static MasterSecret masterSecret(Path dataDir) {
         if (System.getenv(MASTER_SECRET_VARIABLE) != null) {
             return MasterSecret.fromEnvironment(MASTER_SECRET_VARIABLE);
         }

@@ -19,7 +19,8 @@ import javax.sql.DataSource;
  * The database. {@code gatehouse.database.mode=embedded} (the default) runs a real PostgreSQL
  * server from a jar, with its data in {@code <gatehouse.data-dir>/postgres} so that it survives
  * restarts; {@code external} connects to {@code gatehouse.database.url}, which several gateway
- * processes can share.
+ * processes can share. A server left running by a killed process is stopped first
+ * ({@link OrphanedPostgres}), so that a supervisor can restart the gateway at once.
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
@@ -30,9 +31,12 @@ class DatabaseConfiguration {
                                       @Value("${gatehouse.database.embedded-port:0}") int port) throws IOException {
         Path postgresDir = dataDir.resolve("postgres");
         Files.createDirectories(dataDir);
+        OrphanedPostgres.stopIfRunning(postgresDir, Duration.ofSeconds(20));
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(postgresDir)
-                .setCleanDataDirectory(false);
+                .setCleanDataDirectory(false)
+                // after a crash PostgreSQL replays its WAL before it accepts connections; that can take longer than the 10 s default
+                .setPGStartupWait(Duration.ofSeconds(90));
         if (port > 0) {
             builder.setPort(port);
         }
@@ -67,6 +71,8 @@ class DatabaseConfiguration {
         config.setPassword(password);
         config.setMaximumPoolSize(8);
         config.setPoolName("gatehouse");
+        // one multi-row INSERT per batch: the audit log appends its leaves and nodes in batches
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.setConnectionTimeout(connectionTimeout.toMillis());
         // a pooled connection to a vanished server is checked within the wait too (Hikari's floor is 250 ms)
         config.setValidationTimeout(Math.max(250, connectionTimeout.toMillis() / 2));

@@ -525,9 +525,9 @@ class MarketplaceJourneyTest {
         assertThat(adminAnswers).isNotEmpty().noneSatisfy(answer -> assertThat(answer).contains(UPSTREAM_TOKEN));
 
         JdbcClient database = JdbcClient.create(context.getBean(DataSource.class));
-        await().atMost(Duration.ofSeconds(10)).until(() -> database.sql("SELECT count(*) FROM audit.records WHERE event LIKE :model")
+        await().atMost(Duration.ofSeconds(10)).until(() -> database.sql("SELECT count(*) FROM audit.entries WHERE leaf LIKE :model")
                 .param("model", "%" + publicModel + "%").query(Long.class).single() > 0);
-        List<String> auditRows = database.sql("SELECT r::text FROM audit.records r").query(String.class).list();
+        List<String> auditRows = database.sql("SELECT e::text FROM audit.entries e").query(String.class).list();
         assertThat(auditRows).isNotEmpty().noneSatisfy(row -> assertThat(row).contains(UPSTREAM_TOKEN));
 
         List<Map<String, Object>> stored = database.sql("SELECT b.id, b.model_id, b.credential_sealed, b::text AS row_text "

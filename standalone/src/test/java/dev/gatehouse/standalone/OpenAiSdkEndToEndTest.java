@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import dev.gatehouse.audit.AuditCheckpoints;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
@@ -42,6 +43,8 @@ class OpenAiSdkEndToEndTest {
     UsageLedger ledger;
     @Autowired
     AuditLog auditLog;
+    @Autowired
+    AuditCheckpoints checkpoints;
 
     private IssuedApiKey key;
     private OpenAIClient client;
@@ -147,7 +150,7 @@ class OpenAiSdkEndToEndTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(auditLog.recordsOfRequest(usage.requestId())).singleElement()
                 .satisfies(record -> assertThat(record.eventJson()).contains("\"outcome\":\"completed\"")
                         .contains("\"model\":\"chat-simulator\"").doesNotContain("metered")));
-        assertThat(auditLog.findBrokenLinks()).isEmpty();
+        assertThat(checkpoints.findTampering()).isEmpty();
     }
 
     @Test

@@ -41,7 +41,7 @@ public final class ApiKeyToken {
     }
 
     /** The key id of a well-formed token, or empty for anything else. */
-    static Optional<String> keyIdOf(String token) {
+    public static Optional<String> keyIdOf(String token) {
         if (token == null || token.length() != PREFIX.length() + 17 + 1 + 43) {
             return Optional.empty();
         }

@@ -1,0 +1,151 @@
+package dev.gatehouse.audit;
+
+import dev.gatehouse.audit.tree.Checkpoint;
+import dev.gatehouse.crypto.CryptoException;
+import dev.gatehouse.crypto.signing.PublicKeySet;
+import dev.gatehouse.crypto.signing.Signature;
+import dev.gatehouse.crypto.signing.SignatureVerifier;
+import dev.gatehouse.crypto.signing.Signer;
+import org.springframework.jdbc.core.RowMapper;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Signed tree heads of the audit logs, Certificate-Transparency style. Signing a log's checkpoint also
+ * appends it, as a leaf, to the global log, whose own checkpoint is signed in turn: one global
+ * signature then commits to every tenant's log at once, and a tenant's history cannot be forked
+ * without the fork showing in the global log. Checkpoints are signed with the active Ed25519 key of
+ * the ring; rotated keys stay published so that older checkpoints keep verifying.
+ */
+public final class AuditCheckpoints {
+
+    private static final RowMapper<SignedCheckpoint> ROW = (row, index) -> new SignedCheckpoint(
+            Checkpoint.parse(row.getString("body")), Signature.decode(row.getString("signature")));
+
+    private final AuditLog log;
+    private final Signer signer;
+    private final Supplier<PublicKeySet> publicKeys;
+    private final Clock clock;
+
+    public AuditCheckpoints(AuditLog log, Signer signer, Supplier<PublicKeySet> publicKeys, Clock clock) {
+        this.log = log;
+        this.signer = signer;
+        this.publicKeys = publicKeys;
+        this.clock = clock;
+    }
+
+    /** A checkpoint and its signature; {@link #note()} is the text form both travel in. */
+    public record SignedCheckpoint(Checkpoint checkpoint, Signature signature) {
+
+        public String note() {
+            return checkpoint.body() + "\u2014 " + signature.encode() + "\n";
+        }
+    }
+
+    /**
+     * Signs the log's current head, unless a checkpoint of this size exists already, which it returns;
+     * an empty log has nothing to sign.
+     */
+    public Optional<SignedCheckpoint> sign(UUID logId) {
+        Optional<AuditLog.TreeHead> head = log.head(logId);
+        if (head.isEmpty() || head.get().size() == 0) {
+            return Optional.empty();
+        }
+        Optional<SignedCheckpoint> existing = atSize(logId, head.get().size());
+        if (existing.isPresent()) {
+            return existing;
+        }
+        Checkpoint checkpoint = new Checkpoint(logId, head.get().size(), head.get().root(), clock.instant());
+        SignedCheckpoint signed = new SignedCheckpoint(checkpoint, signer.sign(checkpoint.signedBytes()));
+        int stored = log.jdbc().sql("""
+                        INSERT INTO audit.checkpoints (log_id, size, root, signed_at, body, signature)
+                        VALUES (:log, :size, :root, :signedAt, :body, :signature) ON CONFLICT DO NOTHING
+                        """)
+                .param("log", logId).param("size", checkpoint.size()).param("root", checkpoint.root())
+                .param("signedAt", Timestamp.from(checkpoint.signedAt())).param("body", checkpoint.body())
+                .param("signature", signed.signature().encode())
+                .update();
+        if (stored == 0) {
+            return atSize(logId, head.get().size());
+        }
+        if (!logId.equals(AuditLog.GLOBAL_LOG)) {
+            log.appendLeaves(AuditLog.GLOBAL_LOG, List.of(new AuditEvent("checkpoint/" + logId + "/" + checkpoint.size(), null, null,
+                    checkpoint.signedAt(), "checkpoint", Map.of())), event -> signed.note());
+        }
+        return Optional.of(signed);
+    }
+
+    /** Signs every log that grew since its last checkpoint, then the global log; for the fixed cadence. Returns how many it signed. */
+    public int signGrownLogs() {
+        int signed = 0;
+        for (AuditLog.TreeHead head : log.heads()) {
+            if (!head.logId().equals(AuditLog.GLOBAL_LOG) && head.size() > latest(head.logId()).map(c -> c.checkpoint().size()).orElse(0L)) {
+                sign(head.logId());
+                signed++;
+            }
+        }
+        if (signed > 0) {
+            sign(AuditLog.GLOBAL_LOG);
+        }
+        return signed;
+    }
+
+    public Optional<SignedCheckpoint> latest(UUID logId) {
+        return log.jdbc().sql("SELECT body, signature FROM audit.checkpoints WHERE log_id = :log ORDER BY size DESC LIMIT 1")
+                .param("log", logId).query(ROW).optional();
+    }
+
+    public Optional<SignedCheckpoint> atSize(UUID logId, long size) {
+        return log.jdbc().sql("SELECT body, signature FROM audit.checkpoints WHERE log_id = :log AND size = :size")
+                .param("log", logId).param("size", size).query(ROW).optional();
+    }
+
+    /** The log's checkpoints with sizes in (above, upTo], smallest first. */
+    public List<SignedCheckpoint> between(UUID logId, long above, long upTo) {
+        return log.jdbc().sql("SELECT body, signature FROM audit.checkpoints WHERE log_id = :log AND size > :above AND size <= :upTo ORDER BY size")
+                .param("log", logId).param("above", above).param("upTo", upTo).query(ROW).list();
+    }
+
+    public PublicKeySet publicKeys() {
+        return publicKeys.get();
+    }
+
+    /**
+     * Everything that does not verify in a log: records whose JSON does not match their hash, missing
+     * records, checkpoints whose signature fails or whose root the records no longer produce, a tail
+     * cut below the last checkpoint. Empty when the log is intact.
+     */
+    public List<String> findTampering(UUID logId) {
+        List<String> problems = new ArrayList<>();
+        SignatureVerifier verifier = SignatureVerifier.of(publicKeys.get());
+        List<Long> sizes = new ArrayList<>();
+        List<byte[]> roots = new ArrayList<>();
+        for (SignedCheckpoint signed : between(logId, 0, Long.MAX_VALUE)) {
+            try {
+                verifier.verify(signed.checkpoint().signedBytes(), signed.signature());
+                sizes.add(signed.checkpoint().size());
+                roots.add(signed.checkpoint().root());
+            } catch (CryptoException e) {
+                problems.add("log " + logId + ": checkpoint of size " + signed.checkpoint().size() + " has a bad signature (" + e.code() + ")");
+            }
+        }
+        problems.addAll(log.findTampering(logId, sizes, roots));
+        return problems;
+    }
+
+    /** {@link #findTampering(UUID)} over every log. */
+    public List<String> findTampering() {
+        List<String> problems = new ArrayList<>();
+        for (AuditLog.TreeHead head : log.heads()) {
+            problems.addAll(findTampering(head.logId()));
+        }
+        return problems;
+    }
+}

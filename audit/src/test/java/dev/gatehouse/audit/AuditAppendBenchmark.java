@@ -1,0 +1,107 @@
+package dev.gatehouse.audit;
+
+import dev.gatehouse.testing.TestPostgres;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark only (docs/benchmarks.md), run by hand: {@code java -cp <test class path> dev.gatehouse.audit.AuditAppendBenchmark}.
+ * 1. the journal with fsync on: durable appends per second from concurrent callers and the wait of each (what a call's end waits for);
+ * 2. sequencing in PostgreSQL: appends per second from four writers to one tenant's log, and to four tenants' logs.
+ */
+public final class AuditAppendBenchmark {
+
+    private static final Map<String, Object> FACTS = Map.of("status", 200, "model", "chat-simulator", "prompt_tokens", 42,
+            "completion_tokens", 17, "latency_ms", 31, "policy_allow", true, "policy_revision", "2026-11-27.1");
+
+    private AuditAppendBenchmark() {
+    }
+
+    public static void main(String[] arguments) throws Exception {
+        journal(16, 5_000);
+        sequencing(4, 1, 200, 50);
+        sequencing(4, 4, 200, 50);
+        System.exit(0);
+    }
+
+    private static void journal(int callers, int perCaller) throws Exception {
+        AuditLog log = AuditLog.migrate(fastDataSource());
+        Path directory = Files.createTempDirectory("journal-benchmark");
+        UUID tenant = UUID.randomUUID();
+        long[] waits = new long[callers * perCaller];
+        try (AuditJournal journal = AuditJournal.open(directory, 1_000_000, log::append, Duration.ofMillis(100))) {
+            ExecutorService pool = Executors.newFixedThreadPool(callers);
+            long started = System.nanoTime();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int caller = 0; caller < callers; caller++) {
+                int first = caller * perCaller;
+                done.add(CompletableFuture.runAsync(() -> {
+                    for (int i = first; i < first + perCaller; i++) {
+                        long begin = System.nanoTime();
+                        journal.append(new AuditEvent("bench-" + i, "request", tenant, Instant.now(), "model_call", FACTS)).join();
+                        waits[i] = System.nanoTime() - begin;
+                    }
+                }, pool));
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+            double durableSeconds = (System.nanoTime() - started) / 1e9;
+            journal.flush(Duration.ofMinutes(5));
+            double storedSeconds = (System.nanoTime() - started) / 1e9;
+            pool.shutdown();
+            Arrays.sort(waits);
+            System.out.printf("journal: %d callers, %d records durable in %.2f s = %.0f records/s (%d fsyncs, %.1f records per fsync);"
+                            + " wait for durability p50 %.2f ms, p99 %.2f ms, max %.2f ms; all stored in PostgreSQL after %.2f s = %.0f records/s%n",
+                    callers, waits.length, durableSeconds, waits.length / durableSeconds, journal.fsyncCount(),
+                    waits.length / (double) journal.fsyncCount(), waits[waits.length / 2] / 1e6, waits[waits.length * 99 / 100] / 1e6,
+                    waits[waits.length - 1] / 1e6, storedSeconds, waits.length / storedSeconds);
+        }
+    }
+
+    private static void sequencing(int writers, int tenants, int batches, int batchSize) throws Exception {
+        AuditLog log = AuditLog.migrate(fastDataSource());
+        List<UUID> logs = new ArrayList<>();
+        for (int i = 0; i < tenants; i++) {
+            logs.add(UUID.randomUUID());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        long started = System.nanoTime();
+        for (int writer = 0; writer < writers; writer++) {
+            UUID tenant = logs.get(writer % tenants);
+            int id = writer;
+            pool.submit(() -> {
+                for (int batch = 0; batch < batches; batch++) {
+                    List<AuditEvent> events = new ArrayList<>(batchSize);
+                    for (int i = 0; i < batchSize; i++) {
+                        events.add(new AuditEvent("w" + id + "-" + batch + "-" + i, "request", tenant, Instant.now(), "model_call", FACTS));
+                    }
+                    log.append(events);
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(30, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long records = (long) writers * batches * batchSize;
+        System.out.printf("sequencing: %d writers into %d tenant log(s), batches of %d: %d records in %.2f s = %.0f records/s%n",
+                writers, tenants, batchSize, records, seconds, records / seconds);
+    }
+
+    private static PGSimpleDataSource fastDataSource() {
+        PGSimpleDataSource dataSource = (PGSimpleDataSource) TestPostgres.freshDatabase();
+        dataSource.setReWriteBatchedInserts(true);
+        return dataSource;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.gatehouse.gateway.audit;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.reactivestreams.Publisher;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The end of an answer waits for the step before it; everything before the end passes at once. */
+class ResponseEndGateTest {
+
+    @Test
+    void thePiecesBeforeTheLastPassAtOnceAndTheLastWaitsForTheStep() {
+        Sinks.Empty<Void> recorded = Sinks.empty();
+        List<String> written = new ArrayList<>();
+        ServerHttpResponse response = recording(written);
+        ResponseEndGate gate = new ResponseEndGate(response, recorded::asMono);
+
+        Mono<Void> writing = gate.writeWith(Flux.just(buffer("data: one"), buffer("data: two"), buffer("data: [DONE]")));
+        writing.subscribe();
+
+        assertThat(written).containsExactly("data: one", "data: two");
+        recorded.tryEmitEmpty();
+        assertThat(written).containsExactly("data: one", "data: two", "data: [DONE]");
+    }
+
+    @Test
+    void aFailedStepWithholdsTheEnd() {
+        List<String> written = new ArrayList<>();
+        ServerHttpResponse response = recording(written);
+        ResponseEndGate gate = new ResponseEndGate(response, () -> Mono.error(new IllegalStateException("journal cannot be written")));
+
+        Throwable failure = gate.writeWith(Flux.just(buffer("{\"partial\":"), buffer("true}"))).then(Mono.<Throwable>empty())
+                .onErrorResume(Mono::just).block(Duration.ofSeconds(5));
+
+        assertThat(failure).hasMessage("journal cannot be written");
+        assertThat(written).containsExactly("{\"partial\":");
+    }
+
+    /** A response that notes each piece as the server would send it. */
+    private static ServerHttpResponse recording(List<String> written) {
+        return new ServerHttpResponseDecorator(new MockServerHttpResponse()) {
+            @Override
+            public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+                return Flux.from(body).doOnNext(buffer -> written.add(buffer.toString(StandardCharsets.UTF_8))).then();
+            }
+        };
+    }
+
+    private static DataBuffer buffer(String text) {
+        return DefaultDataBufferFactory.sharedInstance.wrap(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
