@@ -30,6 +30,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 /**
  * Tenant keys. By default a local Bouncy Castle keystore under {@code <data-dir>/keys}, protected
  * by the master secret in {@code GATEHOUSE_MASTER_SECRET} or, failing that, a random secret
