@@ -41,13 +41,14 @@ class VaultOutageTest {
 
     private final WireMockServer vault = new WireMockServer(options().dynamicPort().trustAllProxyTargets(true));
     private final MutableClock clock = new MutableClock();
+    private VaultTransitKms kms;
     private TenantCipher cipher;
 
     @BeforeEach
     void startProxy() {
         vault.start();
         vault.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(bao.address().toString())));
-        VaultTransitKms kms = VaultTransitKms.connect(VaultTransitConfig.builder(URI.create(vault.baseUrl()))
+        kms = VaultTransitKms.connect(VaultTransitConfig.builder(URI.create(vault.baseUrl()))
                 .token(bao.rootToken()).requestTimeout(Duration.ofSeconds(1)).build());
         cipher = new TenantCipher(kms, new KeyCachePolicy(TTL, 1000, 100), clock);
         cipher.createTenantKey(ACME);
@@ -84,6 +85,18 @@ class VaultOutageTest {
         vault.removeStub(outage);
 
         assertThat(cipher.decrypt(ACME, cipher.encrypt(ACME, PLAINTEXT, CONTEXT), CONTEXT)).isEqualTo(PLAINTEXT);
+    }
+
+    @Test
+    void reportsWhetherVaultIsAvailableForHealthChecks() {
+        kms.checkAvailable();
+
+        StubMapping outage = vaultAnswers(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        assertFailsWith(ErrorCode.KEY_SERVICE_UNAVAILABLE, kms::checkAvailable);
+        vault.removeStub(outage);
+
+        vaultAnswers(aResponse().withStatus(503).withBody("{\"errors\":[\"Vault is sealed\"]}"));
+        assertFailsWith(ErrorCode.KEY_SERVICE_UNAVAILABLE, kms::checkAvailable);
     }
 
     @Test
