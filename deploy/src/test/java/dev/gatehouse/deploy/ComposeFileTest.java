@@ -1,5 +1,6 @@
 package dev.gatehouse.deploy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
@@ -10,7 +11,6 @@ import dev.gatehouse.testing.TestTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ComposeFileTest {
 
     private static final Path COMPOSE_FILE = Path.of("..", "compose", "docker-compose.yml");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static Schema composeSpecification;
 
     @BeforeAll
@@ -88,9 +89,9 @@ class ComposeFileTest {
      * As docker compose reads the file: YAML 1.1 with its anchors, aliases and merge keys resolved
      * (SnakeYAML does), then the resulting document against the schema.
      */
-    private static List<Error> validate(String composeFile) {
+    private static List<Error> validate(String composeFile) throws Exception {
         Object document = new Yaml().load(composeFile);
-        return composeSpecification.validate(JsonMapper.builder().build().writeValueAsString(document), InputFormat.JSON);
+        return composeSpecification.validate(JSON.writeValueAsString(document), InputFormat.JSON);
     }
 
     @SuppressWarnings("unchecked")

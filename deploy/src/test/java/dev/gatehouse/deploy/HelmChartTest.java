@@ -176,6 +176,19 @@ class HelmChartTest {
         assertThat(template.output()).contains("vault.url is required");
     }
 
+    @Test
+    void refusesAMisspelledValueAndARootSecurityContext() throws Exception {
+        Command misspelled = helm("template", "release", CHART.toString(), "--kube-version", KUBERNETES_VERSION,
+                "--values", CHART.resolve("ci").resolve("minimal-values.yaml").toString(), "--set", "gateway.replica=5");
+        Command root = helm("template", "release", CHART.toString(), "--kube-version", KUBERNETES_VERSION,
+                "--values", CHART.resolve("ci").resolve("minimal-values.yaml").toString(), "--set", "podSecurityContext.runAsNonRoot=false");
+
+        assertThat(misspelled.succeeded()).isFalse();
+        assertThat(misspelled.output()).contains("additional properties 'replica' not allowed");
+        assertThat(root.succeeded()).isFalse();
+        assertThat(root.output()).contains("/podSecurityContext/runAsNonRoot");
+    }
+
     private Path render(String values) throws Exception {
         Command template = helm("template", "release", CHART.toString(), "--kube-version", KUBERNETES_VERSION,
                 "--values", CHART.resolve("ci").resolve(values).toString());
