@@ -240,7 +240,7 @@ public final class VaultTransitKms implements KeyManagementService {
     private CryptoException translate(TenantId tenant, ErrorCode whenKeyMissing, VaultException e) {
         int status = e.getHttpStatusCode();
         String detail = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        String subject = "Vault Transit key of tenant " + tenant;
+        String subject = tenant == null ? "this client" : "Vault Transit key of tenant " + tenant;
         if (status == 0 || status >= 500 || status == 429) {
             return new CryptoException(ErrorCode.KEY_SERVICE_UNAVAILABLE,
                     "Vault is unreachable, too slow or failing (HTTP " + status + ") for " + subject, e);
