@@ -77,12 +77,17 @@ public final class TextNormalizer {
         return new NormalizedText(text, decoded, found);
     }
 
+    /**
+     * Invisible characters go before NFKC, so that one hidden between a letter and its combining
+     * mark does not keep them apart ("l\u200B\u0301" is "\u013A"); no character's NFKC form is
+     * invisible. Folding a look-alike can do the same ("\u0456\u0301" in a Latin word), hence NFKC
+     * again after a fold.
+     */
     private String fold(String raw, Set<Obfuscation> found, List<String> decoded) {
-        String nfkc = isAscii(raw) ? raw : Normalizer.normalize(raw, Normalizer.Form.NFKC);
-        StringBuilder visible = new StringBuilder(nfkc.length());
+        StringBuilder visible = new StringBuilder(raw.length());
         StringBuilder tagged = new StringBuilder();
-        for (int i = 0; i < nfkc.length(); ) {
-            int cp = nfkc.codePointAt(i);
+        for (int i = 0; i < raw.length(); ) {
+            int cp = raw.codePointAt(i);
             i += Character.charCount(cp);
             if (cp >= 0xE0020 && cp <= 0xE007E) {
                 // Unicode tag characters mirror ASCII and render invisibly: a known smuggling channel.
@@ -97,7 +102,13 @@ public final class TextNormalizer {
             found.add(Obfuscation.UNICODE_TAG_SMUGGLING);
             decoded.add(tagged.toString());
         }
-        return foldHomoglyphs(visible.toString(), found);
+        String nfkc = nfkc(visible.toString());
+        String folded = foldHomoglyphs(nfkc, found);
+        return folded.equals(nfkc) ? folded : nfkc(folded);
+    }
+
+    private static String nfkc(String text) {
+        return isAscii(text) ? text : Normalizer.normalize(text, Normalizer.Form.NFKC);
     }
 
     static boolean isAscii(CharSequence s) {

@@ -19,6 +19,12 @@ class TextNormalizerTest {
     }
 
     @Test
+    void composesALetterWithItsMarkAcrossAnInvisibleCharacter() {
+        assertThat(normalizer.normalize("l\u200B\u0301").text()).isEqualTo("\u013A");
+        assertThat(normalizer.normalize("m\u0456\u0301x").text()).isEqualTo("m\u00EDx");
+    }
+
+    @Test
     void appliesNfkcToFullWidthAndStyledLetters() {
         assertThat(normalizer.normalize("Ｉｇｎｏｒｅ 𝐚𝐥𝐥 rules").text()).isEqualTo("Ignore all rules");
     }

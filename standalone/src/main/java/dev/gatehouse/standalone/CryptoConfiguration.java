@@ -14,6 +14,7 @@ import dev.gatehouse.crypto.kms.VaultTransitConfig;
 import dev.gatehouse.crypto.kms.VaultTransitKms;
 import dev.gatehouse.tenant.TenantErasureListener;
 import dev.gatehouse.tenant.TenantProvisioner;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,7 +42,9 @@ import javax.sql.DataSource;
  * Tenant keys. By default a local Bouncy Castle keystore under {@code <data-dir>/keys}, protected
  * by the master secret in {@code GATEHOUSE_MASTER_SECRET} or, failing that, a random secret
  * generated once into {@code <data-dir>/keys/master-secret} (owner-only; fine for a laptop, not for
- * production). With {@code gatehouse.crypto.vault.url} set, tenant keys live in Vault Transit.
+ * production). With {@code gatehouse.crypto.vault.url} set, tenant keys live in Vault Transit, which
+ * several processes on one database must use: a database they share is bound to one local key
+ * store ({@link KeyStoreBinding}), and a process with another is refused at start.
  * Every tenant gets its key when it is provisioned; erasing a tenant destroys it (crypto-shredding)
  * and records the erasure in the audit log.
  */
@@ -52,6 +55,8 @@ class CryptoConfiguration {
 
     @Bean
     KeyManagementService keyManagementService(@Value("${gatehouse.data-dir}") Path dataDir,
+                              @Value("${gatehouse.database.mode:embedded}") String databaseMode,
+                              ObjectProvider<DataSource> dataSource, Clock clock,
                               @Value("${gatehouse.crypto.vault.url:}") String vaultUrl,
                               @Value("${gatehouse.crypto.vault.token:}") String vaultToken,
                               @Value("${gatehouse.crypto.vault.role-id:}") String roleId,
@@ -59,7 +64,11 @@ class CryptoConfiguration {
                               @Value("${gatehouse.crypto.vault.ca-certificate:}") String caCertificate) {
         KeyManagementService kms;
         if (vaultUrl.isBlank()) {
-            kms = LocalKeystoreKms.open(dataDir.resolve("keys").resolve("tenant-keks.bcfks"), masterSecret(dataDir));
+            Path keyDirectory = dataDir.resolve("keys");
+            if (databaseMode.equals("external")) {
+                KeyStoreBinding.bind(dataSource.getObject(), keyDirectory, clock);
+            }
+            kms = LocalKeystoreKms.open(keyDirectory.resolve("tenant-keks.bcfks"), masterSecret(dataDir));
         } else {
             VaultTransitConfig.Builder vault = VaultTransitConfig.builder(URI.create(vaultUrl));
             vault = roleId.isBlank() ? vault.token(vaultToken) : vault.appRole(roleId, secretId);

@@ -1,22 +1,30 @@
 package dev.gatehouse.standalone;
 
+import dev.gatehouse.crypto.kms.OpenBaoServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One real PostgreSQL server for a test class whose gateway processes share it, as replicas share a production database. */
+/**
+ * One real PostgreSQL server for a test class whose gateway processes share it, as replicas share a
+ * production database, and one real Vault Transit (OpenBao) for their tenant keys, which replicas
+ * must share too (a database is bound to one local key store: KeyStoreBinding).
+ */
 final class SharedDatabaseServer implements BeforeAllCallback, AfterAllCallback {
 
+    private final OpenBaoServer vault = new OpenBaoServer();
     private EmbeddedPostgres postgres;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         postgres = EmbeddedPostgres.builder().start();
+        vault.beforeAll(context);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        vault.afterAll(context);
         postgres.close();
     }
 
@@ -25,14 +33,26 @@ final class SharedDatabaseServer implements BeforeAllCallback, AfterAllCallback 
         return postgres.getPostgresDatabase();
     }
 
-    /** The arguments that point a marketplace at this server instead of its embedded one. */
+    /** The arguments that point a marketplace at this server instead of its embedded one, and at the shared Vault. */
     String[] marketplaceArguments(String... more) {
+        return with(new String[] {
+                "--gatehouse.crypto.vault.url=" + vault.address(),
+                "--gatehouse.crypto.vault.token=" + vault.rootToken(),
+                "--gatehouse.crypto.vault.ca-certificate=" + vault.caCertificate()}, databaseArguments(more));
+    }
+
+    /** Only the database: tenant keys stay in each process's local key store. */
+    String[] databaseArguments(String... more) {
         String[] shared = {
                 "--gatehouse.database.mode=external",
                 "--gatehouse.database.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "--gatehouse.database.username=postgres"};
-        String[] all = java.util.Arrays.copyOf(shared, shared.length + more.length);
-        System.arraycopy(more, 0, all, shared.length, more.length);
+        return with(shared, more);
+    }
+
+    private static String[] with(String[] first, String[] more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
         return all;
     }
 }

@@ -20,12 +20,12 @@ import java.util.Set;
  * default one (EU residency, a general purpose) and subscribed to every catalogued model, visible
  * to the gateway at once.
  */
-final class TestKeys {
+public final class TestKeys {
 
     private TestKeys() {
     }
 
-    static IssuedApiKey developerKey(ApplicationContext context, String tenantSlug, Instant expiresAt) {
+    public static IssuedApiKey developerKey(ApplicationContext context, String tenantSlug, Instant expiresAt) {
         TenantDatabase database = context.getBean(TenantDatabase.class);
         Tenant tenant = database.tenants().findBySlug(tenantSlug).orElseGet(() -> {
             Tenant created = database.tenants().create(tenantSlug, "Tenant " + tenantSlug, Bootstrap.DEFAULT_TENANT_SETTINGS);
@@ -44,7 +44,7 @@ final class TestKeys {
     }
 
     /** The bootstrap key is printed once to the console; tests mint their own platform-admin key for {@code default} instead. */
-    static String platformAdminKey(ApplicationContext context) {
+    public static String platformAdminKey(ApplicationContext context) {
         TenantDatabase database = context.getBean(TenantDatabase.class);
         Tenant tenant = database.tenants().findBySlug(Bootstrap.DEFAULT_TENANT).orElseThrow();
         IssuedApiKey key = database.apiKeys().create(tenant.id(), "test admin", Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), null);

@@ -49,11 +49,12 @@ public final class ContentKeyRotation implements AutoCloseable {
 
     /**
      * The tenant's running rotation, or a new one. Each caller gets a copy of the job's future, so
-     * that cancelling it abandons the wait and never the job.
+     * that cancelling it abandons the wait and never the job. A finished job counts as none although
+     * its clean-up may not have run yet: a caller's copy can complete before it.
      */
     public synchronized CompletableFuture<Result> rotate(UUID tenantId) {
         CompletableFuture<Result> job = running.get(tenantId);
-        if (job == null) {
+        if (job == null || job.isDone()) {
             CompletableFuture<Result> started = CompletableFuture.supplyAsync(() -> rotateNow(tenantId), jobs);
             running.put(tenantId, started);
             started.whenComplete((result, failure) -> finished(tenantId, started, failure));

@@ -61,6 +61,9 @@ public final class AdminRequests {
             body = bytes.length == 0 ? null : JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body is not valid JSON.");
+        } catch (NumberFormatException e) {
+            // Read exactly, 1E+2147483648 is valid JSON that no BigDecimal holds.
+            throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body holds a number too large to read.");
         } catch (IOException e) {
             throw new ApiProblem(ProblemType.MALFORMED_JSON, "The request body could not be read.");
         }

@@ -145,6 +145,8 @@ class TenantAdminApiTest {
         post("/admin/v1/tenants", platformAdmin, "{\"slug\":42,\"display_name\":\"x\"}").expectStatus().isBadRequest();
         post("/admin/v1/tenants", platformAdmin, "{not json").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error.code").isEqualTo("malformed_json");
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"roles\":[\"developer\",1E+2147483648]}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("malformed_json");
         post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"roles\":[\"wizard\"]}").expectStatus().isBadRequest();
         post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"expires_at\":\"tomorrow\"}").expectStatus().isBadRequest();
         post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"expires_at\":\"2000-01-01T00:00:00Z\"}").expectStatus().isBadRequest();
