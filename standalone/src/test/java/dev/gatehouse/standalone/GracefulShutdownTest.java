@@ -74,7 +74,7 @@ class GracefulShutdownTest {
                 replica.terminate();
 
                 await().atMost(GRACE_PERIOD).until(() -> !ready(replica));
-                await().atMost(GRACE_PERIOD).as("no new connection is accepted").until(() -> refusesConnections(replica));
+                await("no new connection is accepted").atMost(GRACE_PERIOD).until(() -> refusesConnections(replica));
                 for (String event = nextEvent(body); event != null; event = nextEvent(body)) {
                     events.add(event);
                 }
