@@ -9,8 +9,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.policy.DecisionCodec.EncodedInput;
 import dev.gatehouse.policy.PolicyUnavailableException.Code;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +36,8 @@ public final class RemotePolicyDecisionPoint implements PolicyDecisionPoint {
     private static final String DECISION_URL = "/v1/data/" + DecisionCodec.DECISION_PATH + "?provenance=true";
 
     private final OpaHttpClient opa;
+    private final HttpClient http;
+    private final URI health;
     private final Duration timeout;
 
     /**
@@ -42,11 +47,34 @@ public final class RemotePolicyDecisionPoint implements PolicyDecisionPoint {
     public RemotePolicyDecisionPoint(URI opaUrl, Duration timeout) {
         Objects.requireNonNull(opaUrl, "opaUrl");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.health = opaUrl.resolve("/health?bundles");
         DefaultOpaHttpClient client = new DefaultOpaHttpClient(http, DecisionCodec.MAPPER);
         // Request logging stays off: decision inputs describe tenants and their data.
         client.configure(configuration -> configuration.baseUrl(opaUrl.toString()).logging(LogSpecification::none));
         this.opa = client;
+    }
+
+    /**
+     * Checks that the OPA server answers and has activated its bundles ({@code GET /health?bundles}:
+     * 200 only then), so that it can decide; throws {@link PolicyUnavailableException} when it
+     * cannot. Bounded by the decision timeout. For health checks.
+     */
+    public void checkAvailable() {
+        HttpResponse<Void> answer;
+        try {
+            answer = http.send(HttpRequest.newBuilder(health).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new PolicyUnavailableException(Code.POLICY_UNAVAILABLE,
+                    "the OPA server cannot be reached (" + e.getClass().getSimpleName() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PolicyUnavailableException(Code.POLICY_UNAVAILABLE, "interrupted while waiting for the OPA server", e);
+        }
+        if (answer.statusCode() != 200) {
+            throw new PolicyUnavailableException(Code.POLICY_UNAVAILABLE,
+                    "the OPA server is not ready to decide (health HTTP status " + answer.statusCode() + ")");
+        }
     }
 
     /** Body of a Data API query; the input is sent exactly as digested. */

@@ -66,6 +66,31 @@ class RemotePolicyDecisionPointTest extends PolicyDecisionPointContract {
     }
 
     @Test
+    void isAvailableWhileTheServerServesItsBundleAndNotOnceItIsDown() throws IOException {
+        remote.checkAvailable();
+
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        RemotePolicyDecisionPoint down = new RemotePolicyDecisionPoint(URI.create("http://127.0.0.1:" + closedPort), TIMEOUT);
+        assertThatThrownBy(down::checkAvailable)
+                .isInstanceOfSatisfying(PolicyUnavailableException.class, e -> assertThat(e.code()).isEqualTo(Code.POLICY_UNAVAILABLE));
+    }
+
+    @Test
+    void isNotAvailableWhileTheServerHasNotActivatedItsBundle() throws IOException {
+        HttpServer server = fakeOpa(500, "{\"error\": \"not all bundles activated\"}");
+        try {
+            assertThatThrownBy(new RemotePolicyDecisionPoint(urlOf(server), TIMEOUT)::checkAvailable)
+                    .isInstanceOf(PolicyUnavailableException.class)
+                    .hasMessageContaining("500");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void failsClosedWhenTheServerDoesNotAnswerInTime() throws IOException {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RemotePolicyDecisionPoint slow = new RemotePolicyDecisionPoint(

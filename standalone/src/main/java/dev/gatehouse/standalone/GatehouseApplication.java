@@ -11,6 +11,6 @@ import org.springframework.context.annotation.Import;
 public class GatehouseApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(GatehouseApplication.class, args);
+        GracefulTermination.onSignals(SpringApplication.run(GatehouseApplication.class, args));
     }
 }

@@ -1,6 +1,11 @@
 package dev.gatehouse.standalone;
 
+import dev.gatehouse.crypto.kms.KeyManagementService;
+import dev.gatehouse.crypto.kms.VaultTransitKms;
+import dev.gatehouse.gateway.GatewayProperties;
 import dev.gatehouse.gateway.ReadModelRefresher;
+import dev.gatehouse.policy.PolicyDecisionPoint;
+import dev.gatehouse.policy.RemotePolicyDecisionPoint;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,11 +14,16 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.Map;
+
 /**
  * What operators watch on the management port ({@code management.server.port}, 8081 by default),
  * never on the public one: health with liveness and readiness groups, and Prometheus metrics. A
  * database outage does not stop model calls, which go on from the in-memory read models; it shows
- * here instead.
+ * here instead. Readiness is DOWN until the application has started (the read models are loaded
+ * when their beans are created, before it starts), and while the database, the key service or the
+ * policy decision point is unavailable; the remote ones are checked in the background at the
+ * read models' refresh interval, so that a probe never waits on them.
  */
 @Configuration(proxyBeanMethods = false)
 class OperationsConfiguration {
@@ -25,6 +35,26 @@ class OperationsConfiguration {
                 .withDetail("stale_seconds", refresher.staleness().toSeconds())
                 .withDetail("failed_refreshes", refresher.failedRefreshes())
                 .build();
+    }
+
+    /** {@code keyService} in the readiness group: Vault Transit checked in the background; a local keystore is in this process. */
+    @Bean
+    HealthIndicator keyServiceHealthIndicator(KeyManagementService kms, GatewayProperties properties) {
+        if (kms instanceof VaultTransitKms vault) {
+            return new BackgroundHealthCheck("the key service (Vault Transit)", Map.of("kind", "vault-transit"),
+                    vault::checkAvailable, properties.cacheRefreshInterval());
+        }
+        return BackgroundHealthCheck.inProcess(Map.of("kind", "local-keystore"));
+    }
+
+    /** {@code policy} in the readiness group: an OPA server checked in the background; the Wasm policy is in this process. */
+    @Bean
+    HealthIndicator policyHealthIndicator(PolicyDecisionPoint decisionPoint, GatewayProperties properties) {
+        if (decisionPoint instanceof RemotePolicyDecisionPoint opa) {
+            return new BackgroundHealthCheck("the policy decision point (OPA)", Map.of("kind", "opa-server"),
+                    opa::checkAvailable, properties.cacheRefreshInterval());
+        }
+        return BackgroundHealthCheck.inProcess(Map.of("kind", "in-process-wasm"));
     }
 
     /** {@code gatehouse_read_model_stale_seconds} and {@code gatehouse_read_model_refresh_failures_total} in Prometheus. */

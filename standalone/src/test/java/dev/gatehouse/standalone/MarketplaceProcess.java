@@ -6,14 +6,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A marketplace in a JVM of its own, as a replica runs in production: started from the test's
- * class path, reachable on its own port, stopped by ending the process.
+ * class path, reachable on its own API and management ports, stopped by ending the process (at
+ * once, or with SIGTERM as an orchestrator does).
  */
 final class MarketplaceProcess implements AutoCloseable {
 
@@ -22,31 +28,39 @@ final class MarketplaceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
+    private final Path log;
 
-    private MarketplaceProcess(Process process, int port) {
+    private MarketplaceProcess(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
+        this.log = log;
     }
 
+    /** {@code moreArguments} ({@code --name=value}) add to the defaults below, or replace one of the same name. */
     static MarketplaceProcess start(Path dataDir, String... moreArguments) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        int port = freePort();
+        int managementPort = freePort();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("--server.port", String.valueOf(port));
+        settings.put("--management.server.port", String.valueOf(managementPort));
+        settings.put("--gatehouse.data-dir", dataDir.toString());
+        settings.put("--gatehouse.builtin-backends.chat-simulator.first-token-latency", "0ms");
+        settings.put("--gatehouse.builtin-backends.chat-simulator.inter-token-latency", "0ms");
+        for (String argument : moreArguments) {
+            int equals = argument.indexOf('=');
+            settings.put(argument.substring(0, equals), argument.substring(equals + 1));
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), GatehouseApplication.class.getName(),
-                "--server.port=" + port,
-                "--management.server.port=0",
-                "--gatehouse.data-dir=" + dataDir,
-                "--gatehouse.builtin-backends.chat-simulator.first-token-latency=0ms",
-                "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms"));
-        command.addAll(List.of(moreArguments));
-        java.nio.file.Files.createDirectories(dataDir);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("process.log").toFile()).start();
-        MarketplaceProcess started = new MarketplaceProcess(process, port);
-        started.awaitListening(dataDir);
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), GatehouseApplication.class.getName()));
+        settings.forEach((name, value) -> command.add(name + "=" + value));
+        Files.createDirectories(dataDir);
+        Path log = dataDir.resolve("process.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        MarketplaceProcess started = new MarketplaceProcess(process, port, managementPort, log);
+        started.awaitListening();
         return started;
     }
 
@@ -54,11 +68,30 @@ final class MarketplaceProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    private void awaitListening(Path dataDir) throws InterruptedException, IOException {
+    URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
+    /** What the process printed so far (its console and its log). */
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Sends SIGTERM, as Kubernetes does to a pod it stops. */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** The exit status, if the process ended within {@code timeout}. */
+    OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+    }
+
+    private void awaitListening() throws InterruptedException, IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the marketplace process ended: " + java.nio.file.Files.readString(dataDir.resolve("process.log")));
+                throw new IllegalStateException("the marketplace process ended: " + output());
             }
             try {
                 HTTP.send(HttpRequest.newBuilder(uri("/v1/models")).build(), HttpResponse.BodyHandlers.discarding());
@@ -68,6 +101,12 @@ final class MarketplaceProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("the marketplace process did not listen within " + START_TIMEOUT);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Ends the process at once, as a crashed or evicted replica ends. */

@@ -28,6 +28,11 @@ final class SharedDatabaseServer implements BeforeAllCallback, AfterAllCallback 
         postgres.close();
     }
 
+    /** The server's database, for a test to read what the marketplaces wrote. */
+    javax.sql.DataSource dataSource() {
+        return postgres.getPostgresDatabase();
+    }
+
     /** The arguments that point a marketplace at this server instead of its embedded one, and at the shared Vault. */
     String[] marketplaceArguments(String... more) {
         return with(new String[] {

@@ -104,6 +104,16 @@ public final class VaultTransitKms implements KeyManagementService {
     }
 
     /**
+     * Checks that Vault is up, unsealed and still accepts this client's token, by looking the token
+     * up ({@code auth/token/lookup-self}, which every token's default policy allows); throws
+     * {@link CryptoException} {@code KEY_SERVICE_UNAVAILABLE} or {@code KEY_SERVICE_REJECTED} when
+     * it is not. Bounded by the request timeout. For health checks.
+     */
+    public void checkAvailable() {
+        call(null, ErrorCode.KEY_SERVICE_REJECTED, logical -> logical.read("auth/token/lookup-self"));
+    }
+
+    /**
      * Reads one field of a secret from Vault's key-value engine with this client's credentials,
      * for secrets an operator keeps in Vault rather than in configuration (a backend's API key).
      * {@code path} is the API path after {@code /v1/}: {@code secret/data/gpu} for KV version 2
@@ -230,7 +240,7 @@ public final class VaultTransitKms implements KeyManagementService {
     private CryptoException translate(TenantId tenant, ErrorCode whenKeyMissing, VaultException e) {
         int status = e.getHttpStatusCode();
         String detail = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        String subject = "Vault Transit key of tenant " + tenant;
+        String subject = tenant == null ? "this client" : "Vault Transit key of tenant " + tenant;
         if (status == 0 || status >= 500 || status == 429) {
             return new CryptoException(ErrorCode.KEY_SERVICE_UNAVAILABLE,
                     "Vault is unreachable, too slow or failing (HTTP " + status + ") for " + subject, e);

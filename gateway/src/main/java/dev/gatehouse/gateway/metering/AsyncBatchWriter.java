@@ -23,6 +23,7 @@ public final class AsyncBatchWriter<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncBatchWriter.class);
     private static final int MAX_BATCH = 500;
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
+    private static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(10);
 
     private final String name;
     private final BlockingQueue<T> queue;
@@ -55,6 +56,11 @@ public final class AsyncBatchWriter<T> implements AutoCloseable {
 
     public long droppedCount() {
         return dropped.get();
+    }
+
+    /** Records submitted and not yet written: after {@link #close()}, those that were lost with the process. */
+    public long unwrittenCount() {
+        return pending.get();
     }
 
     /** Waits until everything submitted so far is written, or the timeout passes; returns whether it was. */
@@ -101,10 +107,19 @@ public final class AsyncBatchWriter<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes what is queued, waiting at most {@link #CLOSE_FLUSH_TIMEOUT} (a shutdown's in-flight
+     * calls have finished by now, so nothing more arrives), and says loudly how many records could
+     * not be written in time.
+     */
     @Override
     public void close() throws InterruptedException {
-        flush(Duration.ofSeconds(10));
+        boolean flushed = flush(CLOSE_FLUSH_TIMEOUT);
         closing = true;
         worker.join(Duration.ofSeconds(2).toMillis());
+        if (!flushed) {
+            LOG.error("{} writer closed with {} records not written (the database did not take them within {})",
+                    name, unwrittenCount(), CLOSE_FLUSH_TIMEOUT);
+        }
     }
 }

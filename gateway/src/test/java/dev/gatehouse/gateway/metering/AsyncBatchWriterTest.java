@@ -26,6 +26,23 @@ class AsyncBatchWriterTest {
     }
 
     @Test
+    void closingWritesEverythingStillQueuedFirst() throws Exception {
+        List<Integer> written = new CopyOnWriteArrayList<>();
+        AsyncBatchWriter<Integer> writer = new AsyncBatchWriter<>("closing", 10_000, batch -> {
+            sleepQuietly(Duration.ofMillis(20));
+            written.addAll(batch);
+        });
+        for (int i = 0; i < 2_000; i++) {
+            writer.submit(i);
+        }
+
+        writer.close();
+
+        assertThat(written).hasSize(2_000);
+        assertThat(writer.unwrittenCount()).isZero();
+    }
+
+    @Test
     void retriesAFailedBatchUntilItIsWritten() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         List<String> written = new CopyOnWriteArrayList<>();
@@ -63,6 +80,14 @@ class AsyncBatchWriterTest {
 
             assertThat(accepted).isLessThanOrEqualTo(1_500);
             assertThat(writer.droppedCount()).isEqualTo(submitted - accepted);
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
