@@ -24,6 +24,7 @@ import dev.gatehouse.gateway.filter.ResponseInspectionFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
 import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
@@ -201,8 +202,13 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    MeteringFilter meteringFilter(AsyncBatchWriter<UsageRecord> usageWriter) {
-        return new MeteringFilter(usageWriter);
+    TokenCounter tokenCounter() {
+        return new TokenCounter();
+    }
+
+    @Bean
+    MeteringFilter meteringFilter(AsyncBatchWriter<UsageRecord> usageWriter, TokenCounter tokenCounter) {
+        return new MeteringFilter(usageWriter, tokenCounter);
     }
 
     /** Reads the tenant schema, so only after {@link #tenantDatabase} has migrated it. */

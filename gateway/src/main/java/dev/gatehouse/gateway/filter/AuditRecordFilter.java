@@ -72,7 +72,7 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
         if (decision == null || !decision.obligations().logContent() || context.completion() == null) {
             return false;
         }
-        return contentLog.submit(new ContentRecorder.PlainContent(context.requestId(), context.tenant().id(), context.receivedAt(),
+        return contentLog.submit(new ContentRecorder.PlainContent(context.callId(), context.requestId(), context.tenant().id(), context.receivedAt(),
                 decision.obligations().retentionDays(), context.body().toString().getBytes(StandardCharsets.UTF_8), context.completion()));
     }
 
