@@ -11,6 +11,9 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -130,6 +133,46 @@ public final class UsageLedger {
     private static Array column(Connection connection, String type, List<UsageRecord> records, Function<UsageRecord, Object> value)
             throws SQLException {
         return connection.createArrayOf(type, records.stream().map(value).toArray());
+    }
+
+    /**
+     * The tenant's usage on the UTC days from {@code from} up to, not including, {@code until},
+     * summed by {@code grouping}, in the order of the groups; read from the daily totals.
+     */
+    public List<UsageTotal> totals(UUID tenantId, LocalDate from, LocalDate until, UsageGrouping grouping) {
+        return jdbc.sql("""
+                        SELECT %1$s AS usage_group, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens,
+                               sum(completion_tokens) AS completion_tokens, sum(cost) AS cost
+                        FROM metering.usage_daily
+                        WHERE tenant_id = :tenantId AND day >= :from AND day < :until
+                        GROUP BY 1 ORDER BY 1""".formatted(grouping.column()))
+                .param("tenantId", tenantId)
+                .param("from", from)
+                .param("until", until)
+                .query((row, index) -> new UsageTotal(row.getString("usage_group"), row.getLong("requests"),
+                        row.getLong("prompt_tokens"), row.getLong("completion_tokens"), row.getBigDecimal("cost")))
+                .list();
+    }
+
+    /**
+     * Up to {@code limit} of the tenant's calls from {@code from} up to, not including, {@code until},
+     * in the order they occurred, after the call {@code after} (null: from the first); for reading
+     * an export page by page, never whole.
+     */
+    public List<UsageRecord> page(UUID tenantId, Instant from, Instant until, UsageRecord after, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + """
+                         FROM metering.usage
+                        WHERE tenant_id = :tenantId AND occurred_at >= :from AND occurred_at < :until
+                          AND (occurred_at, call_id) > (:afterTime, :afterCall)
+                        ORDER BY occurred_at, call_id LIMIT :limit""")
+                .param("tenantId", tenantId)
+                .param("from", Timestamp.from(from))
+                .param("until", Timestamp.from(until))
+                .param("afterTime", Timestamp.from(after == null ? from : after.occurredAt()))
+                .param("afterCall", after == null ? "" : after.callId())
+                .param("limit", limit)
+                .query(ROW)
+                .list();
     }
 
     /** The usage booked for one API key, oldest first. */

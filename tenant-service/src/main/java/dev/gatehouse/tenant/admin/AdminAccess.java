@@ -59,6 +59,16 @@ public final class AdminAccess {
         });
     }
 
+    /** An administrator, or an auditor: for what may be read but not changed (usage, for one). */
+    public Mono<ApiKeyPrincipal> administratorOrAuditor(ServerRequest request) {
+        return member(request).map(principal -> {
+            if (!principal.hasRole(Role.PLATFORM_ADMIN) && !principal.hasRole(Role.TENANT_ADMIN) && !principal.hasRole(Role.AUDITOR)) {
+                throw new ApiProblem(ProblemType.FORBIDDEN, "This needs the tenant-admin, auditor or platform-admin role.");
+            }
+            return principal;
+        });
+    }
+
     public static void requirePlatformAdmin(ApiKeyPrincipal caller, String action) {
         if (!caller.hasRole(Role.PLATFORM_ADMIN)) {
             throw new ApiProblem(ProblemType.FORBIDDEN, action + " needs the platform-admin role.");
