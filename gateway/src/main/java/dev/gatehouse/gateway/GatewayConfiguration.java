@@ -19,10 +19,15 @@ import dev.gatehouse.gateway.filter.ModelResolutionFilter;
 import dev.gatehouse.gateway.filter.PolicyDecisionFilter;
 import dev.gatehouse.gateway.filter.PromptInspectionFilter;
 import dev.gatehouse.gateway.filter.PseudonymRestorationFilter;
+import dev.gatehouse.gateway.filter.RateLimitFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
 import dev.gatehouse.gateway.filter.ResponseInspectionFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
 import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
+import dev.gatehouse.gateway.limits.LimitBuckets;
+import dev.gatehouse.gateway.limits.LocalLimitBuckets;
+import dev.gatehouse.gateway.limits.RateLimiter;
+import dev.gatehouse.gateway.limits.RedisLimitBuckets;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.UsageLedger;
@@ -204,6 +209,22 @@ public class GatewayConfiguration {
     @Bean
     TokenCounter tokenCounter() {
         return new TokenCounter();
+    }
+
+    /**
+     * In memory (the embedded mode: one gateway), or in Redis when {@code gatehouse.limits.redis-url}
+     * is set, shared by every replica; each Redis command gives up after
+     * {@code gatehouse.limits.redis-timeout} (250 ms), and calls are then refused.
+     */
+    @Bean(destroyMethod = "close")
+    LimitBuckets limitBuckets(@Value("${gatehouse.limits.redis-url:}") String redisUrl,
+                              @Value("${gatehouse.limits.redis-timeout:250ms}") Duration redisTimeout) {
+        return redisUrl.isBlank() ? new LocalLimitBuckets() : RedisLimitBuckets.connect(URI.create(redisUrl), redisTimeout);
+    }
+
+    @Bean
+    RateLimitFilter rateLimitFilter(LimitBuckets limitBuckets, TokenCounter tokenCounter) {
+        return new RateLimitFilter(new RateLimiter(limitBuckets), tokenCounter);
     }
 
     @Bean

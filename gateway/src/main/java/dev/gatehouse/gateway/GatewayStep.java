@@ -10,7 +10,8 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
  * backend URL must be chosen after its RouteToRequestUrlFilter (order 10000) has set the default.
  * BackendCall sends the call just ahead of its WebsocketRoutingFilter and NettyRoutingFilter
  * (orders {@code MAX_VALUE - 1} and {@code MAX_VALUE}), which then find the exchange routed.
- * AuditRecord wraps every step after it, so that refusals are audited too. Response decorators
+ * AuditRecord wraps every step after it, so that refusals are audited too. RateLimit counts a call
+ * as soon as its model is known, before the costly scans, and settles once the call has ended. Response decorators
  * see the answer in reverse order of installation: Metering (installed last) sees the backend's
  * bytes first, PseudonymRestoration puts personal data back, and ResponseInspection judges what
  * the caller will actually receive.
@@ -22,6 +23,7 @@ public enum GatewayStep {
     AUDIT_RECORD(-700),
     MODEL_LISTING(-600),
     MODEL_RESOLUTION(-500),
+    RATE_LIMIT(-475),
     PROMPT_INSPECTION(-450),
     POLICY_DECISION(-400),
     RESPONSE_INSPECTION(-300),
