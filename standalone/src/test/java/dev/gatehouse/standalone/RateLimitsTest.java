@@ -8,6 +8,7 @@ import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
+import dev.gatehouse.tenant.ApiKeyScopes;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Plan;
 import dev.gatehouse.tenant.Role;
@@ -82,6 +83,26 @@ class RateLimitsTest {
         assertThat(refused.headers().firstValue("x-ratelimit-limit-tokens")).contains("500");
         assertThat(chat(key, "{\"model\":\"chat-simulator\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hi.\"}]}")
                 .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeyWithALowerLimitOfItsOwnIsHeldToItWhileTheTenantsOtherKeysGoOn() throws Exception {
+        IssuedApiKey unlimited = keyOfTenantWithPlan(new Plan(600, 200_000, null));
+        IssuedApiKey slow = context.getBean(TenantDatabase.class).apiKeys().create(unlimited.tenantId(), "slow", Set.of(Role.DEVELOPER),
+                new ApiKeyScopes(null, null, 2L, null), null);
+        context.getBean(ApiKeyAuthenticator.class).refresh();
+        String hello = "{\"model\":\"chat-simulator\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there.\"}]}";
+
+        assertThat(chat(slow, hello).statusCode()).isEqualTo(200);
+        HttpResponse<String> second = chat(slow, hello);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.headers().firstValue("x-ratelimit-limit-requests")).contains("2");
+        assertThat(second.headers().firstValue("x-ratelimit-remaining-requests")).contains("0");
+        ProblemAnswer.of(chat(slow, hello)).assertIs(429, "rate_limit_exceeded");
+
+        HttpResponse<String> other = chat(unlimited, hello);
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(other.headers().firstValue("x-ratelimit-limit-requests")).contains("600");
     }
 
     private IssuedApiKey keyOfTenantWithPlan(Plan plan) {

@@ -11,6 +11,7 @@ import dev.gatehouse.gateway.limits.RateLimits;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
+import dev.gatehouse.tenant.ApiKeyScopes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -21,13 +22,12 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Holds every model call to the requests and tokens per minute of its tenant's plan, and of its
- * key when the key carries lower limits of its own. The call's tokens are reserved before it runs
+ * key when the key carries limits of its own (which can only lower the plan's: a call must fit both). The call's tokens are reserved before it runs
  * (the prompt, counted with the model's tokenizer, plus {@code max_completion_tokens} or
  * {@code max_tokens} when given) and settled with the metered count when it ends. Every model call
  * gets OpenAI's {@code x-ratelimit-*} headers; a refusal is 429 {@code rate_limit_exceeded} with
@@ -72,10 +72,17 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
                 });
     }
 
+    /** The tenant, and the key too when it has lower limits of its own (the plan's stand in for those it leaves unset). */
     private static List<RateLimiter.Party> parties(CallContext context) {
-        List<RateLimiter.Party> parties = new ArrayList<>(2);
-        parties.add(new RateLimiter.Party("tenant:" + context.tenant().id(), RateLimits.of(context.tenant().settings().plan())));
-        return parties;
+        RateLimits plan = RateLimits.of(context.tenant().settings().plan());
+        RateLimiter.Party tenant = new RateLimiter.Party("tenant:" + context.tenant().id(), plan);
+        ApiKeyScopes key = context.principal().scopes();
+        if (!key.limitsRate()) {
+            return List.of(tenant);
+        }
+        return List.of(tenant, new RateLimiter.Party("key:" + context.principal().keyId(), new RateLimits(
+                key.requestsPerMinute() == null ? plan.requestsPerMinute() : key.requestsPerMinute(),
+                key.tokensPerMinute() == null ? plan.tokensPerMinute() : key.tokensPerMinute())));
     }
 
     /** The output the caller allows at most; zero when unbounded, then the settlement takes the real count. */
