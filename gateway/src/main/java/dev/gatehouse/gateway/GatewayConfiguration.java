@@ -29,6 +29,7 @@ import dev.gatehouse.gateway.limits.LocalLimitBuckets;
 import dev.gatehouse.gateway.limits.RateLimiter;
 import dev.gatehouse.gateway.limits.RedisLimitBuckets;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.CallMetrics;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
@@ -49,6 +50,8 @@ import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -227,9 +230,19 @@ public class GatewayConfiguration {
         return new RateLimitFilter(new RateLimiter(limitBuckets), tokenCounter);
     }
 
+    /**
+     * In the application's registry (Prometheus on the management port in the standalone app), or
+     * Micrometer's global one where there is none; at most {@code gatehouse.metrics.max-label-values}
+     * (100) tenants, models and backends each get a label value of their own.
+     */
     @Bean
-    MeteringFilter meteringFilter(AsyncBatchWriter<UsageRecord> usageWriter, TokenCounter tokenCounter) {
-        return new MeteringFilter(usageWriter, tokenCounter);
+    CallMetrics callMetrics(ObjectProvider<MeterRegistry> registry, @Value("${gatehouse.metrics.max-label-values:100}") int maxLabelValues) {
+        return new CallMetrics(registry.getIfAvailable(() -> Metrics.globalRegistry), maxLabelValues);
+    }
+
+    @Bean
+    MeteringFilter meteringFilter(AsyncBatchWriter<UsageRecord> usageWriter, TokenCounter tokenCounter, CallMetrics callMetrics) {
+        return new MeteringFilter(usageWriter, tokenCounter, callMetrics);
     }
 
     /** Reads the tenant schema, so only after {@link #tenantDatabase} has migrated it. */

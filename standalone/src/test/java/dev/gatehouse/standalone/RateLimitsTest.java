@@ -4,19 +4,12 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import dev.gatehouse.catalog.CachedModelCatalog;
-import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.ApiKeyScopes;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Plan;
 import dev.gatehouse.tenant.Role;
-import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
-import dev.gatehouse.tenant.TenantDirectory;
-import dev.gatehouse.tenant.TenantSettings;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -106,20 +99,7 @@ class RateLimitsTest {
     }
 
     private IssuedApiKey keyOfTenantWithPlan(Plan plan) {
-        TenantDatabase database = context.getBean(TenantDatabase.class);
-        TenantSettings defaults = Bootstrap.DEFAULT_TENANT_SETTINGS;
-        Tenant tenant = database.tenants().create("limited-" + UUID.randomUUID().toString().substring(0, 8), "Limited", new TenantSettings(
-                plan, defaults.residencyRegions(), defaults.allowedPurposes(), defaults.contentLogging(), defaults.retentionDays()));
-        context.getBean(ComplianceProfiles.class).save(tenant.id(), Bootstrap.DEFAULT_TENANT_PROFILE);
-        CachedModelCatalog catalog = context.getBean(CachedModelCatalog.class);
-        for (CatalogModel model : catalog.models()) {
-            context.getBean(CatalogRepository.class).subscribe(tenant.id(), model.id());
-        }
-        IssuedApiKey key = database.apiKeys().create(tenant.id(), "limited", Set.of(Role.DEVELOPER), null);
-        catalog.refresh();
-        context.getBean(TenantDirectory.class).refresh();
-        context.getBean(ApiKeyAuthenticator.class).refresh();
-        return key;
+        return TestKeys.developerKeyOnPlan(context, "limited-" + UUID.randomUUID().toString().substring(0, 8), plan);
     }
 
     private HttpResponse<String> chat(IssuedApiKey key, String body) throws Exception {

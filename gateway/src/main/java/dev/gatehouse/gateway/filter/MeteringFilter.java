@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.BufferedUsageTap;
+import dev.gatehouse.gateway.metering.CallMetrics;
 import dev.gatehouse.gateway.metering.StreamingUsageTap;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.TokenUsage;
@@ -46,10 +47,12 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
 
     private final AsyncBatchWriter<UsageRecord> ledger;
     private final TokenCounter tokens;
+    private final CallMetrics metrics;
 
-    public MeteringFilter(AsyncBatchWriter<UsageRecord> ledger, TokenCounter tokens) {
+    public MeteringFilter(AsyncBatchWriter<UsageRecord> ledger, TokenCounter tokens, CallMetrics metrics) {
         this.ledger = ledger;
         this.tokens = tokens;
+        this.metrics = metrics;
     }
 
     @Override
@@ -161,7 +164,7 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
             CatalogModel model = context.model();
             HttpStatusCode status = getStatusCode();
             long firstByte = firstByteNanos;
-            ledger.submit(new UsageRecord(
+            UsageRecord record = new UsageRecord(
                     context.callId(),
                     context.requestId(),
                     context.tenant().id(),
@@ -177,7 +180,9 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                     costOf(model, usage, context.receivedAt()),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.receivedNanos()),
                     firstByte == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstByte - context.receivedNanos()),
-                    context.receivedAt()));
+                    context.receivedAt());
+            ledger.submit(record);
+            metrics.record(context.tenant().slug(), record);
         }
     }
 

@@ -26,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RedisLimitBuckets implements LimitBuckets {
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final AsyncProxyManager<String> buckets;
@@ -41,10 +43,13 @@ public final class RedisLimitBuckets implements LimitBuckets {
                 .asAsync();
     }
 
-    /** Connects (failing when Redis cannot be reached now); reconnects by itself later. */
+    /**
+     * Connects, waiting up to {@link #CONNECT_TIMEOUT} (a replica starting on a busy machine is
+     * slow) and failing when Redis cannot be reached then; reconnects by itself later.
+     */
     public static RedisLimitBuckets connect(URI uri, Duration timeout) {
         RedisURI redis = RedisURI.create(uri);
-        redis.setTimeout(timeout);
+        redis.setTimeout(CONNECT_TIMEOUT);
         RedisClient client = RedisClient.create(redis);
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(timeout))

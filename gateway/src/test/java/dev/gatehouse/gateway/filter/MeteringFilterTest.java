@@ -10,6 +10,7 @@ import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.CallMetrics;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.metering.UsageRecord;
@@ -19,6 +20,7 @@ import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantSettings;
 import dev.gatehouse.tenant.TenantStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -66,7 +68,7 @@ class MeteringFilterTest {
         };
 
         try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
-            new MeteringFilter(ledger, new TokenCounter()).filter(exchange, backendAnswers)
+            new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10)).filter(exchange, backendAnswers)
                     .then(Mono.fromRunnable(() -> answerSeenAtCompletion.set(
                             context.completion() == null ? null : new String(context.completion(), StandardCharsets.UTF_8))))
                     .block(Duration.ofSeconds(5));
@@ -92,7 +94,7 @@ class MeteringFilterTest {
         };
 
         try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
-            new MeteringFilter(ledger, new TokenCounter()).filter(exchange, backendAnswersWithoutUsage).block(Duration.ofSeconds(5));
+            new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10)).filter(exchange, backendAnswersWithoutUsage).block(Duration.ofSeconds(5));
             assertThat(ledger.flush(Duration.ofSeconds(5))).isTrue();
         }
 
