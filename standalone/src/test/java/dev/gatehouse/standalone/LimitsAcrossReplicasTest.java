@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two gateway processes on one PostgreSQL and one Redis: their combined traffic stays within the
- * tenant's plan, and while Redis is away both refuse calls rather than let them through uncounted.
+ * tenant's plan, and while Redis is away both refuse calls rather than let them through uncounted
+ * (and readiness says so); the calls show in Prometheus on the management port.
  */
 class LimitsAcrossReplicasTest {
 
@@ -75,6 +76,11 @@ class LimitsAcrossReplicasTest {
                 // the bucket starts full and refills one request every 60 / 20 = 3 s while the calls run
                 assertThat(admitted).isBetween(REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE + (int) (elapsedSeconds / 3) + 1);
                 assertThat(refused).isPositive();
+                assertThat(management(b, "/actuator/prometheus").body())
+                        .contains("gatehouse_model_calls_total{backend=\"builtin-chat-simulator\",model=\"chat-simulator\",status=\"2xx\",tenant=\"replicated-limits\"}")
+                        .contains("gatehouse_model_first_token_seconds_bucket{")
+                        .contains("gatehouse_writer_queue_records{writer=\"usage\"}")
+                        .contains("gatehouse_writer_dropped_total{writer=\"audit\"} 0.0");
 
                 redis.stop();
                 try {
@@ -103,7 +109,11 @@ class LimitsAcrossReplicasTest {
     }
 
     private static HttpResponse<String> readiness(ConfigurableApplicationContext app) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + app.getEnvironment().getProperty("local.management.port") + "/actuator/health/readiness");
+        return management(app, "/actuator/health/readiness");
+    }
+
+    private static HttpResponse<String> management(ConfigurableApplicationContext app, String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + app.getEnvironment().getProperty("local.management.port") + path);
         return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
