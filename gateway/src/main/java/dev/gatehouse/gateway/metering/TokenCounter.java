@@ -40,7 +40,7 @@ public final class TokenCounter {
     }
 
     public int countText(String modelId, String text) {
-        return text == null || text.isEmpty() ? 0 : encoding(modelId).countTokensOrdinary(text);
+        return text == null ? 0 : count(encoding(modelId), text);
     }
 
     /** The input tokens of a chat ({@code messages}) or embeddings ({@code input}) request body. */
@@ -90,8 +90,24 @@ public final class TokenCounter {
         return tokens;
     }
 
+    /** Counts any text: callers' input is counted before it is validated, and the encoder refuses unpaired surrogates. */
     private static int count(Encoding encoding, String text) {
-        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(withoutUnpairedSurrogates(text));
+    }
+
+    /** The text with each unpaired surrogate replaced by U+FFFD, the replacement character; itself when it has none. */
+    private static String withoutUnpairedSurrogates(String text) {
+        if (text.codePoints().noneMatch(TokenCounter::unpairedSurrogate)) {
+            return text;
+        }
+        StringBuilder wellFormed = new StringBuilder(text.length());
+        text.codePoints().forEach(codePoint -> wellFormed.appendCodePoint(unpairedSurrogate(codePoint) ? '\uFFFD' : codePoint));
+        return wellFormed.toString();
+    }
+
+    /** {@code codePoints()} yields a surrogate on its own only when it has no partner. */
+    private static boolean unpairedSurrogate(int codePoint) {
+        return Character.getType(codePoint) == Character.SURROGATE;
     }
 
     private Encoding encoding(String modelId) {

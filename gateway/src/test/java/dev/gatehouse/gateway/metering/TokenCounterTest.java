@@ -27,6 +27,12 @@ class TokenCounterTest {
     }
 
     @Test
+    void countsTextWithUnpairedSurrogatesAsTheReplacementCharacter() {
+        assertThat(counter.countText("chat-simulator", "hello \ud800 world")).isEqualTo(counter.countText("chat-simulator", "hello \ufffd world"));
+        assertThat(counter.countText("chat-simulator", "\udc00")).isEqualTo(counter.countText("chat-simulator", "\ufffd"));
+    }
+
+    @Test
     void countsAChatPromptAsOpenAiBillsIt() throws Exception {
         String body = """
                 {"model":"m","messages":[{"role":"system","content":"hello world"},
