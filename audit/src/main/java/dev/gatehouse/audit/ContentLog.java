@@ -21,12 +21,16 @@ import javax.sql.DataSource;
 public final class ContentLog {
 
     private static final RowMapper<EncryptedContent> ROW = (row, index) -> new EncryptedContent(
+            row.getString("call_id"),
             row.getString("request_id"),
             row.getObject("tenant_id", UUID.class),
             row.getTimestamp("recorded_at").toInstant(),
             row.getTimestamp("expires_at").toInstant(),
             row.getBytes("prompt"),
             row.getBytes("completion"));
+
+    private static final String SELECT =
+            "SELECT call_id, request_id, tenant_id, recorded_at, expires_at, prompt, completion FROM audit.content_records";
 
     private final JdbcClient jdbc;
 
@@ -37,10 +41,11 @@ public final class ContentLog {
     public void store(List<EncryptedContent> records) {
         for (EncryptedContent record : records) {
             jdbc.sql("""
-                    INSERT INTO audit.content_records (request_id, tenant_id, recorded_at, expires_at, prompt, completion)
-                    VALUES (:requestId, :tenantId, :recordedAt, :expiresAt, :prompt, :completion)
-                    ON CONFLICT (request_id) DO NOTHING
+                    INSERT INTO audit.content_records (call_id, request_id, tenant_id, recorded_at, expires_at, prompt, completion)
+                    VALUES (:callId, :requestId, :tenantId, :recordedAt, :expiresAt, :prompt, :completion)
+                    ON CONFLICT (call_id) DO NOTHING
                     """)
+                    .param("callId", record.callId())
                     .param("requestId", record.requestId())
                     .param("tenantId", record.tenantId())
                     .param("recordedAt", Timestamp.from(record.recordedAt()))
@@ -51,14 +56,22 @@ public final class ContentLog {
         }
     }
 
-    public Optional<EncryptedContent> find(String requestId) {
-        return jdbc.sql("""
-                SELECT request_id, tenant_id, recorded_at, expires_at, prompt, completion
-                FROM audit.content_records WHERE request_id = :requestId
-                """)
-                .param("requestId", requestId)
+    /** The content of one of the tenant's calls; another tenant's call is not found. */
+    public Optional<EncryptedContent> find(UUID tenantId, String callId) {
+        return jdbc.sql(SELECT + " WHERE tenant_id = :tenantId AND call_id = :callId")
+                .param("tenantId", tenantId)
+                .param("callId", callId)
                 .query(ROW)
                 .optional();
+    }
+
+    /** The tenant's calls that carried this caller's request id (which a caller may reuse), oldest first. */
+    public List<EncryptedContent> findByRequestId(UUID tenantId, String requestId) {
+        return jdbc.sql(SELECT + " WHERE tenant_id = :tenantId AND request_id = :requestId ORDER BY recorded_at, call_id")
+                .param("tenantId", tenantId)
+                .param("requestId", requestId)
+                .query(ROW)
+                .list();
     }
 
     /**
@@ -74,9 +87,9 @@ public final class ContentLog {
         String after = "";
         while (true) {
             List<EncryptedContent> page = jdbc.sql("""
-                    SELECT request_id, tenant_id, recorded_at, expires_at, prompt, completion
-                    FROM audit.content_records WHERE tenant_id = :tenantId AND request_id > :after
-                    ORDER BY request_id LIMIT 500
+                    SELECT call_id, request_id, tenant_id, recorded_at, expires_at, prompt, completion
+                    FROM audit.content_records WHERE tenant_id = :tenantId AND call_id > :after
+                    ORDER BY call_id LIMIT 500
                     """)
                     .param("tenantId", tenantId)
                     .param("after", after)
@@ -93,16 +106,16 @@ public final class ContentLog {
                 }
                 rewritten += jdbc.sql("""
                         UPDATE audit.content_records SET prompt = :prompt, completion = :completion
-                        WHERE request_id = :requestId AND prompt = :readPrompt AND completion = :readCompletion
+                        WHERE call_id = :callId AND prompt = :readPrompt AND completion = :readCompletion
                         """)
                         .param("prompt", prompt)
                         .param("completion", completion)
-                        .param("requestId", record.requestId())
+                        .param("callId", record.callId())
                         .param("readPrompt", record.promptCiphertext())
                         .param("readCompletion", record.completionCiphertext())
                         .update();
             }
-            after = page.get(page.size() - 1).requestId();
+            after = page.get(page.size() - 1).callId();
         }
     }
 

@@ -21,11 +21,18 @@ import dev.gatehouse.gateway.filter.ModelResolutionFilter;
 import dev.gatehouse.gateway.filter.PolicyDecisionFilter;
 import dev.gatehouse.gateway.filter.PromptInspectionFilter;
 import dev.gatehouse.gateway.filter.PseudonymRestorationFilter;
+import dev.gatehouse.gateway.filter.RateLimitFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
 import dev.gatehouse.gateway.filter.ResponseInspectionFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
 import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
+import dev.gatehouse.gateway.limits.LimitBuckets;
+import dev.gatehouse.gateway.limits.LocalLimitBuckets;
+import dev.gatehouse.gateway.limits.RateLimiter;
+import dev.gatehouse.gateway.limits.RedisLimitBuckets;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.CallMetrics;
+import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.routing.BackendHealthBoard;
@@ -49,6 +56,8 @@ import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -243,8 +252,39 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    MeteringFilter meteringFilter(AsyncBatchWriter<UsageRecord> usageWriter) {
-        return new MeteringFilter(usageWriter);
+    TokenCounter tokenCounter() {
+        return new TokenCounter();
+    }
+
+    /**
+     * In memory (the embedded mode: one gateway), or in Redis when {@code gatehouse.limits.redis-url}
+     * is set, shared by every replica; each Redis command gives up after
+     * {@code gatehouse.limits.redis-timeout} (250 ms), and calls are then refused.
+     */
+    @Bean(destroyMethod = "close")
+    LimitBuckets limitBuckets(@Value("${gatehouse.limits.redis-url:}") String redisUrl,
+                              @Value("${gatehouse.limits.redis-timeout:250ms}") Duration redisTimeout) {
+        return redisUrl.isBlank() ? new LocalLimitBuckets() : RedisLimitBuckets.connect(URI.create(redisUrl), redisTimeout);
+    }
+
+    @Bean
+    RateLimitFilter rateLimitFilter(LimitBuckets limitBuckets, TokenCounter tokenCounter) {
+        return new RateLimitFilter(new RateLimiter(limitBuckets), tokenCounter);
+    }
+
+    /**
+     * In the application's registry (Prometheus on the management port in the standalone app), or
+     * Micrometer's global one where there is none; at most {@code gatehouse.metrics.max-label-values}
+     * (100) tenants, models and backends each get a label value of their own.
+     */
+    @Bean
+    CallMetrics callMetrics(ObjectProvider<MeterRegistry> registry, @Value("${gatehouse.metrics.max-label-values:100}") int maxLabelValues) {
+        return new CallMetrics(registry.getIfAvailable(() -> Metrics.globalRegistry), maxLabelValues);
+    }
+
+    @Bean
+    MeteringFilter meteringFilter(AsyncBatchWriter<UsageRecord> usageWriter, TokenCounter tokenCounter, CallMetrics callMetrics) {
+        return new MeteringFilter(usageWriter, tokenCounter, callMetrics);
     }
 
     /** Reads the tenant schema, so only after {@link #tenantDatabase} has migrated it. */

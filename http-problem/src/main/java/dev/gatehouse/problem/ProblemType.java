@@ -30,6 +30,7 @@ public enum ProblemType {
     URI_TOO_LONG(414, "URI too long", "invalid_request_error"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "invalid_request_error"),
     PERSONAL_DATA_UNREDACTABLE(422, "Personal data cannot be redacted", "invalid_request_error"),
+    RATE_LIMIT_EXCEEDED(429, "Rate limit exceeded", "rate_limit_error"),
     HEADERS_TOO_LARGE(431, "Request header fields too large", "invalid_request_error"),
     INTERNAL_ERROR(500, "Internal error", "server_error"),
     BACKEND_UNAVAILABLE(502, "Backend unavailable", "server_error"),
@@ -41,6 +42,7 @@ public enum ProblemType {
     DATABASE_UNAVAILABLE(503, "Database unavailable", "server_error"),
     KEY_SERVICE_UNAVAILABLE(503, "Key service unavailable", "server_error"),
     AUDIT_UNAVAILABLE(503, "Audit log unavailable", "server_error"),
+    LIMITS_UNAVAILABLE(503, "Rate limits unavailable", "server_error"),
     BACKEND_TIMEOUT(504, "Backend timeout", "server_error");
 
     private static final String TYPE_BASE = "https://gatehouse.dev/problems/";

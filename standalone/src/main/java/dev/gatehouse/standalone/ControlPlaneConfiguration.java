@@ -3,6 +3,7 @@ package dev.gatehouse.standalone;
 import dev.gatehouse.audit.ContentLog;
 import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.gateway.content.ContentKeyRotation;
+import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
@@ -76,6 +77,11 @@ class ControlPlaneConfiguration {
     @DependsOn("auditLog")
     ContentKeyRotation contentKeyRotation(TenantCipher cipher, DataSource dataSource) {
         return new ContentKeyRotation(cipher, new ContentLog(dataSource));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> usageAdminRoutes(TenantDatabase database, BearerAuthenticator callers, UsageLedger ledger) {
+        return UsageAdminRoutes.routes(new AdminAccess(callers, database), ledger);
     }
 
     @Bean

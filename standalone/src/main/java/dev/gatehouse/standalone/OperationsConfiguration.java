@@ -4,6 +4,9 @@ import dev.gatehouse.crypto.kms.KeyManagementService;
 import dev.gatehouse.crypto.kms.VaultTransitKms;
 import dev.gatehouse.gateway.GatewayProperties;
 import dev.gatehouse.gateway.ReadModelRefresher;
+import dev.gatehouse.gateway.limits.LimitBuckets;
+import dev.gatehouse.gateway.limits.RedisLimitBuckets;
+import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -14,6 +17,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +60,39 @@ class OperationsConfiguration {
                     opa::checkAvailable, properties.cacheRefreshInterval());
         }
         return BackgroundHealthCheck.inProcess(Map.of("kind", "in-process-wasm"));
+    }
+
+    /**
+     * {@code limitStore} in the readiness group: DOWN while Redis, which holds the rate limits of
+     * every replica, does not answer (calls are refused meanwhile); always UP in memory.
+     */
+    @Bean
+    HealthIndicator limitStoreHealthIndicator(LimitBuckets buckets) {
+        return () -> {
+            boolean reachable = !(buckets instanceof RedisLimitBuckets redis) || redis.reachable();
+            return (reachable ? Health.up() : Health.down()).withDetail("store", buckets.toString()).build();
+        };
+    }
+
+    /**
+     * {@code gatehouse_writer_queue_records} and {@code gatehouse_writer_dropped_total} per writer
+     * (usage, audit, content): what waits for the database, and what a full queue could not keep.
+     */
+    @Bean
+    MeterBinder writerMetrics(List<AsyncBatchWriter<?>> writers) {
+        return registry -> {
+            for (AsyncBatchWriter<?> writer : writers) {
+                Gauge.builder("gatehouse.writer.queue", writer, AsyncBatchWriter::queueDepth)
+                        .baseUnit("records")
+                        .description("Records waiting to be written to the database")
+                        .tag("writer", writer.name())
+                        .register(registry);
+                FunctionCounter.builder("gatehouse.writer.dropped", writer, AsyncBatchWriter::droppedCount)
+                        .description("Records dropped because the writer's queue was full (each also logged as an ERROR)")
+                        .tag("writer", writer.name())
+                        .register(registry);
+            }
+        };
     }
 
     /** {@code gatehouse_read_model_stale_seconds} and {@code gatehouse_read_model_refresh_failures_total} in Prometheus. */

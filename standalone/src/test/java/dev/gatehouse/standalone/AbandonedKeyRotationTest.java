@@ -83,7 +83,7 @@ class AbandonedKeyRotationTest {
     private static void sealContent(ConfigurableApplicationContext app, UUID tenant) {
         List<ContentRecorder.PlainContent> contents = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
-            contents.add(new ContentRecorder.PlainContent(requestId(i), tenant, Instant.now(), 30,
+            contents.add(new ContentRecorder.PlainContent(callId(i), "archived-request", tenant, Instant.now(), 30,
                     prompt(i).getBytes(StandardCharsets.UTF_8), "noted".getBytes(StandardCharsets.UTF_8)));
         }
         new ContentRecorder(app.getBean(TenantCipher.class), new ContentLog(app.getBean(DataSource.class))).seal(contents);
@@ -106,14 +106,14 @@ class AbandonedKeyRotationTest {
         TenantCipher cipher = app.getBean(TenantCipher.class);
         ContentLog contentLog = new ContentLog(app.getBean(DataSource.class));
         for (int i = 0; i < RECORDS; i++) {
-            EncryptedContent stored = contentLog.find(requestId(i)).orElseThrow();
+            EncryptedContent stored = contentLog.find(tenant, callId(i)).orElseThrow();
             byte[] prompt = cipher.decrypt(TenantId.of(tenant.toString()), stored.promptCiphertext(),
-                    EncryptionContext.of(requestId(i), ContentRecorder.PROMPT_PURPOSE));
+                    EncryptionContext.of(callId(i), ContentRecorder.PROMPT_PURPOSE));
             assertThat(new String(prompt, StandardCharsets.UTF_8)).isEqualTo(prompt(i));
         }
     }
 
-    private static String requestId(int i) {
+    private static String callId(int i) {
         return "archived-" + i;
     }
 

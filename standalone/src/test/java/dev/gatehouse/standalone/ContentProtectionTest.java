@@ -76,19 +76,20 @@ class ContentProtectionTest {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.body()).contains(marker);
             String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+            String callId = response.headers().firstValue("X-Gatehouse-Call-Id").orElseThrow();
             ContentLog contentLog = new ContentLog(app.getBean(DataSource.class));
             AuditLog audit = app.getBean(AuditLog.class);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                assertThat(contentLog.find(requestId)).isPresent();
+                assertThat(contentLog.find(tenant.id(), callId)).isPresent();
                 assertThat(audit.recordsOfRequest(requestId)).hasSize(1);
             });
             flushEverything(app);
 
-            EncryptedContent stored = contentLog.find(requestId).orElseThrow();
+            EncryptedContent stored = contentLog.find(tenant.id(), callId).orElseThrow();
             TenantCipher cipher = app.getBean(TenantCipher.class);
             TenantId tenantKey = TenantId.of(tenant.id().toString());
             String prompt = new String(cipher.decrypt(tenantKey, stored.promptCiphertext(),
-                    EncryptionContext.of(requestId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8);
+                    EncryptionContext.of(callId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8);
             assertThat(prompt).contains(marker);
             JdbcClient.create(app.getBean(DataSource.class)).sql("CHECKPOINT").update();
             assertThat(filesContaining(dataDir, control)).as("the scan sees what the database stores in plaintext").isNotEmpty();
@@ -98,15 +99,15 @@ class ContentProtectionTest {
             app.getBean(ApiKeyAuthenticator.class).refresh();
             HttpResponse<String> rotated = RunningMarketplace.post(app, admin.token(), "/admin/v1/tenants/clinic/keys/rotate", "");
             assertThat(rotated.body()).isEqualTo("{\"key_version\":2,\"rewrapped_records\":1}");
-            EncryptedContent rewrapped = contentLog.find(requestId).orElseThrow();
+            EncryptedContent rewrapped = contentLog.find(tenant.id(), callId).orElseThrow();
             assertThat(TenantCipher.keyVersionOf(rewrapped.promptCiphertext())).isEqualTo(2);
             assertThat(new String(cipher.decrypt(tenantKey, rewrapped.promptCiphertext(),
-                    EncryptionContext.of(requestId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).contains(marker);
+                    EncryptionContext.of(callId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).contains(marker);
 
             app.getBean(TenantLifecycle.class).erase(tenant);
 
             assertThatThrownBy(() -> cipher.decrypt(tenantKey, stored.completionCiphertext(),
-                    EncryptionContext.of(requestId, ContentRecorder.COMPLETION_PURPOSE)))
+                    EncryptionContext.of(callId, ContentRecorder.COMPLETION_PURPOSE)))
                     .isInstanceOfSatisfying(CryptoException.class, error -> assertThat(error.code()).isEqualTo(ErrorCode.KEY_DESTROYED));
             assertThat(app.getBean(AuditCheckpoints.class).findTampering()).isEmpty();
             assertThat(audit.recordsOfRequest(requestId)).singleElement()

@@ -5,10 +5,12 @@ import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
+import dev.gatehouse.tenant.Plan;
 import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.TenantSettings;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.context.ApplicationContext;
 
@@ -26,9 +28,20 @@ public final class TestKeys {
     }
 
     public static IssuedApiKey developerKey(ApplicationContext context, String tenantSlug, Instant expiresAt) {
+        return developerKey(context, tenantSlug, Bootstrap.DEFAULT_TENANT_SETTINGS, expiresAt);
+    }
+
+    /** A key of a tenant (created if need be) set up like the default one but on {@code plan}. */
+    static IssuedApiKey developerKeyOnPlan(ApplicationContext context, String tenantSlug, Plan plan) {
+        TenantSettings defaults = Bootstrap.DEFAULT_TENANT_SETTINGS;
+        return developerKey(context, tenantSlug, new TenantSettings(plan, defaults.residencyRegions(), defaults.allowedPurposes(),
+                defaults.contentLogging(), defaults.retentionDays()), null);
+    }
+
+    private static IssuedApiKey developerKey(ApplicationContext context, String tenantSlug, TenantSettings settings, Instant expiresAt) {
         TenantDatabase database = context.getBean(TenantDatabase.class);
         Tenant tenant = database.tenants().findBySlug(tenantSlug).orElseGet(() -> {
-            Tenant created = database.tenants().create(tenantSlug, "Tenant " + tenantSlug, Bootstrap.DEFAULT_TENANT_SETTINGS);
+            Tenant created = database.tenants().create(tenantSlug, "Tenant " + tenantSlug, settings);
             context.getBean(ComplianceProfiles.class).save(created.id(), Bootstrap.DEFAULT_TENANT_PROFILE);
             return created;
         });

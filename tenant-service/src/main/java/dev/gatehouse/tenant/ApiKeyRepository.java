@@ -31,8 +31,8 @@ public final class ApiKeyRepository {
             instant(row.getTimestamp("last_used_at")),
             row.getString("replaced_by"));
     private static final String SUMMARY_COLUMNS = """
-            key_id, tenant_id, name, roles, allowed_models, allowed_endpoints, created_at, expires_at, revoked_at,
-            last_used_at, replaced_by""";
+            key_id, tenant_id, name, roles, allowed_models, allowed_endpoints, requests_per_minute, tokens_per_minute,
+            created_at, expires_at, revoked_at, last_used_at, replaced_by""";
 
     private final JdbcClient jdbc;
 
@@ -53,9 +53,9 @@ public final class ApiKeyRepository {
         ApiKeyToken.Minted minted = ApiKeyToken.mint();
         jdbc.sql("""
                 INSERT INTO tenant.api_keys (key_id, tenant_id, name, secret_sha256, roles, allowed_models, allowed_endpoints,
-                                             expires_at, updated_at)
+                                             requests_per_minute, tokens_per_minute, expires_at, updated_at)
                 VALUES (:keyId, :tenantId, :name, :hash, string_to_array(:roles, ','), string_to_array(:models, E'\\n'),
-                        string_to_array(:endpoints, ','), :expiresAt, clock_timestamp())
+                        string_to_array(:endpoints, ','), :rpm, :tpm, :expiresAt, clock_timestamp())
                 """)
                 .param("keyId", minted.keyId())
                 .param("tenantId", tenantId)
@@ -64,6 +64,8 @@ public final class ApiKeyRepository {
                 .param("roles", roles.stream().map(Role::code).sorted().collect(Collectors.joining(",")))
                 .param("models", joined(scopes.models(), "\n"))
                 .param("endpoints", joined(scopes.endpoints(), ","))
+                .param("rpm", scopes.requestsPerMinute())
+                .param("tpm", scopes.tokensPerMinute())
                 .param("expiresAt", expiresAt == null ? null : Timestamp.from(expiresAt))
                 .update();
         return new IssuedApiKey(minted.keyId(), tenantId, name, Set.copyOf(roles), scopes, expiresAt, minted.token());
@@ -84,12 +86,14 @@ public final class ApiKeyRepository {
                         updated_at = clock_timestamp()
                     WHERE key_id = :keyId AND revoked_at IS NULL AND replaced_by IS NULL
                       AND (expires_at IS NULL OR expires_at > clock_timestamp())
-                    RETURNING tenant_id, name, roles, allowed_models, allowed_endpoints)
+                    RETURNING tenant_id, name, roles, allowed_models, allowed_endpoints, requests_per_minute, tokens_per_minute)
                 INSERT INTO tenant.api_keys (key_id, tenant_id, name, secret_sha256, roles, allowed_models, allowed_endpoints,
-                                             expires_at, updated_at)
-                SELECT :newKeyId, tenant_id, name, :hash, roles, allowed_models, allowed_endpoints, :expiresAt, clock_timestamp()
+                                             requests_per_minute, tokens_per_minute, expires_at, updated_at)
+                SELECT :newKeyId, tenant_id, name, :hash, roles, allowed_models, allowed_endpoints, requests_per_minute,
+                       tokens_per_minute, :expiresAt, clock_timestamp()
                 FROM old
-                RETURNING key_id, tenant_id, name, roles, allowed_models, allowed_endpoints, expires_at
+                RETURNING key_id, tenant_id, name, roles, allowed_models, allowed_endpoints, requests_per_minute, tokens_per_minute,
+                          expires_at
                 """)
                 .param("keyId", keyId)
                 .param("newKeyId", minted.keyId())
@@ -144,7 +148,7 @@ public final class ApiKeyRepository {
     List<StoredApiKey> changedSince(Instant since) {
         return jdbc.sql("""
                 SELECT k.key_id, k.tenant_id, k.secret_sha256, k.roles, k.allowed_models, k.allowed_endpoints,
-                       k.expires_at, k.revoked_at, t.status,
+                       k.requests_per_minute, k.tokens_per_minute, k.expires_at, k.revoked_at, t.status,
                        greatest(k.updated_at, t.updated_at) AS changed_at
                 FROM tenant.api_keys k JOIN tenant.tenants t ON t.id = k.tenant_id
                 WHERE k.updated_at >= :since OR t.updated_at >= :since
@@ -196,7 +200,9 @@ public final class ApiKeyRepository {
 
     private static ApiKeyScopes scopes(java.sql.ResultSet row) throws SQLException {
         return new ApiKeyScopes(TenantRepository.texts(row.getArray("allowed_models")),
-                TenantRepository.texts(row.getArray("allowed_endpoints")));
+                TenantRepository.texts(row.getArray("allowed_endpoints")),
+                row.getObject("requests_per_minute", Integer.class) == null ? null : row.getLong("requests_per_minute"),
+                row.getObject("tokens_per_minute", Long.class));
     }
 
     private static String joined(Set<String> values, String separator) {

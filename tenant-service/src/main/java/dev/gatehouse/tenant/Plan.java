@@ -10,12 +10,14 @@ public record Plan(int requestsPerMinute, long tokensPerMinute, BigDecimal month
 
     public static final Plan DEFAULT = new Plan(600, 200_000, null);
     static final BigDecimal MAX_BUDGET = new BigDecimal("999999999999.99");
+    static final long MAX_REQUESTS_PER_MINUTE = 10_000_000;
+    static final long MAX_TOKENS_PER_MINUTE = 10_000_000_000L;
 
     public Plan {
-        if (requestsPerMinute < 1 || requestsPerMinute > 10_000_000) {
+        if (requestsPerMinute < 1 || requestsPerMinute > MAX_REQUESTS_PER_MINUTE) {
             throw new InvalidAttributeException("plan.requests_per_minute", "'plan.requests_per_minute' must be between 1 and 10000000.");
         }
-        if (tokensPerMinute < 1 || tokensPerMinute > 10_000_000_000L) {
+        if (tokensPerMinute < 1 || tokensPerMinute > MAX_TOKENS_PER_MINUTE) {
             throw new InvalidAttributeException("plan.tokens_per_minute", "'plan.tokens_per_minute' must be between 1 and 10000000000.");
         }
         if (monthlyBudgetUsd != null && (monthlyBudgetUsd.signum() < 0 || monthlyBudgetUsd.compareTo(MAX_BUDGET) > 0

@@ -18,7 +18,7 @@ import java.util.UUID;
 
 /**
  * Seals the content of calls whose policy decision obliges logging: prompt and completion are
- * encrypted with the tenant's own key (envelope encryption, bound to the request id and purpose)
+ * encrypted with the tenant's own key (envelope encryption, bound to the call id and purpose)
  * and only the ciphertext is stored. While the key service is unreachable a batch is retried and
  * its plaintext stays in memory; content of a tenant without a key (not provisioned, or erased and
  * its key destroyed) is discarded, never written in the clear. Keys are created when a tenant is
@@ -38,8 +38,8 @@ public final class ContentRecorder {
         this.log = log;
     }
 
-    /** Content waiting to be sealed; it lives in memory only. */
-    public record PlainContent(String requestId, UUID tenantId, Instant recordedAt, int retentionDays, byte[] prompt, byte[] completion) {
+    /** Content waiting to be sealed, keyed by the gateway's call id; it lives in memory only. */
+    public record PlainContent(String callId, String requestId, UUID tenantId, Instant recordedAt, int retentionDays, byte[] prompt, byte[] completion) {
     }
 
     /** Encrypts and stores a batch; throws (for a retry) only when the key service is unavailable. */
@@ -48,15 +48,15 @@ public final class ContentRecorder {
         for (PlainContent content : batch) {
             TenantId tenant = TenantId.of(content.tenantId().toString());
             try {
-                sealed.add(new EncryptedContent(content.requestId(), content.tenantId(), content.recordedAt(),
+                sealed.add(new EncryptedContent(content.callId(), content.requestId(), content.tenantId(), content.recordedAt(),
                         content.recordedAt().plus(Duration.ofDays(content.retentionDays())),
-                        cipher.encrypt(tenant, content.prompt(), EncryptionContext.of(content.requestId(), PROMPT_PURPOSE)),
-                        cipher.encrypt(tenant, content.completion(), EncryptionContext.of(content.requestId(), COMPLETION_PURPOSE))));
+                        cipher.encrypt(tenant, content.prompt(), EncryptionContext.of(content.callId(), PROMPT_PURPOSE)),
+                        cipher.encrypt(tenant, content.completion(), EncryptionContext.of(content.callId(), COMPLETION_PURPOSE))));
             } catch (CryptoException e) {
                 if (e.code() == ErrorCode.KEY_SERVICE_UNAVAILABLE) {
                     throw e;
                 }
-                LOG.warn("content of request {} discarded, not stored: {}", content.requestId(), e.code());
+                LOG.warn("content of call {} discarded, not stored: {}", content.callId(), e.code());
             }
         }
         log.store(sealed);

@@ -128,7 +128,7 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
                     context.callId(), contentBudget.refusedCount());
             return "queue_full";
         }
-        if (!contentLog.submit(new ContentRecorder.PlainContent(context.requestId(), context.tenant().id(), context.receivedAt(),
+        if (!contentLog.submit(new ContentRecorder.PlainContent(context.callId(), context.requestId(), context.tenant().id(), context.receivedAt(),
                 context.decision().obligations().retentionDays(), prompt, context.completion()))) {
             contentBudget.release(bytes);
             return "queue_full";

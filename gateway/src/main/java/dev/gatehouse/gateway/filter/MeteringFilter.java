@@ -7,7 +7,9 @@ import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.BufferedUsageTap;
+import dev.gatehouse.gateway.metering.CallMetrics;
 import dev.gatehouse.gateway.metering.StreamingUsageTap;
+import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.problem.ApiProblem;
@@ -29,23 +31,28 @@ import reactor.core.publisher.Mono;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Counts the tokens of every model call from the backend's own usage report and books them, with
- * their cost, in the usage ledger. For streams it asks the backend for the final usage chunk
- * ({@code stream_options.include_usage}) even when the caller did not, and then keeps that chunk
- * from the caller, so that streamed calls are metered exactly too.
+ * their cost, latency and time to first token, in the usage ledger. For streams it asks the backend
+ * for the final usage chunk ({@code stream_options.include_usage}) even when the caller did not, and
+ * then keeps that chunk from the caller, so that streamed calls are metered exactly too. A backend
+ * that reports no usage has its tokens counted by the {@link TokenCounter}, and the record says so.
  */
 public final class MeteringFilter implements GlobalFilter, Ordered {
 
-    private static final int CHARACTERS_PER_ESTIMATED_TOKEN = 4;
-
     private final AsyncBatchWriter<UsageRecord> ledger;
+    private final TokenCounter tokens;
+    private final CallMetrics metrics;
 
-    public MeteringFilter(AsyncBatchWriter<UsageRecord> ledger) {
+    public MeteringFilter(AsyncBatchWriter<UsageRecord> ledger, TokenCounter tokens, CallMetrics metrics) {
         this.ledger = ledger;
+        this.tokens = tokens;
+        this.metrics = metrics;
     }
 
     @Override
@@ -78,28 +85,21 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                 gatewayAskedForUsage = true;
             }
         }
-        MeteredResponse metered = new MeteredResponse(exchange.getResponse(), context, gatewayAskedForUsage,
-                estimatePromptTokens(body));
+        MeteredResponse metered = new MeteredResponse(exchange.getResponse(), context, gatewayAskedForUsage);
         return chain.filter(exchange.mutate().response(metered).build());
-    }
-
-    private static int estimatePromptTokens(ObjectNode body) {
-        JsonNode prompt = body.has("messages") ? body.get("messages") : body.get("input");
-        return prompt == null ? 0 : (prompt.toString().length() + CHARACTERS_PER_ESTIMATED_TOKEN - 1) / CHARACTERS_PER_ESTIMATED_TOKEN;
     }
 
     private final class MeteredResponse extends ServerHttpResponseDecorator {
 
         private final CallContext context;
         private final boolean hideUsageChunk;
-        private final int estimatedPromptTokens;
         private final AtomicBoolean booked = new AtomicBoolean();
+        private volatile long firstByteNanos;
 
-        MeteredResponse(ServerHttpResponse delegate, CallContext context, boolean hideUsageChunk, int estimatedPromptTokens) {
+        MeteredResponse(ServerHttpResponse delegate, CallContext context, boolean hideUsageChunk) {
             super(delegate);
             this.context = context;
             this.hideUsageChunk = hideUsageChunk;
-            this.estimatedPromptTokens = estimatedPromptTokens;
         }
 
         @Override
@@ -112,7 +112,12 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
             return super.writeAndFlushWith(tap(Flux.from(body).concatMap(Flux::from)).map(Flux::just));
         }
 
-        private Flux<DataBuffer> tap(Flux<DataBuffer> body) {
+        private Flux<DataBuffer> tap(Flux<DataBuffer> answer) {
+            Flux<DataBuffer> body = answer.doOnNext(buffer -> {
+                if (firstByteNanos == 0) {
+                    firstByteNanos = System.nanoTime();
+                }
+            });
             MediaType contentType = getHeaders().getContentType();
             if (contentType != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(contentType)) {
                 StreamingUsageTap tap = new StreamingUsageTap(hideUsageChunk);
@@ -121,14 +126,19 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                 }
                 return whenBodyEnds(tap.apply(body, bufferFactory()), () -> {
                     context.completion(tap.completionText().getBytes(StandardCharsets.UTF_8));
-                    book(tap.reportedUsage().orElseGet(() -> new TokenUsage(estimatedPromptTokens, tap.contentChunks(), false)));
+                    book(tap.reportedUsage(), () -> countedUsage(tap.completionText()));
                 });
             }
             BufferedUsageTap tap = new BufferedUsageTap();
             return whenBodyEnds(tap.apply(body), () -> {
                 context.completion(tap.captured());
-                book(tap.reportedUsage().orElseGet(() -> new TokenUsage(isSuccess() ? estimatedPromptTokens : 0, 0, false)));
+                book(tap.reportedUsage(), () -> isSuccess() ? countedUsage(tap.answerText()) : new TokenUsage(0, 0, false));
             });
+        }
+
+        private TokenUsage countedUsage(String answer) {
+            String model = context.model().id();
+            return new TokenUsage(tokens.countPrompt(model, context.body()), tokens.countText(model, answer), false);
         }
 
         /**
@@ -145,14 +155,17 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
             return status == null || status.is2xxSuccessful();
         }
 
-        private void book(TokenUsage usage) {
+        private void book(Optional<TokenUsage> reported, Supplier<TokenUsage> counted) {
             if (!booked.compareAndSet(false, true)) {
                 return;
             }
+            TokenUsage usage = reported.orElseGet(counted);
             context.usage(usage);
             CatalogModel model = context.model();
             HttpStatusCode status = getStatusCode();
-            ledger.submit(new UsageRecord(
+            long firstByte = firstByteNanos;
+            UsageRecord record = new UsageRecord(
+                    context.callId(),
                     context.requestId(),
                     context.tenant().id(),
                     context.principal().keyId(),
@@ -163,9 +176,13 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                     status == null ? 200 : status.value(),
                     context.streamed(),
                     usage,
+                    usage.reportedByBackend() ? null : tokens.encodingFor(model.id()),
                     costOf(model, usage, context.receivedAt()),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.receivedNanos()),
-                    context.receivedAt()));
+                    firstByte == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstByte - context.receivedNanos()),
+                    context.receivedAt());
+            ledger.submit(record);
+            metrics.record(context.tenant().slug(), record);
         }
     }
 
@@ -176,6 +193,6 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
 
     @Override
     public String toString() {
-        return "Metering[usage from backend, cost at the price in force when received]";
+        return "Metering[usage from backend or counted with cl100k/o200k, cost at the price in force when received]";
     }
 }

@@ -54,6 +54,15 @@ public final class AsyncBatchWriter<T> implements AutoCloseable {
         return false;
     }
 
+    /** Records waiting to be written. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    public String name() {
+        return name;
+    }
+
     public long droppedCount() {
         return dropped.get();
     }

@@ -21,6 +21,7 @@ public final class BufferedUsageTap {
 
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
     private boolean overflowed;
+    private JsonNode parsed;
 
     public Flux<DataBuffer> apply(Flux<DataBuffer> body) {
         return body.doOnNext(buffer -> {
@@ -40,15 +41,30 @@ public final class BufferedUsageTap {
         return overflowed ? new byte[0] : copy.toByteArray();
     }
 
+    /** The text the model answered (every choice's message content), for counting its tokens; empty if unreadable. */
+    public String answerText() {
+        JsonNode response = parsed();
+        if (response == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        response.path("choices").forEach(choice -> text.append(choice.path("message").path("content").asText("")));
+        return text.toString();
+    }
+
     public Optional<TokenUsage> reportedUsage() {
-        if (overflowed || copy.size() == 0) {
-            return Optional.empty();
+        JsonNode response = parsed();
+        return response == null ? Optional.empty() : TokenUsage.fromResponse(response);
+    }
+
+    private JsonNode parsed() {
+        if (parsed == null && !overflowed && copy.size() > 0) {
+            try {
+                parsed = JSON.readTree(copy.toByteArray());
+            } catch (IOException e) {
+                parsed = JSON.missingNode();
+            }
         }
-        try {
-            JsonNode response = JSON.readTree(copy.toByteArray());
-            return response == null ? Optional.empty() : TokenUsage.fromResponse(response);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return parsed == null || !parsed.isObject() ? null : parsed;
     }
 }

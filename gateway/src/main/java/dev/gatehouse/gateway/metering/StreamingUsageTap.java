@@ -20,7 +20,6 @@ public final class StreamingUsageTap {
     private final boolean hideUsageChunk;
     private final StringBuilder completion = new StringBuilder();
     private TokenUsage reportedUsage;
-    private int contentChunks;
 
     public StreamingUsageTap(boolean hideUsageChunk) {
         this.hideUsageChunk = hideUsageChunk;
@@ -34,14 +33,9 @@ public final class StreamingUsageTap {
         return Optional.ofNullable(reportedUsage);
     }
 
-    /** The streamed answer assembled from its content deltas (bounded), for content logging. */
+    /** The streamed answer assembled from its content deltas (bounded), for content logging and counting its tokens. */
     public String completionText() {
         return completion.toString();
-    }
-
-    /** Chunks that carried content: the gateway's own completion-token count when the backend reports none. */
-    public int contentChunks() {
-        return contentChunks;
     }
 
     private boolean inspectAndHide(byte[] event) {
@@ -53,7 +47,6 @@ public final class StreamingUsageTap {
         usage.ifPresent(found -> reportedUsage = found);
         String content = ServerSentEvents.deltaContent(chunk);
         if (!content.isEmpty()) {
-            contentChunks++;
             if (completion.length() + content.length() <= MAX_COMPLETION_CHARS) {
                 completion.append(content);
             }

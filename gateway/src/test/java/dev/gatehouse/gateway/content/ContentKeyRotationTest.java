@@ -70,7 +70,7 @@ class ContentKeyRotationTest {
         cipher.createTenantKey(TenantId.of(tenant.toString()));
         List<ContentRecorder.PlainContent> contents = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
-            contents.add(new ContentRecorder.PlainContent("request-" + i, tenant, NOW, 7,
+            contents.add(new ContentRecorder.PlainContent("call-" + i, "request-" + i, tenant, NOW, 7,
                     ("prompt " + i).getBytes(StandardCharsets.UTF_8), ("answer " + i).getBytes(StandardCharsets.UTF_8)));
         }
         new ContentRecorder(cipher, contentLog).seal(contents);
@@ -141,11 +141,11 @@ class ContentKeyRotationTest {
     private void assertEveryRecordOpens() {
         TenantId tenantKey = TenantId.of(tenant.toString());
         for (int i = 0; i < RECORDS; i++) {
-            EncryptedContent stored = contentLog.find("request-" + i).orElseThrow();
+            EncryptedContent stored = contentLog.find(tenant, "call-" + i).orElseThrow();
             assertThat(new String(cipher.decrypt(tenantKey, stored.promptCiphertext(),
-                    EncryptionContext.of("request-" + i, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).isEqualTo("prompt " + i);
+                    EncryptionContext.of("call-" + i, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).isEqualTo("prompt " + i);
             assertThat(new String(cipher.decrypt(tenantKey, stored.completionCiphertext(),
-                    EncryptionContext.of("request-" + i, ContentRecorder.COMPLETION_PURPOSE)), StandardCharsets.UTF_8)).isEqualTo("answer " + i);
+                    EncryptionContext.of("call-" + i, ContentRecorder.COMPLETION_PURPOSE)), StandardCharsets.UTF_8)).isEqualTo("answer " + i);
         }
     }
 

@@ -49,29 +49,30 @@ class ContentRecorderTest {
     }
 
     @Test
-    void storesOnlyCiphertextThatTheTenantKeyOpensForThatRequest() {
-        recorder.seal(List.of(content("r1", tenant, "the prompt")));
+    void storesOnlyCiphertextThatTheTenantKeyOpensForThatCall() {
+        recorder.seal(List.of(content("call-1", tenant, "the prompt")));
 
-        EncryptedContent stored = contentLog.find("r1").orElseThrow();
+        EncryptedContent stored = contentLog.find(tenant, "call-1").orElseThrow();
         assertThat(new String(stored.promptCiphertext(), StandardCharsets.ISO_8859_1)).doesNotContain("the prompt");
-        assertThat(open(stored.promptCiphertext(), "r1", ContentRecorder.PROMPT_PURPOSE)).isEqualTo("the prompt");
+        assertThat(open(stored.promptCiphertext(), "call-1", ContentRecorder.PROMPT_PURPOSE)).isEqualTo("the prompt");
         assertThat(stored.expiresAt()).isEqualTo(NOW.plus(java.time.Duration.ofDays(7)));
     }
 
     @Test
     void discardsContentOfATenantWithoutKeyInsteadOfStoringItInTheClear() {
-        recorder.seal(List.of(content("r2", UUID.randomUUID(), "secret prompt")));
+        UUID tenantWithoutKey = UUID.randomUUID();
+        recorder.seal(List.of(content("call-2", tenantWithoutKey, "secret prompt")));
 
-        assertThat(contentLog.find("r2")).isEmpty();
+        assertThat(contentLog.find(tenantWithoutKey, "call-2")).isEmpty();
     }
 
-    private String open(byte[] ciphertext, String requestId, String purpose) {
-        return new String(cipher.decrypt(TenantId.of(tenant.toString()), ciphertext, EncryptionContext.of(requestId, purpose)),
+    private String open(byte[] ciphertext, String callId, String purpose) {
+        return new String(cipher.decrypt(TenantId.of(tenant.toString()), ciphertext, EncryptionContext.of(callId, purpose)),
                 StandardCharsets.UTF_8);
     }
 
-    private static ContentRecorder.PlainContent content(String requestId, UUID tenantId, String prompt) {
-        return new ContentRecorder.PlainContent(requestId, tenantId, NOW, 7, prompt.getBytes(StandardCharsets.UTF_8),
+    private static ContentRecorder.PlainContent content(String callId, UUID tenantId, String prompt) {
+        return new ContentRecorder.PlainContent(callId, "caller-request", tenantId, NOW, 7, prompt.getBytes(StandardCharsets.UTF_8),
                 "the answer".getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -10,6 +10,9 @@ import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.metering.CallMetrics;
+import dev.gatehouse.gateway.metering.TokenCounter;
+import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.ApiKeyScopes;
@@ -17,6 +20,7 @@ import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantSettings;
 import dev.gatehouse.tenant.TenantStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -64,7 +68,7 @@ class MeteringFilterTest {
         };
 
         try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
-            new MeteringFilter(ledger).filter(exchange, backendAnswers)
+            new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10)).filter(exchange, backendAnswers)
                     .then(Mono.fromRunnable(() -> answerSeenAtCompletion.set(
                             context.completion() == null ? null : new String(context.completion(), StandardCharsets.UTF_8))))
                     .block(Duration.ofSeconds(5));
@@ -74,6 +78,34 @@ class MeteringFilterTest {
         assertThat(answerSeenAtCompletion.get()).isEqualTo(ANSWER);
         assertThat(context.usage().promptTokens()).isEqualTo(7);
         assertThat(booked).singleElement().satisfies(record -> assertThat(record.cost()).isEqualByComparingTo("0.000013"));
+    }
+
+    @Test
+    void countsTheTokensWithTheModelsTokenizerWhenTheBackendReportsNoUsage() throws Exception {
+        List<UsageRecord> booked = new CopyOnWriteArrayList<>();
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
+        CallContext context = callContext();
+        context.attachTo(exchange);
+        GatewayFilterChain backendAnswersWithoutUsage = answered -> {
+            ServerHttpResponse response = answered.getResponse();
+            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+            return response.writeWith(Flux.just(response.bufferFactory().wrap(
+                    "{\"choices\":[{\"message\":{\"content\":\"hello world\"}}]}".getBytes(StandardCharsets.UTF_8))));
+        };
+
+        try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
+            new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10)).filter(exchange, backendAnswersWithoutUsage).block(Duration.ofSeconds(5));
+            assertThat(ledger.flush(Duration.ofSeconds(5))).isTrue();
+        }
+
+        // the prompt: 3 priming the reply + 3 framing the message + "user" + "hi"; the answer "hello world"
+        assertThat(booked).singleElement().satisfies(record -> {
+            assertThat(record.tokens()).isEqualTo(new TokenUsage(3 + 3 + 1 + 1, 2, false));
+            assertThat(record.countedWith()).isEqualTo("cl100k_base");
+            assertThat(record.callId()).isEqualTo("call-1");
+            assertThat(record.requestId()).isEqualTo("req-1");
+            assertThat(record.firstTokenMillis()).isNotNull().isLessThanOrEqualTo(record.latencyMillis());
+        });
     }
 
     private static CallContext callContext() {

@@ -26,7 +26,7 @@ class StreamingUsageTapTest {
 
         assertThat(passed).isEqualTo(CONTENT + CONTENT + FINISH + USAGE + DONE);
         assertThat(tap.reportedUsage()).contains(new TokenUsage(7, 2, true));
-        assertThat(tap.contentChunks()).isEqualTo(2);
+        assertThat(tap.completionText()).isEqualTo("HiHi");
     }
 
     @Test

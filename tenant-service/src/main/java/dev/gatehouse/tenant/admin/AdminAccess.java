@@ -59,6 +59,16 @@ public final class AdminAccess {
         });
     }
 
+    /** An administrator, or an auditor: for what may be read but not changed (usage, for one). */
+    public Mono<ApiKeyPrincipal> administratorOrAuditor(ServerRequest request) {
+        return member(request).map(principal -> {
+            if (!principal.hasRole(Role.PLATFORM_ADMIN) && !principal.hasRole(Role.TENANT_ADMIN) && !principal.hasRole(Role.AUDITOR)) {
+                throw new ApiProblem(ProblemType.FORBIDDEN, "This needs the tenant-admin, auditor or platform-admin role.");
+            }
+            return principal;
+        });
+    }
+
     public static void requirePlatformAdmin(ApiKeyPrincipal caller, String action) {
         if (!caller.hasRole(Role.PLATFORM_ADMIN)) {
             throw new ApiProblem(ProblemType.FORBIDDEN, action + " needs the platform-admin role.");
@@ -115,6 +125,16 @@ public final class AdminAccess {
     public static void requireGrantableScopes(ApiKeyPrincipal caller, ApiKeyScopes scopes) {
         requireWithin(caller.scopes().models(), scopes.models(), "models", "allowed_models");
         requireWithin(caller.scopes().endpoints(), scopes.endpoints(), "endpoints", "allowed_endpoints");
+        requireRateWithin(caller.scopes().requestsPerMinute(), scopes.requestsPerMinute(), "requests_per_minute");
+        requireRateWithin(caller.scopes().tokensPerMinute(), scopes.tokensPerMinute(), "tokens_per_minute");
+    }
+
+    /** A caller with a rate limit of its own grants keys at most as fast; unset ({@code null}) is the plan's, unlimited by the key. */
+    private static void requireRateWithin(Long own, Long granted, String field) {
+        if (own != null && (granted == null || granted > own)) {
+            throw new ApiProblem(ProblemType.FORBIDDEN, "Your credential is limited to " + own + " per minute and cannot grant more; '"
+                    + field + "' must be at most " + own + ".", field);
+        }
     }
 
     /**

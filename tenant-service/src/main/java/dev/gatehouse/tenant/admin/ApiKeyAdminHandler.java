@@ -38,7 +38,8 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
  */
 final class ApiKeyAdminHandler {
 
-    private static final Set<String> CREATE_FIELDS = Set.of("name", "roles", "expires_at", "allowed_models", "allowed_endpoints");
+    private static final Set<String> CREATE_FIELDS = Set.of("name", "roles", "expires_at", "allowed_models", "allowed_endpoints",
+            "requests_per_minute", "tokens_per_minute");
     private static final Set<String> ROTATE_FIELDS = Set.of("overlap_seconds", "expires_at");
     private static final Duration DEFAULT_OVERLAP = Duration.ofHours(24);
     private static final Duration MAX_OVERLAP = Duration.ofDays(30);
@@ -72,7 +73,8 @@ final class ApiKeyAdminHandler {
                     Set<Role> roles = AdminRequests.roles(body.get("roles"));
                     AdminAccess.requireGrantable(caller, roles, "roles");
                     ApiKeyScopes scopes = AdminAccess.grantableScopes(caller, new ApiKeyScopes(
-                            AdminRequests.optionalTextList(body, "allowed_models"), AdminRequests.optionalTextList(body, "allowed_endpoints")));
+                            AdminRequests.optionalTextList(body, "allowed_models"), AdminRequests.optionalTextList(body, "allowed_endpoints"),
+                            optionalRate(body, "requests_per_minute"), optionalRate(body, "tokens_per_minute")));
                     Instant expiresAt = AdminRequests.optionalFutureInstant(body, "expires_at", clock.instant());
                     IssuedApiKey key = database.apiKeys().create(tenant.id(), name, roles, scopes, expiresAt);
                     authenticator.refresh();
@@ -157,6 +159,17 @@ final class ApiKeyAdminHandler {
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No key with this id in this tenant."));
     }
 
+    /** A key's own rate limit, or null (absent or null) for its tenant's plan. */
+    private static Long optionalRate(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : AdminRequests.requiredInteger(value, field, 1, Long.MAX_VALUE);
+    }
+
+    private static void putRates(ObjectNode target, ApiKeyScopes scopes) {
+        target.put("requests_per_minute", scopes.requestsPerMinute());
+        target.put("tokens_per_minute", scopes.tokensPerMinute());
+    }
+
     private static ObjectNode issued(IssuedApiKey key, Tenant tenant) {
         ObjectNode answer = AdminRequests.JSON.createObjectNode();
         answer.put("key_id", key.keyId());
@@ -166,6 +179,7 @@ final class ApiKeyAdminHandler {
         AdminRequests.putSorted(answer, "roles", key.roles().stream().map(Role::code).toList());
         AdminRequests.putSorted(answer, "allowed_models", key.scopes().models());
         AdminRequests.putSorted(answer, "allowed_endpoints", key.scopes().endpoints());
+        putRates(answer, key.scopes());
         AdminRequests.putInstant(answer, "expires_at", key.expiresAt());
         return answer;
     }
@@ -177,6 +191,7 @@ final class ApiKeyAdminHandler {
         AdminRequests.putSorted(entry, "roles", key.roles().stream().map(Role::code).toList());
         AdminRequests.putSorted(entry, "allowed_models", key.scopes().models());
         AdminRequests.putSorted(entry, "allowed_endpoints", key.scopes().endpoints());
+        putRates(entry, key.scopes());
         AdminRequests.putInstant(entry, "created_at", key.createdAt());
         AdminRequests.putInstant(entry, "expires_at", key.expiresAt());
         AdminRequests.putInstant(entry, "revoked_at", key.revokedAt());

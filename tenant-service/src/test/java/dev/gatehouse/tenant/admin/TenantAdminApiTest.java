@@ -389,6 +389,30 @@ class TenantAdminApiTest {
     }
 
     @Test
+    void aKeyCarriesRateLimitsOfItsOwnThroughRotationAndKeysItMintsCannotBeFaster() {
+        JsonNode issued = post("/admin/v1/tenants/acme/api-keys", acmeAdmin, """
+                {"name":"slow admin","roles":["tenant-admin","developer"],"requests_per_minute":20,"tokens_per_minute":5000}""")
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(issued.get("requests_per_minute").asLong()).isEqualTo(20);
+        ApiKeyScopes scopes = principal(issued.get("token").asText()).scopes();
+        assertThat(scopes.requestsPerMinute()).isEqualTo(20);
+        assertThat(scopes.tokensPerMinute()).isEqualTo(5000);
+
+        IssuedApiKey slowAdmin = new IssuedApiKey(issued.get("key_id").asText(), acme.id(), "slow admin",
+                Set.of(Role.TENANT_ADMIN, Role.DEVELOPER), scopes, null, issued.get("token").asText());
+        post("/admin/v1/tenants/acme/api-keys", slowAdmin, "{\"name\":\"faster\",\"requests_per_minute\":21}")
+                .expectStatus().isForbidden().expectBody().jsonPath("$.error.param").isEqualTo("requests_per_minute");
+        post("/admin/v1/tenants/acme/api-keys", slowAdmin, "{\"name\":\"inherits\"}")
+                .expectStatus().isCreated().expectBody().jsonPath("$.requests_per_minute").isEqualTo(20);
+        post("/admin/v1/tenants/acme/api-keys", acmeAdmin, "{\"name\":\"x\",\"tokens_per_minute\":0}")
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("tokens_per_minute");
+
+        String rotated = post("/admin/v1/tenants/acme/api-keys/" + issued.get("key_id").asText() + "/rotate", acmeAdmin, "{}")
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody().get("token").asText();
+        assertThat(principal(rotated).scopes().tokensPerMinute()).isEqualTo(5000);
+    }
+
+    @Test
     void rotationIssuesANewKeyAndTheOldOneExpiresAfterTheOverlap() {
         var rotated = post("/admin/v1/tenants/acme/api-keys/" + acmeDeveloper.keyId() + "/rotate", acmeAdmin, "{\"overlap_seconds\":3600}")
                 .expectStatus().isCreated()

@@ -1,0 +1,117 @@
+package dev.gatehouse.gateway.metering;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Counts tokens with OpenAI's byte-pair encodings (JTokkit) when a backend reports no usage:
+ * {@code o200k_base} for the GPT-4o family and its successors (ids starting gpt-4o, gpt-4.1,
+ * gpt-5, o1, o3, o4), {@code cl100k_base} for every other model. For open-weight models served by
+ * vLLM, TGI or Ollama, cl100k_base approximates their own tokenizers (which are not available
+ * here), which is why a record counted here names the encoding it was counted with.
+ * Chat prompts are counted as OpenAI bills them: each message costs its role, name and content
+ * tokens plus three of framing, and every reply three more for its priming.
+ */
+public final class TokenCounter {
+
+    private static final int TOKENS_PER_MESSAGE = 3;
+    private static final int TOKENS_PER_NAME = 1;
+    private static final int TOKENS_PRIMING_THE_REPLY = 3;
+    private static final List<String> O200K_FAMILIES = List.of("gpt-4o", "gpt-4.1", "gpt-5", "o1", "o3", "o4");
+
+    private final Encoding cl100k;
+    private final Encoding o200k;
+
+    public TokenCounter() {
+        EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+        this.cl100k = registry.getEncoding(EncodingType.CL100K_BASE);
+        this.o200k = registry.getEncoding(EncodingType.O200K_BASE);
+    }
+
+    /** The name of the encoding that counts this model's tokens. */
+    public String encodingFor(String modelId) {
+        return encoding(modelId).getName();
+    }
+
+    public int countText(String modelId, String text) {
+        return text == null ? 0 : count(encoding(modelId), text);
+    }
+
+    /** The input tokens of a chat ({@code messages}) or embeddings ({@code input}) request body. */
+    public int countPrompt(String modelId, JsonNode body) {
+        Encoding encoding = encoding(modelId);
+        JsonNode messages = body.get("messages");
+        if (messages != null && messages.isArray()) {
+            int tokens = TOKENS_PRIMING_THE_REPLY;
+            for (JsonNode message : messages) {
+                tokens += TOKENS_PER_MESSAGE + count(encoding, message.path("role").asText(""))
+                        + countContent(encoding, message.get("content"));
+                if (message.path("name").isTextual()) {
+                    tokens += TOKENS_PER_NAME + count(encoding, message.get("name").asText());
+                }
+            }
+            return tokens;
+        }
+        return countInput(encoding, body.get("input"));
+    }
+
+    private static int countContent(Encoding encoding, JsonNode content) {
+        if (content == null || content.isNull()) {
+            return 0;
+        }
+        if (content.isTextual()) {
+            return count(encoding, content.asText());
+        }
+        int tokens = 0;
+        for (JsonNode part : content) {
+            tokens += count(encoding, part.path("text").asText(""));
+        }
+        return tokens;
+    }
+
+    /** Embeddings input: a string, strings, or already tokenized arrays (counted by their length). */
+    private static int countInput(Encoding encoding, JsonNode input) {
+        if (input == null || input.isNull()) {
+            return 0;
+        }
+        if (input.isTextual()) {
+            return count(encoding, input.asText());
+        }
+        int tokens = 0;
+        for (JsonNode item : input) {
+            tokens += item.isArray() ? item.size() : item.isNumber() ? 1 : count(encoding, item.asText(""));
+        }
+        return tokens;
+    }
+
+    /** Counts any text: callers' input is counted before it is validated, and the encoder refuses unpaired surrogates. */
+    private static int count(Encoding encoding, String text) {
+        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(withoutUnpairedSurrogates(text));
+    }
+
+    /** The text with each unpaired surrogate replaced by U+FFFD, the replacement character; itself when it has none. */
+    private static String withoutUnpairedSurrogates(String text) {
+        if (text.codePoints().noneMatch(TokenCounter::unpairedSurrogate)) {
+            return text;
+        }
+        StringBuilder wellFormed = new StringBuilder(text.length());
+        text.codePoints().forEach(codePoint -> wellFormed.appendCodePoint(unpairedSurrogate(codePoint) ? '\uFFFD' : codePoint));
+        return wellFormed.toString();
+    }
+
+    /** {@code codePoints()} yields a surrogate on its own only when it has no partner. */
+    private static boolean unpairedSurrogate(int codePoint) {
+        return Character.getType(codePoint) == Character.SURROGATE;
+    }
+
+    private Encoding encoding(String modelId) {
+        String id = modelId.toLowerCase(Locale.ROOT);
+        return O200K_FAMILIES.stream().anyMatch(id::startsWith) ? o200k : cl100k;
+    }
+}

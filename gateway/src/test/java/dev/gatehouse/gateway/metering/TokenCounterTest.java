@@ -1,0 +1,51 @@
+package dev.gatehouse.gateway.metering;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenCounterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TokenCounter counter = new TokenCounter();
+
+    @Test
+    void countsTheGpt4oFamilyWithO200kAndOtherModelsWithCl100k() {
+        assertThat(counter.encodingFor("gpt-4o-mini")).isEqualTo("o200k_base");
+        assertThat(counter.encodingFor("o3-mini")).isEqualTo("o200k_base");
+        assertThat(counter.encodingFor("gpt-4-turbo")).isEqualTo("cl100k_base");
+        assertThat(counter.encodingFor("llama-3.1-8b-instruct")).isEqualTo("cl100k_base");
+    }
+
+    @Test
+    void countsBytePairEncodedTokensNotCharacters() {
+        // cl100k_base encodes "hello world" as [15339, 1917] and "antidisestablishmentarianism" in six pieces
+        assertThat(counter.countText("chat-simulator", "hello world")).isEqualTo(2);
+        assertThat(counter.countText("chat-simulator", "antidisestablishmentarianism")).isEqualTo(6);
+        assertThat(counter.countText("chat-simulator", "")).isZero();
+    }
+
+    @Test
+    void countsTextWithUnpairedSurrogatesAsTheReplacementCharacter() {
+        assertThat(counter.countText("chat-simulator", "hello \ud800 world")).isEqualTo(counter.countText("chat-simulator", "hello \ufffd world"));
+        assertThat(counter.countText("chat-simulator", "\udc00")).isEqualTo(counter.countText("chat-simulator", "\ufffd"));
+    }
+
+    @Test
+    void countsAChatPromptAsOpenAiBillsIt() throws Exception {
+        String body = """
+                {"model":"m","messages":[{"role":"system","content":"hello world"},
+                 {"role":"user","name":"ann","content":[{"type":"text","text":"hello world"}]}]}""";
+
+        // 3 priming the reply; per message 3 + role + content; the name 1 + its tokens
+        assertThat(counter.countPrompt("m", JSON.readTree(body))).isEqualTo(3 + (3 + 1 + 2) + (3 + 1 + 2) + (1 + 1));
+    }
+
+    @Test
+    void countsEmbeddingsInputOfStringsAndOfTokenArrays() throws Exception {
+        assertThat(counter.countPrompt("m", JSON.readTree("{\"input\":\"hello world\"}"))).isEqualTo(2);
+        assertThat(counter.countPrompt("m", JSON.readTree("{\"input\":[\"hello world\",\"hello\"]}"))).isEqualTo(3);
+        assertThat(counter.countPrompt("m", JSON.readTree("{\"input\":[[1,2,3],[4]]}"))).isEqualTo(4);
+    }
+}

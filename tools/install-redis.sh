@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs Debian's redis-server (and the libraries Debian links it with) for Gatehouse's tests and
+# benchmarks, without root: the packages are downloaded with apt-get and unpacked with dpkg-deb
+# into ${GATEHOUSE_TOOLS:-$HOME/.cache/gatehouse/tools}/redis. Idempotent: does nothing when the
+# binary is already there and runs. Start it with the lib directory on LD_LIBRARY_PATH, as the
+# wrapper bin/redis-server written here does (test-support's RedisServer finds that wrapper).
+set -euo pipefail
+
+TOOLS="${GATEHOUSE_TOOLS:-$HOME/.cache/gatehouse/tools}"
+TARGET="$TOOLS/redis"
+PACKAGES=(redis-server redis-tools libjemalloc2 liblzf1)
+
+if [[ -x "$TARGET/bin/redis-server" ]] && "$TARGET/bin/redis-server" --version >/dev/null 2>&1; then
+  echo "redis already installed: $("$TARGET/bin/redis-server" --version)"
+  exit 0
+fi
+
+for tool in apt-get dpkg-deb; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "install-redis.sh: '$tool' is needed (a Debian or Ubuntu machine)" >&2
+    exit 1
+  fi
+done
+
+DOWNLOADS="$(mktemp -d)"
+UNPACKED="$(mktemp -d)"
+trap 'rm -rf "$DOWNLOADS" "$UNPACKED"' EXIT
+
+download() {
+  (cd "$DOWNLOADS" && apt-get download "${PACKAGES[@]}") >"$DOWNLOADS/apt.log" 2>&1
+}
+if ! download; then
+  # A machine whose package lists were never fetched knows no candidate: fetch them once (needs root).
+  if [[ "$(id -u)" == 0 ]] && apt-get update >/dev/null 2>&1 && download; then
+    :
+  else
+    echo "install-redis.sh: could not download ${PACKAGES[*]} from the Debian package registry:" >&2
+    sed 's/^/  /' "$DOWNLOADS/apt.log" >&2
+    echo "Check the network and the apt sources (a non-root user needs up-to-date package lists: apt-get update)." >&2
+    exit 1
+  fi
+fi
+
+for package in "$DOWNLOADS"/*.deb; do
+  dpkg-deb -x "$package" "$UNPACKED"
+done
+
+mkdir -p "$TARGET/bin" "$TARGET/lib"
+cp -L "$UNPACKED/usr/bin/redis-server" "$UNPACKED/usr/bin/redis-cli" "$TARGET/lib/"
+find "$UNPACKED/usr/lib" -name '*.so*' -exec cp -P {} "$TARGET/lib/" \;
+
+for binary in redis-server redis-cli; do
+  cat >"$TARGET/bin/$binary" <<WRAPPER
+#!/usr/bin/env bash
+here="\$(cd "\$(dirname "\${BASH_SOURCE[0]}")/../lib" && pwd)"
+LD_LIBRARY_PATH="\$here\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" exec "\$here/$binary" "\$@"
+WRAPPER
+  chmod +x "$TARGET/bin/$binary"
+done
+
+"$TARGET/bin/redis-server" --version
+echo "redis installed in $TARGET (start $TARGET/bin/redis-server)"
