@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
 # Installs Debian's redis-server (and the libraries Debian links it with) for Gatehouse's tests and
 # benchmarks, without root: the packages are downloaded with apt-get and unpacked with dpkg-deb
-# into ${GATEHOUSE_TOOLS:-$HOME/.cache/gatehouse/tools}/redis. Idempotent: does nothing when the
-# binary is already there and runs. Start it with the lib directory on LD_LIBRARY_PATH, as the
-# wrapper bin/redis-server written here does (test-support's RedisServer finds that wrapper).
+# into $GATEHOUSE_TOOLS/redis. Idempotent: does nothing when the binary is already there and runs.
+# It starts with the lib directory on LD_LIBRARY_PATH, as the wrapper written here does.
+# Result: $GATEHOUSE_TOOLS/bin/redis-server (test-support's RedisServer starts it)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/tools-home.sh"
 
-TOOLS="${GATEHOUSE_TOOLS:-$HOME/.cache/gatehouse/tools}"
-TARGET="$TOOLS/redis"
+TARGET="${GATEHOUSE_TOOLS}/redis"
 PACKAGES=(redis-server redis-tools libjemalloc2 liblzf1)
 
 if [[ -x "$TARGET/bin/redis-server" ]] && "$TARGET/bin/redis-server" --version >/dev/null 2>&1; then
-  echo "redis already installed: $("$TARGET/bin/redis-server" --version)"
+  ln -sfn "$TARGET/bin/redis-server" "${GATEHOUSE_TOOLS}/bin/redis-server"
   exit 0
 fi
 
 for tool in apt-get dpkg-deb; do
   if ! command -v "$tool" >/dev/null; then
-    echo "install-redis.sh: '$tool' is needed (a Debian or Ubuntu machine)" >&2
+    echo "tools: '$tool' is needed to install Redis (a Debian or Ubuntu machine)" >&2
     exit 1
   fi
 done
@@ -34,10 +34,8 @@ if ! download; then
   if [[ "$(id -u)" == 0 ]] && apt-get update >/dev/null 2>&1 && download; then
     :
   else
-    echo "install-redis.sh: could not download ${PACKAGES[*]} from the Debian package registry:" >&2
     sed 's/^/  /' "$DOWNLOADS/apt.log" >&2
-    echo "Check the network and the apt sources (a non-root user needs up-to-date package lists: apt-get update)." >&2
-    exit 1
+    unreachable "${PACKAGES[*]}" "the Debian package registry (a non-root user needs up-to-date package lists: apt-get update)"
   fi
 fi
 
@@ -58,5 +56,5 @@ WRAPPER
   chmod +x "$TARGET/bin/$binary"
 done
 
-"$TARGET/bin/redis-server" --version
-echo "redis installed in $TARGET (start $TARGET/bin/redis-server)"
+"$TARGET/bin/redis-server" --version >&2
+ln -sfn "$TARGET/bin/redis-server" "${GATEHOUSE_TOOLS}/bin/redis-server"

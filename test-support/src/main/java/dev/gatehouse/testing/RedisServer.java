@@ -16,7 +16,7 @@ import java.time.Instant;
 /**
  * A real Redis server (Debian's redis-server) on a free loopback port, without persistence, for
  * tests. The binary is {@code GATEHOUSE_REDIS_BIN} when set, else the one {@code tools/install-redis.sh}
- * installed under {@code ${GATEHOUSE_TOOLS:-~/.cache/gatehouse/tools}/redis}. {@link #stop()} and
+ * installed in the test tools' cache ({@link TestTools}), as the build does before its first module. {@link #stop()} and
  * {@link #start()} again on the same port let a test take Redis away and bring it back.
  */
 public final class RedisServer implements AutoCloseable {
@@ -43,16 +43,7 @@ public final class RedisServer implements AutoCloseable {
 
     public static Path binary() {
         String configured = System.getenv("GATEHOUSE_REDIS_BIN");
-        Path binary = configured != null && !configured.isBlank() ? Path.of(configured) : toolsDirectory().resolve("redis/bin/redis-server");
-        if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException("No redis-server at " + binary + ": run tools/install-redis.sh, or set GATEHOUSE_REDIS_BIN");
-        }
-        return binary;
-    }
-
-    private static Path toolsDirectory() {
-        String tools = System.getenv("GATEHOUSE_TOOLS");
-        return tools != null && !tools.isBlank() ? Path.of(tools) : Path.of(System.getProperty("user.home"), ".cache", "gatehouse", "tools");
+        return configured != null && !configured.isBlank() ? Path.of(configured) : TestTools.installed("bin/redis-server");
     }
 
     /** (Re)starts the server on its port. */
