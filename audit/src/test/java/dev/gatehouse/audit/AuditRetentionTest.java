@@ -64,8 +64,8 @@ class AuditRetentionTest {
 
         assertThat(retention.purge()).isEqualTo(new AuditRetention.Purged(1, 1));
 
-        assertThat(content.find("held-call")).isPresent();
-        assertThat(content.find("free-call")).isEmpty();
+        assertThat(content.find(held, "held-call")).isPresent();
+        assertThat(content.find(free, "free-call")).isEmpty();
         assertThat(log.recordsOfCall("held-call").get(0).eventJson()).isNotNull();
         assertThat(retention.settings(held)).isEqualTo(new AuditRetention.Settings(30, true));
     }
@@ -89,7 +89,7 @@ class AuditRetentionTest {
         try {
             scheduler.scheduleWithFixedDelay(scheduled::purgeOnSchedule, 0, 50, TimeUnit.MILLISECONDS);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> content.find("expired").isEmpty());
+            await().atMost(Duration.ofSeconds(10)).until(() -> content.find(tenant, "expired").isEmpty());
             assertThat(scheduled.failedRuns()).isEqualTo(1);
         } finally {
             scheduler.shutdownNow();
@@ -97,6 +97,6 @@ class AuditRetentionTest {
     }
 
     private static EncryptedContent expiredContent(String callId, UUID tenant) {
-        return new EncryptedContent(callId, tenant, NOON, NOON.plus(Duration.ofDays(7)), new byte[] {1}, new byte[] {2});
+        return new EncryptedContent(callId, "request-of-" + callId, tenant, NOON, NOON.plus(Duration.ofDays(7)), new byte[] {1}, new byte[] {2});
     }
 }
