@@ -10,8 +10,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/tools-home.sh"
 TARGET="${GATEHOUSE_TOOLS}/redis"
 PACKAGES=(redis-server redis-tools libjemalloc2 liblzf1)
 
+# The cache's bin/redis-server calls the wrapper by its absolute path: a link would make the
+# wrapper look for its libraries beside the link.
+publish() {
+  rm -f "${GATEHOUSE_TOOLS}/bin/redis-server"
+  printf '#!/usr/bin/env bash\nexec "%s" "$@"\n' "$TARGET/bin/redis-server" >"${GATEHOUSE_TOOLS}/bin/redis-server"
+  chmod +x "${GATEHOUSE_TOOLS}/bin/redis-server"
+}
+
 if [[ -x "$TARGET/bin/redis-server" ]] && "$TARGET/bin/redis-server" --version >/dev/null 2>&1; then
-  ln -sfn "$TARGET/bin/redis-server" "${GATEHOUSE_TOOLS}/bin/redis-server"
+  publish
   exit 0
 fi
 
@@ -57,4 +65,4 @@ WRAPPER
 done
 
 "$TARGET/bin/redis-server" --version >&2
-ln -sfn "$TARGET/bin/redis-server" "${GATEHOUSE_TOOLS}/bin/redis-server"
+publish

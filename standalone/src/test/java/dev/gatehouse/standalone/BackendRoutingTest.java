@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
+import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.catalog.BackendCapacity;
 import dev.gatehouse.catalog.BackendTls;
 import dev.gatehouse.catalog.CachedModelCatalog;
@@ -101,15 +102,24 @@ class BackendRoutingTest {
                 backend("retried-answering", "retried-model", path("/answering/v1"), "eu-central", 64, null));
 
         List<String> answeredBy = new ArrayList<>();
+        List<String> retriedCalls = new ArrayList<>();
         for (int call = 0; call < 4; call++) {
             HttpResponse<String> response = chat("retried-model");
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            answeredBy.add(response.headers().firstValue("X-Gatehouse-Backend-Region").orElseThrow());
+            String header = response.headers().firstValue("X-Gatehouse-Backend-Region").orElseThrow();
+            answeredBy.add(header);
+            if (header.endsWith("attempts=2")) {
+                retriedCalls.add(response.headers().firstValue("X-Gatehouse-Call-Id").orElseThrow());
+            }
         }
 
         assertThat(answeredBy).allMatch(header -> header.startsWith("eu-central; backend=retried-answering; attempts="));
-        assertThat(answeredBy).anyMatch(header -> header.endsWith("attempts=2"));
+        assertThat(retriedCalls).isNotEmpty();
         assertThat(received("/failing/v1")).isBetween(1, 3);
+        AuditLog audit = app.getBean(AuditLog.class);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit.recordsOfCall(retriedCalls.get(0))).singleElement()
+                .satisfies(record -> assertThat(record.eventJson()).contains("\"backend_attempts\":\"retried-failing@eu-west:")
+                        .contains(",retried-answering@eu-central:")));
     }
 
     @Test

@@ -269,6 +269,15 @@ class GatewayErrorResponsesTest {
                 assertThat(second.headers().firstValue("X-Gatehouse-Call-Id")).isPresent().get().isNotEqualTo(callId));
     }
 
+    @Test
+    void aRefusedCallNamesItsCallIdToo() throws Exception {
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/v1/models"))
+                .header("Authorization", "Bearer gatehouse_kaaaaaaaaaaaaaaaa_wrong").GET());
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("X-Gatehouse-Call-Id")).hasValueSatisfying(callId -> assertThat(callId).hasSize(36));
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

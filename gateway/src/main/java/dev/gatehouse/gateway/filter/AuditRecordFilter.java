@@ -165,6 +165,10 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
             facts.put("backend", context.backend().id());
             facts.put("region", context.backend().region());
         }
+        if (!context.backendAttempts().isEmpty()) {
+            facts.put("backend_attempts", context.backendAttempts().stream()
+                    .map(attempt -> attempt.backendId() + "@" + attempt.region() + ":" + attempt.outcome()).collect(Collectors.joining(",")));
+        }
         if (failure != null) {
             ApiProblem problem = ProblemExceptionHandler.describe(failure);
             facts.put("status", problem.type().status());

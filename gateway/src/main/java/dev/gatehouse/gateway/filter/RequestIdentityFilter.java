@@ -69,7 +69,11 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No resource at this path."));
         CallContext context = new CallContext(UUID.randomUUID().toString(), requestId, endpoint, clock.instant(), System.nanoTime());
         context.attachTo(exchange);
-        exchange.getResponse().getHeaders().set(CALL_ID_HEADER, context.callId());
+        // at commit, so that a problem answer, whose handler starts from empty headers, names the call too
+        exchange.getResponse().beforeCommit(() -> {
+            exchange.getResponse().getHeaders().set(CALL_ID_HEADER, context.callId());
+            return Mono.empty();
+        });
 
         if (!endpoint.method().equals(request.getMethod())) {
             return Mono.error(new ApiProblem(ProblemType.METHOD_NOT_ALLOWED,
