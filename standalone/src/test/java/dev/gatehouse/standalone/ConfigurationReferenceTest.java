@@ -48,10 +48,17 @@ class ConfigurationReferenceTest {
         assertThat(propertiesClasses).isNotEmpty();
         for (Class<?> type : propertiesClasses) {
             assertThat(type.isRecord()).as(type + " is a record, whose components are its settings").isTrue();
-            String prefix = type.getAnnotation(org.springframework.boot.context.properties.ConfigurationProperties.class).value();
-            assertThat(documented).as(type.getName()).filteredOn(name -> name.startsWith(prefix + "."))
+            String prefix = prefixOf(type);
+            List<String> nested = propertiesClasses.stream().map(ConfigurationReferenceTest::prefixOf)
+                    .filter(other -> other.startsWith(prefix + ".")).toList();
+            assertThat(documented).as(type.getName())
+                    .filteredOn(name -> name.startsWith(prefix + ".") && nested.stream().noneMatch(other -> name.startsWith(other + ".")))
                     .hasSize(type.getRecordComponents().length);
         }
+    }
+
+    private static String prefixOf(Class<?> propertiesClass) {
+        return propertiesClass.getAnnotation(org.springframework.boot.context.properties.ConfigurationProperties.class).value();
     }
 
     /** With only the variable set (and application.yml below it, as in the packaged application), the setting has its value. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.reactivestreams.Publisher;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
@@ -34,6 +35,26 @@ class ResponseEndGateTest {
         assertThat(written).containsExactly("data: one", "data: two");
         recorded.tryEmitEmpty();
         assertThat(written).containsExactly("data: one", "data: two", "data: [DONE]");
+    }
+
+    @Test
+    void eachPieceOfAnEventStreamPassesAtOnceWithoutWaitingForTheNextAndOnlyDoneWaitsForTheStep() {
+        Sinks.Empty<Void> recorded = Sinks.empty();
+        Sinks.Many<DataBuffer> backend = Sinks.many().unicast().onBackpressureBuffer();
+        List<String> written = new ArrayList<>();
+        ServerHttpResponse response = recording(written);
+        response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+        ResponseEndGate gate = new ResponseEndGate(response, recorded::asMono);
+
+        gate.writeWith(backend.asFlux()).subscribe();
+        backend.tryEmitNext(buffer("data: the first words\n\n"));
+
+        assertThat(written).as("while the backend holds the rest").containsExactly("data: the first words\n\n");
+        backend.tryEmitNext(buffer("data: more\n\ndata: [DONE]\n\n"));
+        backend.tryEmitComplete();
+        assertThat(written).hasSize(1);
+        recorded.tryEmitEmpty();
+        assertThat(written).containsExactly("data: the first words\n\n", "data: more\n\ndata: [DONE]\n\n");
     }
 
     @Test
