@@ -253,7 +253,8 @@ public final class AuditLog {
             }
         };
         compareCheckpoints.run();
-        forEachRecord(logId, 0, Long.MAX_VALUE, record -> {
+        // The records the head covers: one appended meanwhile comes after them, with its own head.
+        forEachRecord(logId, 0, head.size(), record -> {
             if (record.index() != expected[0]) {
                 problems.add("log " + logId + ": record at index " + expected[0] + " is missing");
                 expected[0] = record.index();
@@ -268,6 +269,12 @@ public final class AuditLog {
         });
         if (recomputed.size() != head.size() || !Arrays.equals(recomputed.root(), head.root())) {
             problems.add("log " + logId + ": its head (size " + head.size() + ") does not match its " + recomputed.size() + " records");
+        }
+        long headNow = head(logId).map(TreeHead::size).orElse(head.size());
+        long[] beyondTheHead = {0};
+        forEachRecord(logId, Math.max(headNow, head.size()), Long.MAX_VALUE, record -> beyondTheHead[0]++);
+        if (beyondTheHead[0] > 0) {
+            problems.add("log " + logId + ": " + beyondTheHead[0] + " records lie beyond its head (size " + headNow + ")");
         }
         if (nextCheckpoint[0] < checkpointSizes.size()) {
             problems.add("log " + logId + ": it has " + recomputed.size() + " records, fewer than its checkpoint of size "

@@ -152,6 +152,17 @@ class AuditLogTest {
     }
 
     @Test
+    void detectsARecordSlippedInBeyondTheHead() {
+        appendCalls(ACME, 4);
+        checkpoints.sign(ACME);
+
+        sql.sql("INSERT INTO audit.entries SELECT log_id, idx + 4, record_id || '-forged', request_id, action, recorded_at, leaf, leaf_hash"
+                + " FROM audit.entries WHERE log_id = :log AND idx = 3").param("log", ACME).update();
+
+        assertThat(checkpoints.findTampering(ACME)).contains("log " + ACME + ": 1 records lie beyond its head (size 4)");
+    }
+
+    @Test
     void detectsReorderedRecords() {
         appendCalls(ACME, 6);
         checkpoints.sign(ACME);
