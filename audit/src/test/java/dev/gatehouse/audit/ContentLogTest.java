@@ -1,6 +1,7 @@
 package dev.gatehouse.audit;
 
 import dev.gatehouse.testing.TestPostgres;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -17,11 +18,19 @@ class ContentLogTest {
 
     private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
 
+    private final DataSource dataSource = TestPostgres.freshDatabase();
+    private ContentLog log;
+
+    @BeforeEach
+    void migrate() {
+        AuditLog.migrate(dataSource);
+        log = new ContentLog(dataSource);
+    }
+
+
+
     @Test
     void rewritesCiphertextsOfOneTenantOnly() {
-        DataSource dataSource = TestPostgres.freshDatabase();
-        AuditLog.migrate(dataSource);
-        ContentLog log = new ContentLog(dataSource);
         UUID acme = UUID.randomUUID();
         UUID globex = UUID.randomUUID();
         log.store(List.of(
@@ -36,9 +45,6 @@ class ContentLogTest {
 
     @Test
     void keepsEveryCallOfARepeatedRequestIdAndFindsThemOnlyInTheirTenant() {
-        DataSource dataSource = TestPostgres.freshDatabase();
-        AuditLog.migrate(dataSource);
-        ContentLog log = new ContentLog(dataSource);
         UUID acme = UUID.randomUUID();
         UUID globex = UUID.randomUUID();
         log.store(List.of(
@@ -53,9 +59,6 @@ class ContentLogTest {
 
     @Test
     void countsAndWritesOnlyTheRecordsTheRewriteChanges() {
-        DataSource dataSource = TestPostgres.freshDatabase();
-        AuditLog.migrate(dataSource);
-        ContentLog log = new ContentLog(dataSource);
         UUID acme = UUID.randomUUID();
         log.store(List.of(
                 new EncryptedContent("current", "req-current", acme, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {20}, new byte[] {20}),
@@ -69,9 +72,6 @@ class ContentLogTest {
 
     @Test
     void leavesARecordThatAnotherWriterChangedMeanwhileAsThatWriterLeftIt() {
-        DataSource dataSource = TestPostgres.freshDatabase();
-        AuditLog.migrate(dataSource);
-        ContentLog log = new ContentLog(dataSource);
         UUID acme = UUID.randomUUID();
         log.store(List.of(new EncryptedContent("a1", "req-a1", acme, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {1}, new byte[] {2})));
 
@@ -86,9 +86,6 @@ class ContentLogTest {
 
     @Test
     void keepsCiphertextUntilItsRetentionEnds() {
-        DataSource dataSource = TestPostgres.freshDatabase();
-        AuditLog.migrate(dataSource);
-        ContentLog log = new ContentLog(dataSource);
         UUID tenant = UUID.randomUUID();
         log.store(List.of(
                 new EncryptedContent("short", "req-short", tenant, NOW, NOW.plus(Duration.ofDays(1)), new byte[] {1}, new byte[] {2}),
