@@ -28,7 +28,6 @@ class ContentLogTest {
     }
 
 
-
     @Test
     void rewritesCiphertextsOfOneTenantOnly() {
         UUID acme = UUID.randomUUID();
