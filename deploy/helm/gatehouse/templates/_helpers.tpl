@@ -56,9 +56,6 @@ app.kubernetes.io/component: {{ .component }}
 - name: GATEHOUSE_DATABASE_PASSWORD
   valueFrom:
     secretKeyRef: {name: {{ .Values.postgresql.existingSecret }}, key: {{ .Values.postgresql.passwordKey }}}
-- name: GATEHOUSE_REDIS_URL
-  valueFrom:
-    secretKeyRef: {name: {{ .Values.redis.existingSecret }}, key: {{ .Values.redis.urlKey }}}
 - name: GATEHOUSE_CRYPTO_VAULT_URL
   value: {{ required "vault.url is required: replicas share tenant keys through Vault Transit" .Values.vault.url | quote }}
 - name: GATEHOUSE_CRYPTO_VAULT_ROLE_ID

@@ -65,14 +65,26 @@ class ComposeFileTest {
                     .containsEntry("GATEHOUSE_DATABASE_MODE", "external")
                     .containsEntry("GATEHOUSE_DATABASE_URL", "jdbc:postgresql://postgres:5432/gatehouse")
                     .containsEntry("GATEHOUSE_CRYPTO_VAULT_URL", "http://vault:8200")
-                    .containsEntry("GATEHOUSE_KEYCLOAK_SERVER_URL", "http://keycloak:8180")
-                    .containsKey("GATEHOUSE_REDIS_URL");
-            assertThat(environment.get("GATEHOUSE_REDIS_URL")).startsWith("redis://").endsWith("@redis:6379");
-            assertThat(dependencies(services.get(plane))).as(plane).containsKeys("postgres", "redis", "vault-transit", "keycloak");
+                    .containsEntry("GATEHOUSE_KEYCLOAK_SERVER_URL", "http://keycloak:8180");
+            assertThat(dependencies(services.get(plane))).as(plane).containsKeys("postgres", "vault-transit", "keycloak");
             assertThat(services.get(plane)).as(plane).containsEntry("user", "10001:10001").containsEntry("stop_signal", "SIGTERM");
         }
+        assertThat(environment(services.get("gateway")).get("GATEHOUSE_LIMITS_REDIS_URL")).startsWith("redis://").endsWith("@redis:6379");
+        assertThat(dependencies(services.get("gateway"))).containsKey("redis");
+        assertThat(environment(services.get("control-plane"))).as("the rate limits are the gateways' alone")
+                .doesNotContainKey("GATEHOUSE_LIMITS_REDIS_URL");
         assertThat(environment(services.get("control-plane"))).containsKey("GATEHOUSE_KEYCLOAK_ADMIN_PASSWORD");
         assertThat(environment(services.get("gateway"))).doesNotContainKey("GATEHOUSE_KEYCLOAK_ADMIN_PASSWORD");
+    }
+
+    @Test
+    void setsOnlyVariablesTheApplicationReads() throws Exception {
+        Map<String, Map<String, Object>> services = services();
+
+        for (String plane : List.of("gateway", "control-plane")) {
+            assertThat(DocumentedSettings.unread(environment(services.get(plane)).keySet()))
+                    .as(plane + ": not in docs/configuration.md").isEmpty();
+        }
     }
 
     @Test

@@ -85,6 +85,11 @@ class HelmChartTest {
         assertThat(env(container(gateway, "gateway"))).containsEntry("GATEHOUSE_MODE", "gateway");
         assertThat(env(container(controlPlane, "control-plane"))).containsEntry("GATEHOUSE_MODE", "control-plane");
         assertThat(env(container(gateway, "gateway"))).doesNotContainKeys("GATEHOUSE_KEYCLOAK_ADMIN_USERNAME", "GATEHOUSE_KEYCLOAK_ADMIN_PASSWORD");
+        assertThat(variables(container(gateway, "gateway"))).anySatisfy(variable -> assertThat(variable)
+                .containsEntry("name", "GATEHOUSE_LIMITS_REDIS_URL")
+                .containsEntry("valueFrom", Map.of("secretKeyRef", Map.of("name", "gatehouse-redis", "key", "url"))));
+        assertThat(env(container(controlPlane, "control-plane"))).as("the rate limits are the gateways' alone")
+                .doesNotContainKey("GATEHOUSE_LIMITS_REDIS_URL");
 
         Map<String, Object> autoscaler = object(objects, "HorizontalPodAutoscaler", "release-gatehouse-gateway");
         assertThat(at(autoscaler, "spec", "scaleTargetRef", "name")).isEqualTo("release-gatehouse-gateway");
@@ -93,6 +98,15 @@ class HelmChartTest {
         assertThat(podLabels(gateway)).containsAllEntriesOf(mapAt(budget, "spec", "selector", "matchLabels"));
         assertThat(podLabels(controlPlane).get("app.kubernetes.io/component"))
                 .isNotEqualTo(mapAt(budget, "spec", "selector", "matchLabels").get("app.kubernetes.io/component"));
+    }
+
+    @Test
+    void setsOnlyVariablesTheApplicationReads() throws Exception {
+        for (Map<String, Object> deployment : deployments(objects(render("full-values.yaml")))) {
+            Map<String, Object> application = containers(deployment).get(0);
+            assertThat(DocumentedSettings.unread(variables(application).stream().map(variable -> (String) variable.get("name")).toList())).as(at(deployment, "metadata", "name") + ": not in docs/configuration.md")
+                    .isEmpty();
+        }
     }
 
     @Test
@@ -135,9 +149,10 @@ class HelmChartTest {
     }
 
     @Test
-    void servesThePolicyBundleFromAnOpaSidecarAndTheCatalogFromAConfigMap() throws Exception {
+    void servesThePolicyBundleFromAnOpaSidecarAndTheCatalogFromAConfigMapToTheControlPlane() throws Exception {
         List<Map<String, Object>> objects = objects(render("full-values.yaml"));
         Map<String, Object> gateway = object(objects, "Deployment", "release-gatehouse-gateway");
+        Map<String, Object> controlPlane = object(objects, "Deployment", "release-gatehouse-control-plane");
 
         Map<String, Object> opa = container(gateway, "opa");
         assertThat(strings(opa, "args")).containsSequence("--bundle", "/policy/bundle.tar.gz").contains("--addr=127.0.0.1:8181");
@@ -146,13 +161,15 @@ class HelmChartTest {
 
         Map<String, Object> catalog = object(objects, "ConfigMap", "release-gatehouse-catalog");
         assertThat((String) mapAt(catalog, "data").get("catalog.yaml")).contains("id: llama-3.1-70b");
-        assertThat(volumes(gateway)).containsEntry("catalog", Map.of("configMap", Map.of("name", "release-gatehouse-catalog")));
-        assertThat(env(container(gateway, "gateway")))
+        assertThat(volumes(controlPlane)).containsEntry("catalog", Map.of("configMap", Map.of("name", "release-gatehouse-catalog")));
+        assertThat(env(container(controlPlane, "control-plane")))
                 .containsEntry("GATEHOUSE_CATALOG_FILE", "/etc/gatehouse/catalog/catalog.yaml")
                 .doesNotContainKey("LLAMA_EU_TOKEN");
-        assertThat(variables(container(gateway, "gateway"))).anySatisfy(variable -> assertThat(variable)
+        assertThat(variables(container(controlPlane, "control-plane"))).anySatisfy(variable -> assertThat(variable)
                 .containsEntry("name", "LLAMA_EU_TOKEN")
                 .containsEntry("valueFrom", Map.of("secretKeyRef", Map.of("name", "gpu-credentials", "key", "llama-eu"))));
+        assertThat(volumes(gateway)).as("gateways read the catalog from the database").doesNotContainKey("catalog");
+        assertThat(env(container(gateway, "gateway"))).doesNotContainKey("GATEHOUSE_CATALOG_FILE");
     }
 
     @Test

@@ -35,6 +35,8 @@ import dev.gatehouse.gateway.metering.CallMetrics;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.gateway.plane.OnPlane;
+import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
 import dev.gatehouse.gateway.routing.BackendProber;
@@ -379,7 +381,9 @@ public class GatewayConfiguration {
         return new BackendCallFilter(gatewayHttpClient, headersFilters, properties, backendHttpClients);
     }
 
+    /** Not in a control-plane process, which serves no model calls. */
     @Bean
+    @OnPlane(Plane.DATA)
     RouteLocator openAiRoutes(RouteLocatorBuilder routes, CachedModelCatalog catalog, Clock clock) {
         ModelListingFilter modelListing = new ModelListingFilter(catalog, clock);
         return routes.routes()

@@ -7,6 +7,8 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AuditRetention;
 import dev.gatehouse.audit.SigningKeyDirectory;
 import dev.gatehouse.crypto.signing.Ed25519KeyRing;
+import dev.gatehouse.gateway.plane.OnPlane;
+import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.admin.AdminAccess;
@@ -36,6 +38,7 @@ import javax.sql.DataSource;
  * retention and legal hold run hourly, the audit API, and the audit of every control-plane action.
  */
 @Configuration(proxyBeanMethods = false)
+@OnPlane(Plane.CONTROL)
 class AuditConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditConfiguration.class);

@@ -3,6 +3,8 @@ package dev.gatehouse.standalone;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.gateway.plane.OnPlane;
+import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Role;
@@ -33,6 +35,7 @@ import java.util.Set;
  * lost the first one.
  */
 @Component
+@OnPlane(Plane.CONTROL)
 @Order(Bootstrap.ORDER)
 class Bootstrap implements ApplicationRunner {
 

@@ -4,6 +4,8 @@ import dev.gatehouse.audit.ContentLog;
 import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.gateway.content.ContentKeyRotation;
 import dev.gatehouse.gateway.metering.UsageLedger;
+import dev.gatehouse.gateway.plane.OnPlane;
+import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
@@ -38,6 +40,7 @@ import javax.sql.DataSource;
  * creating and erasing tenants (e.g. Keycloak, crypto-shredding, audit).
  */
 @Configuration(proxyBeanMethods = false)
+@OnPlane(Plane.CONTROL)
 class ControlPlaneConfiguration {
 
     /**

@@ -5,6 +5,8 @@ import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.file.CatalogFile;
 import dev.gatehouse.catalog.file.SecretReferences;
+import dev.gatehouse.gateway.plane.OnPlane;
+import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import org.slf4j.Logger;
@@ -23,6 +25,7 @@ import java.time.Clock;
  * after the default tenant exists; an invalid file stops the start, naming its line.
  */
 @Component
+@OnPlane(Plane.CONTROL)
 @Order(Bootstrap.ORDER + 1)
 class DeclarativeCatalog implements ApplicationRunner {
 

@@ -4,6 +4,8 @@ import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.admin.CatalogAdminApi;
+import dev.gatehouse.gateway.plane.OnPlane;
+import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.admin.AdminAccess;
@@ -30,6 +32,7 @@ class MarketplaceConfiguration {
     }
 
     @Bean
+    @OnPlane(Plane.CONTROL)
     RouterFunction<ServerResponse> catalogRoutes(CatalogRepository repository, CachedModelCatalog catalog, BearerAuthenticator callers,
                                                  TenantDatabase database, BackendUrlPolicy backendUrls, BackendHealthBoard backendHealth,
                                                  Clock clock) {

@@ -22,8 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CrashRecoveryTest {
 
-    private static final Pattern BOOTSTRAP_KEY = Pattern.compile("gatehouse_k[a-z2-7]{16}_[A-Za-z0-9_-]{43}");
     private static final int CALLERS = 6;
 
     @TempDir
@@ -46,7 +43,7 @@ class CrashRecoveryTest {
         String database = "--gatehouse.database.embedded-port=" + databasePort;
         Set<String> answered = ConcurrentHashMap.newKeySet();
         MarketplaceProcess first = MarketplaceProcess.start(dataDir, database, "--gatehouse.audit.checkpoint-interval=500ms");
-        String adminKey = bootstrapKey();
+        String adminKey = first.bootstrapKey();
         AtomicBoolean loading = new AtomicBoolean(true);
         ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
         try {
@@ -105,18 +102,6 @@ class CrashRecoveryTest {
     }
 
     /** The first start prints the bootstrap admin key, once it has set up the default tenant (maybe after it listens). */
-    private String bootstrapKey() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher key = BOOTSTRAP_KEY.matcher(Files.readString(dataDir.resolve("process.log")));
-            if (key.find()) {
-                return key.group();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the first start printed no bootstrap admin key");
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A marketplace in a JVM of its own, as a replica runs in production: started from the test's
@@ -25,6 +27,7 @@ final class MarketplaceProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern BOOTSTRAP_KEY = Pattern.compile("gatehouse_k[a-z2-7]{16}_[A-Za-z0-9_-]{43}");
 
     private final Process process;
     private final int port;
@@ -60,7 +63,13 @@ final class MarketplaceProcess implements AutoCloseable {
         Path log = dataDir.resolve("process.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         MarketplaceProcess started = new MarketplaceProcess(process, port, managementPort, log);
-        started.awaitListening();
+        try {
+            started.awaitListening();
+        } catch (RuntimeException | IOException | InterruptedException e) {
+            // else a process still starting outlives the test and takes the next tests' CPU
+            started.close();
+            throw e;
+        }
         return started;
     }
 
@@ -75,6 +84,19 @@ final class MarketplaceProcess implements AutoCloseable {
     /** What the process printed so far (its console and its log). */
     String output() throws IOException {
         return Files.readString(log);
+    }
+
+    /** The admin key the first start on a new database prints once, as an operator reads it from the console. */
+    String bootstrapKey() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher key = BOOTSTRAP_KEY.matcher(output());
+            if (key.find()) {
+                return key.group();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the first start printed no bootstrap admin key");
     }
 
     /** Sends SIGTERM, as Kubernetes does to a pod it stops. */
@@ -100,7 +122,9 @@ final class MarketplaceProcess implements AutoCloseable {
                 Thread.sleep(200);
             }
         }
-        throw new IllegalStateException("the marketplace process did not listen within " + START_TIMEOUT);
+        String output = output();
+        throw new IllegalStateException("the marketplace process did not listen within " + START_TIMEOUT + "; it printed last: "
+                + output.substring(Math.max(0, output.length() - 4000)));
     }
 
     private static int freePort() throws IOException {
