@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,8 @@ class CryptoConfiguration {
                               @Value("${gatehouse.crypto.vault.token:}") String vaultToken,
                               @Value("${gatehouse.crypto.vault.role-id:}") String roleId,
                               @Value("${gatehouse.crypto.vault.secret-id:}") String secretId,
-                              @Value("${gatehouse.crypto.vault.ca-certificate:}") String caCertificate) {
+                              @Value("${gatehouse.crypto.vault.ca-certificate:}") String caCertificate,
+                              @Value("${gatehouse.crypto.vault.timeout:2s}") Duration vaultTimeout) {
         KeyManagementService kms;
         if (vaultUrl.isBlank()) {
             Path keyDirectory = dataDir.resolve("keys");
@@ -64,7 +66,7 @@ class CryptoConfiguration {
             }
             kms = LocalKeystoreKms.open(keyDirectory.resolve("tenant-keks.bcfks"), masterSecret(dataDir));
         } else {
-            VaultTransitConfig.Builder vault = VaultTransitConfig.builder(URI.create(vaultUrl));
+            VaultTransitConfig.Builder vault = VaultTransitConfig.builder(URI.create(vaultUrl)).requestTimeout(vaultTimeout);
             vault = roleId.isBlank() ? vault.token(vaultToken) : vault.appRole(roleId, secretId);
             if (!caCertificate.isBlank()) {
                 vault = vault.caCertificate(Path.of(caCertificate));

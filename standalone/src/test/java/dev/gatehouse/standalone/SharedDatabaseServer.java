@@ -38,7 +38,9 @@ final class SharedDatabaseServer implements BeforeAllCallback, AfterAllCallback 
         return with(new String[] {
                 "--gatehouse.crypto.vault.url=" + vault.address(),
                 "--gatehouse.crypto.vault.token=" + vault.rootToken(),
-                "--gatehouse.crypto.vault.ca-certificate=" + vault.caCertificate()}, databaseArguments(more));
+                "--gatehouse.crypto.vault.ca-certificate=" + vault.caCertificate(),
+                // a process starting on a loaded machine may wait for its first key longer than production's 2 s
+                "--gatehouse.crypto.vault.timeout=15s"}, databaseArguments(more));
     }
 
     /** Only the database: tenant keys stay in each process's local key store. */
