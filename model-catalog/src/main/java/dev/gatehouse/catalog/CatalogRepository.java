@@ -174,6 +174,11 @@ public final class CatalogRepository {
         for (ModelPrice price : model.prices()) {
             recordPrice(model.id(), price);
         }
+        jdbc.sql("DELETE FROM catalog.model_fallbacks WHERE model_id = :id").param("id", model.id()).update();
+        for (int position = 0; position < model.fallbackModels().size(); position++) {
+            jdbc.sql("INSERT INTO catalog.model_fallbacks (model_id, position, fallback_model_id) VALUES (:id, :position, :fallback)")
+                    .param("id", model.id()).param("position", position).param("fallback", model.fallbackModels().get(position)).update();
+        }
     }
 
     /**
@@ -373,12 +378,18 @@ public final class CatalogRepository {
                 .query((row, index) -> Map.entry(row.getString("model_id"), row.getObject("tenant_id", UUID.class)))
                 .list()
                 .forEach(entry -> sharesByModel.computeIfAbsent(entry.getKey(), id -> new java.util.HashSet<>()).add(entry.getValue()));
+        Map<String, List<String>> fallbacksByModel = new HashMap<>();
+        bound(jdbc.sql("SELECT model_id, fallback_model_id FROM catalog.model_fallbacks" + where + " ORDER BY model_id, position"), onlyModel)
+                .query((row, index) -> Map.entry(row.getString("model_id"), row.getString("fallback_model_id")))
+                .list()
+                .forEach(entry -> fallbacksByModel.computeIfAbsent(entry.getKey(), id -> new ArrayList<>()).add(entry.getValue()));
         return bound(jdbc.sql("SELECT " + MODEL_COLUMNS + " FROM catalog.models"
                 + (onlyModel == null ? "" : " WHERE id = :model") + " ORDER BY id"), onlyModel)
                 .query((row, index) -> model(row,
                         pricesByModel.getOrDefault(row.getString("id"), List.of()),
                         sharesByModel.getOrDefault(row.getString("id"), Set.of()),
-                        backendsByModel.getOrDefault(row.getString("id"), List.of())))
+                        backendsByModel.getOrDefault(row.getString("id"), List.of()),
+                        fallbacksByModel.getOrDefault(row.getString("id"), List.of())))
                 .list();
     }
 
@@ -386,8 +397,8 @@ public final class CatalogRepository {
         return onlyModel == null ? statement : statement.param("model", onlyModel);
     }
 
-    private static CatalogModel model(ResultSet row, List<ModelPrice> prices, Set<UUID> shares, List<ModelBackend> backends)
-            throws SQLException {
+    private static CatalogModel model(ResultSet row, List<ModelPrice> prices, Set<UUID> shares, List<ModelBackend> backends,
+                                      List<String> fallbackModels) throws SQLException {
         Object contextLength = row.getObject("context_length");
         Object retentionDays = row.getObject("data_retention_days");
         return new CatalogModel(
@@ -404,7 +415,8 @@ public final class CatalogRepository {
                 prices,
                 row.getBoolean("simulator"),
                 row.getTimestamp("created_at").toInstant(),
-                backends);
+                backends,
+                fallbackModels);
     }
 
     private ModelBackend backend(ResultSet row) throws SQLException {

@@ -74,6 +74,8 @@ final class CatalogJson {
         node.put("owner_tenant", model.ownerTenant() == null ? null : slugOf.apply(model.ownerTenant()));
         node.put("visibility", model.access().visibility().code());
         AdminRequests.putSorted(node, "shared_with", model.access().sharedWith().stream().map(slugOf).toList());
+        ArrayNode fallbacks = node.putArray("fallback_models");
+        model.fallbackModels().forEach(fallbacks::add);
         ArrayNode history = node.putArray("price_history");
         model.prices().forEach(price -> history.add(price(price)));
         ArrayNode backends = node.putArray("backends");
