@@ -35,6 +35,8 @@ import dev.gatehouse.gateway.metering.CallMetrics;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.gateway.policy.CallPolicy;
+import dev.gatehouse.gateway.routing.FallbackModels;
 import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
 import dev.gatehouse.gateway.routing.BackendProber;
@@ -342,9 +344,14 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, Scheduler policyDecisionThreads, ComplianceProfiles profiles,
-                                              CachedModelCatalog catalog, PersonalDataDetector personalData) {
-        return new PolicyDecisionFilter(decisionPoint, policyDecisionThreads, profiles, catalog, personalData);
+    CallPolicy callPolicy(PolicyDecisionPoint decisionPoint, Scheduler policyDecisionThreads, ComplianceProfiles profiles,
+                          CachedModelCatalog catalog, PersonalDataDetector personalData) {
+        return new CallPolicy(decisionPoint, policyDecisionThreads, profiles, catalog, personalData);
+    }
+
+    @Bean
+    PolicyDecisionFilter policyDecisionFilter(CallPolicy callPolicy, PolicyDecisionPoint decisionPoint) {
+        return new PolicyDecisionFilter(callPolicy, decisionPoint.getClass().getSimpleName());
     }
 
     @Bean
@@ -358,8 +365,14 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    BackendRoutingFilter backendRoutingFilter(BackendSelector selector, CapacityQueue capacityQueue, RoutingProperties routing) {
-        return new BackendRoutingFilter(selector, capacityQueue, routing);
+    FallbackModels fallbackModels(CachedModelCatalog catalog, CallPolicy callPolicy, Clock clock) {
+        return new FallbackModels(catalog, callPolicy, clock);
+    }
+
+    @Bean
+    BackendRoutingFilter backendRoutingFilter(BackendSelector selector, CapacityQueue capacityQueue, FallbackModels fallbackModels,
+                                              RoutingProperties routing) {
+        return new BackendRoutingFilter(selector, capacityQueue, fallbackModels, routing);
     }
 
     @Bean

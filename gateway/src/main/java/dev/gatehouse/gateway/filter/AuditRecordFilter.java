@@ -10,6 +10,7 @@ import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.routing.SkippedFallback;
 import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.policy.PolicyReason;
 import dev.gatehouse.problem.ApiProblem;
@@ -160,6 +161,12 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
         }
         if (context.model() != null) {
             facts.put("model", context.model().id());
+            if (context.servedByFallback()) {
+                facts.put("requested_model", context.requestedModel().id());
+            }
+        }
+        if (!context.skippedFallbacks().isEmpty()) {
+            facts.put("fallbacks_skipped", context.skippedFallbacks().stream().map(SkippedFallback::summary).collect(Collectors.joining(",")));
         }
         if (context.backend() != null) {
             facts.put("backend", context.backend().id());
