@@ -38,7 +38,7 @@ public final class CatalogRepository {
             visibility, approval_required, simulator, created_at""";
     private static final String BACKEND_COLUMNS = """
             id, model_id, base_url, upstream_model, region, gpu_type, gpu_count, max_concurrency, weight,
-            connect_timeout_ms, response_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
+            connect_timeout_ms, first_byte_timeout_ms, idle_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
             credential_scheme, credential_header, credential_sealed""";
 
     private final JdbcClient jdbc;
@@ -249,15 +249,16 @@ public final class CatalogRepository {
         BackendTls tls = backend.tls();
         jdbc.sql("""
                 INSERT INTO catalog.backends (id, model_id, base_url, upstream_model, region, gpu_type, gpu_count, max_concurrency,
-                    weight, connect_timeout_ms, response_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
+                    weight, connect_timeout_ms, first_byte_timeout_ms, idle_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
                     credential_scheme, credential_header, credential_sealed)
                 VALUES (:id, :modelId, :baseUrl, :upstreamModel, :region, :gpuType, :gpuCount, :maxConcurrency, :weight,
-                    :connectTimeout, :responseTimeout, :caPem, :clientCertPem, :clientKeySealed, :scheme, :header, :credentialSealed)
+                    :connectTimeout, :firstByteTimeout, :idleTimeout, :caPem, :clientCertPem, :clientKeySealed, :scheme, :header, :credentialSealed)
                 """ + (replace ? """
                 ON CONFLICT (id) DO UPDATE SET model_id = EXCLUDED.model_id, base_url = EXCLUDED.base_url,
                     upstream_model = EXCLUDED.upstream_model, region = EXCLUDED.region, gpu_type = EXCLUDED.gpu_type,
                     gpu_count = EXCLUDED.gpu_count, max_concurrency = EXCLUDED.max_concurrency, weight = EXCLUDED.weight,
-                    connect_timeout_ms = EXCLUDED.connect_timeout_ms, response_timeout_ms = EXCLUDED.response_timeout_ms,
+                    connect_timeout_ms = EXCLUDED.connect_timeout_ms, first_byte_timeout_ms = EXCLUDED.first_byte_timeout_ms,
+                    idle_timeout_ms = EXCLUDED.idle_timeout_ms,
                     tls_ca_pem = EXCLUDED.tls_ca_pem, tls_client_cert_pem = EXCLUDED.tls_client_cert_pem,
                     tls_client_key_sealed = EXCLUDED.tls_client_key_sealed, credential_scheme = EXCLUDED.credential_scheme,
                     credential_header = EXCLUDED.credential_header, credential_sealed = EXCLUDED.credential_sealed,
@@ -273,7 +274,8 @@ public final class CatalogRepository {
                 .param("maxConcurrency", capacity.maxConcurrentRequests())
                 .param("weight", capacity.weight())
                 .param("connectTimeout", Math.toIntExact(capacity.connectTimeout().toMillis()))
-                .param("responseTimeout", Math.toIntExact(capacity.responseTimeout().toMillis()))
+                .param("firstByteTimeout", Math.toIntExact(capacity.firstByteTimeout().toMillis()))
+                .param("idleTimeout", Math.toIntExact(capacity.idleTimeout().toMillis()))
                 .param("caPem", tls.caCertificatePem())
                 .param("clientCertPem", tls.clientCertificatePem())
                 .param("clientKeySealed", tls.clientKeyPem() == null ? null
@@ -432,7 +434,8 @@ public final class CatalogRepository {
                 row.getString("upstream_model"),
                 row.getString("region"),
                 new BackendCapacity(row.getString("gpu_type"), row.getInt("gpu_count"), row.getInt("max_concurrency"), row.getInt("weight"),
-                        Duration.ofMillis(row.getInt("connect_timeout_ms")), Duration.ofMillis(row.getInt("response_timeout_ms"))),
+                        Duration.ofMillis(row.getInt("connect_timeout_ms")), Duration.ofMillis(row.getInt("first_byte_timeout_ms")),
+                        Duration.ofMillis(row.getInt("idle_timeout_ms"))),
                 new BackendTls(row.getString("tls_ca_pem"), clientCertificate, clientKey),
                 credential(id, row),
                 null);

@@ -64,7 +64,8 @@ class CatalogRepositoryTest {
     @Test
     void keepsEveryBackendSetting() {
         repository.createModel(model("llm", Visibility.PUBLIC));
-        BackendCapacity capacity = new BackendCapacity("H100", 8, 32, 300, Duration.ofMillis(750), Duration.ofSeconds(45));
+        BackendCapacity capacity = new BackendCapacity("H100", 8, 32, 300, Duration.ofMillis(750), Duration.ofSeconds(45),
+                Duration.ofSeconds(5));
         repository.createBackend(new ModelBackend("gpu-1", "llm", URI.create("https://gpu.example.com/v1"), "llm", "us-east", capacity,
                 BackendTls.DEFAULT, null, null));
 
