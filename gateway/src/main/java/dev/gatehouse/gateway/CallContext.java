@@ -48,6 +48,7 @@ public final class CallContext {
     private byte[] completion;
     private ResponseVerdict responseVerdict;
     private Pseudonymizer pseudonyms;
+    private String traceId;
 
     /**
      * @param callId the gateway's own id of this call, unique, which keys what is recorded of it
@@ -247,5 +248,14 @@ public final class CallContext {
 
     public void pseudonyms(Pseudonymizer pseudonyms) {
         this.pseudonyms = pseudonyms;
+    }
+
+    /** The W3C trace id of the call when it is traced (continued from the caller's {@code traceparent} or begun here), else null. */
+    public String traceId() {
+        return traceId;
+    }
+
+    public void traceId(String traceId) {
+        this.traceId = traceId;
     }
 }

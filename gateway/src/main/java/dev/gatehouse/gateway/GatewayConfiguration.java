@@ -36,15 +36,16 @@ import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.policy.CallPolicy;
-import dev.gatehouse.gateway.routing.FallbackModels;
 import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
 import dev.gatehouse.gateway.routing.BackendProber;
 import dev.gatehouse.gateway.routing.BackendSelector;
 import dev.gatehouse.gateway.routing.CapacityQueue;
+import dev.gatehouse.gateway.routing.FallbackModels;
 import dev.gatehouse.gateway.routing.GuardedAddressResolver;
 import dev.gatehouse.gateway.routing.RoutingProperties;
 import dev.gatehouse.gateway.server.HttpEdge;
+import dev.gatehouse.gateway.tracing.StepTracing;
 import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
 import dev.gatehouse.policy.WasmPolicyDecisionPoint;
@@ -60,6 +61,7 @@ import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -341,6 +343,12 @@ public class GatewayConfiguration {
         int cores = Runtime.getRuntime().availableProcessors();
         return decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate()
                 : WorkerPools.bounded("gatehouse-policy", 16 * cores, 256 * cores);
+    }
+
+    /** Static: a bean post-processor is made before the beans it processes, without this configuration's other beans. */
+    @Bean
+    static StepTracing stepTracing(ObjectProvider<ObservationRegistry> observationRegistries) {
+        return new StepTracing(observationRegistries);
     }
 
     @Bean
