@@ -61,7 +61,7 @@ import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -347,8 +347,8 @@ public class GatewayConfiguration {
 
     /** Static: a bean post-processor is made before the beans it processes, without this configuration's other beans. */
     @Bean
-    static StepTracing stepTracing(ObjectProvider<ObservationRegistry> observationRegistries) {
-        return new StepTracing(observationRegistries);
+    static StepTracing stepTracing(ObjectProvider<Tracer> tracers) {
+        return new StepTracing(tracers);
     }
 
     @Bean

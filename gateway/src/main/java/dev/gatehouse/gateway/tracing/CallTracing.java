@@ -14,13 +14,18 @@ public final class CallTracing {
 
     /** The W3C trace id (32 hex digits) of the call observed in this Reactor context; null when the call is not traced. */
     public static String traceIdIn(ContextView reactorContext) {
+        Span call = serverSpanIn(reactorContext);
+        String traceId = call == null ? "" : call.context().traceId();
+        return traceId.isEmpty() ? null : traceId;
+    }
+
+    /** The span of the call observed in this Reactor context (its server span); null when the call is not traced. */
+    static Span serverSpanIn(ContextView reactorContext) {
         Observation call = reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
         if (call == null || call.isNoop()) {
             return null;
         }
         TracingObservationHandler.TracingContext tracing = call.getContextView().get(TracingObservationHandler.TracingContext.class);
-        Span span = tracing == null ? null : tracing.getSpan();
-        String traceId = span == null ? "" : span.context().traceId();
-        return traceId.isEmpty() ? null : traceId;
+        return tracing == null ? null : tracing.getSpan();
     }
 }

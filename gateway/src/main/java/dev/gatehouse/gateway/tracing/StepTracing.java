@@ -1,7 +1,7 @@
 package dev.gatehouse.gateway.tracing;
 
 import dev.gatehouse.gateway.GatewayStep;
-import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -14,10 +14,10 @@ import org.springframework.core.Ordered;
  */
 public final class StepTracing implements BeanPostProcessor {
 
-    private final ObjectProvider<ObservationRegistry> registries;
+    private final ObjectProvider<Tracer> tracers;
 
-    public StepTracing(ObjectProvider<ObservationRegistry> registries) {
-        this.registries = registries;
+    public StepTracing(ObjectProvider<Tracer> tracers) {
+        this.tracers = tracers;
     }
 
     @Override
@@ -26,7 +26,7 @@ public final class StepTracing implements BeanPostProcessor {
                 && bean.getClass().getPackageName().startsWith("dev.gatehouse.gateway")) {
             return GatewayStep.at(ordered.getOrder())
                     .filter(step -> step != GatewayStep.BACKEND_CALL)
-                    .<Object>map(step -> new TracedStep(filter, step, registries))
+                    .<Object>map(step -> new TracedStep(filter, step, tracers))
                     .orElse(bean);
         }
         return bean;
