@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.routing.BackendAttempt;
 import dev.gatehouse.gateway.routing.BackendLease;
+import dev.gatehouse.gateway.routing.SkippedFallback;
 import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.scanner.Pseudonymizer;
 import dev.gatehouse.scanner.ResponseVerdict;
@@ -35,6 +36,8 @@ public final class CallContext {
     private ApiKeyPrincipal principal;
     private Tenant tenant;
     private CatalogModel model;
+    private CatalogModel requestedModel;
+    private final List<SkippedFallback> skippedFallbacks = new ArrayList<>();
     private ModelBackend backend;
     private final List<BackendAttempt> backendAttempts = new ArrayList<>();
     private BackendLease backendLease;
@@ -45,6 +48,7 @@ public final class CallContext {
     private byte[] completion;
     private ResponseVerdict responseVerdict;
     private Pseudonymizer pseudonyms;
+    private String traceId;
 
     /**
      * @param callId the gateway's own id of this call, unique, which keys what is recorded of it
@@ -119,12 +123,41 @@ public final class CallContext {
         this.tenant = tenant;
     }
 
+    /** The model that serves the call: the one requested, or a fallback of it once routing chose one. */
     public CatalogModel model() {
         return model;
     }
 
     public void model(CatalogModel model) {
         this.model = model;
+    }
+
+    /** The model the caller named. */
+    public CatalogModel requestedModel() {
+        return requestedModel == null ? model : requestedModel;
+    }
+
+    /** Serves the call with {@code serving} (a fallback, or the requested model again) under the policy's decision for it. */
+    public void serveWith(CatalogModel serving, PolicyDecision decisionForIt) {
+        if (requestedModel == null) {
+            requestedModel = model;
+        }
+        this.model = serving;
+        this.decision = decisionForIt;
+    }
+
+    /** Whether a fallback serves the call instead of the model the caller named. */
+    public boolean servedByFallback() {
+        return requestedModel != null && !requestedModel.id().equals(model.id());
+    }
+
+    /** The fallbacks of the requested model that routing judged unable to take the call, in order. */
+    public List<SkippedFallback> skippedFallbacks() {
+        return List.copyOf(skippedFallbacks);
+    }
+
+    public void skippedFallback(SkippedFallback skipped) {
+        skippedFallbacks.add(skipped);
     }
 
     public ModelBackend backend() {
@@ -215,5 +248,14 @@ public final class CallContext {
 
     public void pseudonyms(Pseudonymizer pseudonyms) {
         this.pseudonyms = pseudonyms;
+    }
+
+    /** The W3C trace id of the call when it is traced (continued from the caller's {@code traceparent} or begun here), else null. */
+    public String traceId() {
+        return traceId;
+    }
+
+    public void traceId(String traceId) {
+        this.traceId = traceId;
     }
 }

@@ -37,14 +37,17 @@ import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.plane.OnPlane;
 import dev.gatehouse.gateway.plane.Plane;
+import dev.gatehouse.gateway.policy.CallPolicy;
 import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
 import dev.gatehouse.gateway.routing.BackendProber;
 import dev.gatehouse.gateway.routing.BackendSelector;
 import dev.gatehouse.gateway.routing.CapacityQueue;
+import dev.gatehouse.gateway.routing.FallbackModels;
 import dev.gatehouse.gateway.routing.GuardedAddressResolver;
 import dev.gatehouse.gateway.routing.RoutingProperties;
 import dev.gatehouse.gateway.server.HttpEdge;
+import dev.gatehouse.gateway.tracing.StepTracing;
 import dev.gatehouse.policy.PolicyDecisionPoint;
 import dev.gatehouse.policy.RemotePolicyDecisionPoint;
 import dev.gatehouse.policy.WasmPolicyDecisionPoint;
@@ -60,6 +63,7 @@ import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.tracing.Tracer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -343,10 +347,21 @@ public class GatewayConfiguration {
                 : WorkerPools.bounded("gatehouse-policy", 16 * cores, 256 * cores);
     }
 
+    /** Static: a bean post-processor is made before the beans it processes, without this configuration's other beans. */
     @Bean
-    PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, Scheduler policyDecisionThreads, ComplianceProfiles profiles,
-                                              CachedModelCatalog catalog, PersonalDataDetector personalData) {
-        return new PolicyDecisionFilter(decisionPoint, policyDecisionThreads, profiles, catalog, personalData);
+    static StepTracing stepTracing(ObjectProvider<Tracer> tracers) {
+        return new StepTracing(tracers);
+    }
+
+    @Bean
+    CallPolicy callPolicy(PolicyDecisionPoint decisionPoint, Scheduler policyDecisionThreads, ComplianceProfiles profiles,
+                          CachedModelCatalog catalog, PersonalDataDetector personalData) {
+        return new CallPolicy(decisionPoint, policyDecisionThreads, profiles, catalog, personalData);
+    }
+
+    @Bean
+    PolicyDecisionFilter policyDecisionFilter(CallPolicy callPolicy, PolicyDecisionPoint decisionPoint) {
+        return new PolicyDecisionFilter(callPolicy, decisionPoint.getClass().getSimpleName());
     }
 
     @Bean
@@ -360,8 +375,14 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    BackendRoutingFilter backendRoutingFilter(BackendSelector selector, CapacityQueue capacityQueue, RoutingProperties routing) {
-        return new BackendRoutingFilter(selector, capacityQueue, routing);
+    FallbackModels fallbackModels(CachedModelCatalog catalog, CallPolicy callPolicy, Clock clock) {
+        return new FallbackModels(catalog, callPolicy, clock);
+    }
+
+    @Bean
+    BackendRoutingFilter backendRoutingFilter(BackendSelector selector, CapacityQueue capacityQueue, FallbackModels fallbackModels,
+                                              RoutingProperties routing) {
+        return new BackendRoutingFilter(selector, capacityQueue, fallbackModels, routing);
     }
 
     @Bean

@@ -3,6 +3,9 @@ package dev.gatehouse.gateway;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * The request pipeline, in order: the one place that says which step runs when. Each step is one
  * filter class named after it. Two constraints from Spring Cloud Gateway shape the numbers:
@@ -43,5 +46,10 @@ public enum GatewayStep {
 
     public int order() {
         return order;
+    }
+
+    /** The step at this order, if one is. */
+    public static Optional<GatewayStep> at(int order) {
+        return Arrays.stream(values()).filter(step -> step.order == order).findFirst();
     }
 }

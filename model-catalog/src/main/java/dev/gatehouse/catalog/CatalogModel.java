@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
 /**
  * A model offered in the marketplace, with the backends that serve it. {@code ownerTenant} is the
  * publishing tenant, null for the platform's own models (the built-in ones, or those an operator
- * declares). {@code prices} is the whole price history, oldest first.
+ * declares). {@code prices} is the whole price history, oldest first. {@code fallbackModels} are
+ * the ids of the models that take a call, in this order, when none of this model's backends can
+ * serve it; each must still pass the policy for that call (decision 0510).
  */
 public record CatalogModel(
         String id,
@@ -25,7 +27,8 @@ public record CatalogModel(
         List<ModelPrice> prices,
         boolean simulator,
         Instant createdAt,
-        List<ModelBackend> backends) {
+        List<ModelBackend> backends,
+        List<String> fallbackModels) {
 
     public CatalogModel {
         Objects.requireNonNull(id, "id");
@@ -40,6 +43,10 @@ public record CatalogModel(
             throw new IllegalArgumentException("a model needs a price (zero is a price)");
         }
         backends = List.copyOf(backends);
+        fallbackModels = List.copyOf(fallbackModels);
+        if (fallbackModels.contains(id)) {
+            throw new IllegalArgumentException("a model cannot be its own fallback");
+        }
     }
 
     /**
@@ -49,7 +56,7 @@ public record CatalogModel(
     public static CatalogModel platformModel(String id, ModelKind kind, ModelDescription description, ModelPrice price,
                                              boolean simulator, Set<String> certifiedSpecialCategories, List<ModelBackend> backends) {
         return new CatalogModel(id, kind, null, description, new ModelCompliance(Set.of(), certifiedSpecialCategories, null, false),
-                ModelLifecycle.GENERALLY_AVAILABLE, ModelAccess.PUBLIC_OPEN, List.of(price), simulator, price.effectiveFrom(), backends);
+                ModelLifecycle.GENERALLY_AVAILABLE, ModelAccess.PUBLIC_OPEN, List.of(price), simulator, price.effectiveFrom(), backends, List.of());
     }
 
     public boolean serves(ModelKind requested) {
@@ -80,6 +87,12 @@ public record CatalogModel(
     }
 
     public CatalogModel withBackends(List<ModelBackend> newBackends) {
-        return new CatalogModel(id, kind, ownerTenant, description, compliance, lifecycle, access, prices, simulator, createdAt, newBackends);
+        return new CatalogModel(id, kind, ownerTenant, description, compliance, lifecycle, access, prices, simulator, createdAt, newBackends,
+                fallbackModels);
+    }
+
+    public CatalogModel withFallbackModels(List<String> newFallbackModels) {
+        return new CatalogModel(id, kind, ownerTenant, description, compliance, lifecycle, access, prices, simulator, createdAt, backends,
+                newFallbackModels);
     }
 }

@@ -38,7 +38,7 @@ public final class CatalogRepository {
             visibility, approval_required, simulator, created_at""";
     private static final String BACKEND_COLUMNS = """
             id, model_id, base_url, upstream_model, region, gpu_type, gpu_count, max_concurrency, weight,
-            connect_timeout_ms, response_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
+            connect_timeout_ms, first_byte_timeout_ms, idle_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
             credential_scheme, credential_header, credential_sealed""";
 
     private final JdbcClient jdbc;
@@ -174,6 +174,11 @@ public final class CatalogRepository {
         for (ModelPrice price : model.prices()) {
             recordPrice(model.id(), price);
         }
+        jdbc.sql("DELETE FROM catalog.model_fallbacks WHERE model_id = :id").param("id", model.id()).update();
+        for (int position = 0; position < model.fallbackModels().size(); position++) {
+            jdbc.sql("INSERT INTO catalog.model_fallbacks (model_id, position, fallback_model_id) VALUES (:id, :position, :fallback)")
+                    .param("id", model.id()).param("position", position).param("fallback", model.fallbackModels().get(position)).update();
+        }
     }
 
     /**
@@ -244,15 +249,16 @@ public final class CatalogRepository {
         BackendTls tls = backend.tls();
         jdbc.sql("""
                 INSERT INTO catalog.backends (id, model_id, base_url, upstream_model, region, gpu_type, gpu_count, max_concurrency,
-                    weight, connect_timeout_ms, response_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
+                    weight, connect_timeout_ms, first_byte_timeout_ms, idle_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
                     credential_scheme, credential_header, credential_sealed)
                 VALUES (:id, :modelId, :baseUrl, :upstreamModel, :region, :gpuType, :gpuCount, :maxConcurrency, :weight,
-                    :connectTimeout, :responseTimeout, :caPem, :clientCertPem, :clientKeySealed, :scheme, :header, :credentialSealed)
+                    :connectTimeout, :firstByteTimeout, :idleTimeout, :caPem, :clientCertPem, :clientKeySealed, :scheme, :header, :credentialSealed)
                 """ + (replace ? """
                 ON CONFLICT (id) DO UPDATE SET model_id = EXCLUDED.model_id, base_url = EXCLUDED.base_url,
                     upstream_model = EXCLUDED.upstream_model, region = EXCLUDED.region, gpu_type = EXCLUDED.gpu_type,
                     gpu_count = EXCLUDED.gpu_count, max_concurrency = EXCLUDED.max_concurrency, weight = EXCLUDED.weight,
-                    connect_timeout_ms = EXCLUDED.connect_timeout_ms, response_timeout_ms = EXCLUDED.response_timeout_ms,
+                    connect_timeout_ms = EXCLUDED.connect_timeout_ms, first_byte_timeout_ms = EXCLUDED.first_byte_timeout_ms,
+                    idle_timeout_ms = EXCLUDED.idle_timeout_ms,
                     tls_ca_pem = EXCLUDED.tls_ca_pem, tls_client_cert_pem = EXCLUDED.tls_client_cert_pem,
                     tls_client_key_sealed = EXCLUDED.tls_client_key_sealed, credential_scheme = EXCLUDED.credential_scheme,
                     credential_header = EXCLUDED.credential_header, credential_sealed = EXCLUDED.credential_sealed,
@@ -268,7 +274,8 @@ public final class CatalogRepository {
                 .param("maxConcurrency", capacity.maxConcurrentRequests())
                 .param("weight", capacity.weight())
                 .param("connectTimeout", Math.toIntExact(capacity.connectTimeout().toMillis()))
-                .param("responseTimeout", Math.toIntExact(capacity.responseTimeout().toMillis()))
+                .param("firstByteTimeout", Math.toIntExact(capacity.firstByteTimeout().toMillis()))
+                .param("idleTimeout", Math.toIntExact(capacity.idleTimeout().toMillis()))
                 .param("caPem", tls.caCertificatePem())
                 .param("clientCertPem", tls.clientCertificatePem())
                 .param("clientKeySealed", tls.clientKeyPem() == null ? null
@@ -373,12 +380,18 @@ public final class CatalogRepository {
                 .query((row, index) -> Map.entry(row.getString("model_id"), row.getObject("tenant_id", UUID.class)))
                 .list()
                 .forEach(entry -> sharesByModel.computeIfAbsent(entry.getKey(), id -> new java.util.HashSet<>()).add(entry.getValue()));
+        Map<String, List<String>> fallbacksByModel = new HashMap<>();
+        bound(jdbc.sql("SELECT model_id, fallback_model_id FROM catalog.model_fallbacks" + where + " ORDER BY model_id, position"), onlyModel)
+                .query((row, index) -> Map.entry(row.getString("model_id"), row.getString("fallback_model_id")))
+                .list()
+                .forEach(entry -> fallbacksByModel.computeIfAbsent(entry.getKey(), id -> new ArrayList<>()).add(entry.getValue()));
         return bound(jdbc.sql("SELECT " + MODEL_COLUMNS + " FROM catalog.models"
                 + (onlyModel == null ? "" : " WHERE id = :model") + " ORDER BY id"), onlyModel)
                 .query((row, index) -> model(row,
                         pricesByModel.getOrDefault(row.getString("id"), List.of()),
                         sharesByModel.getOrDefault(row.getString("id"), Set.of()),
-                        backendsByModel.getOrDefault(row.getString("id"), List.of())))
+                        backendsByModel.getOrDefault(row.getString("id"), List.of()),
+                        fallbacksByModel.getOrDefault(row.getString("id"), List.of())))
                 .list();
     }
 
@@ -386,8 +399,8 @@ public final class CatalogRepository {
         return onlyModel == null ? statement : statement.param("model", onlyModel);
     }
 
-    private static CatalogModel model(ResultSet row, List<ModelPrice> prices, Set<UUID> shares, List<ModelBackend> backends)
-            throws SQLException {
+    private static CatalogModel model(ResultSet row, List<ModelPrice> prices, Set<UUID> shares, List<ModelBackend> backends,
+                                      List<String> fallbackModels) throws SQLException {
         Object contextLength = row.getObject("context_length");
         Object retentionDays = row.getObject("data_retention_days");
         return new CatalogModel(
@@ -404,7 +417,8 @@ public final class CatalogRepository {
                 prices,
                 row.getBoolean("simulator"),
                 row.getTimestamp("created_at").toInstant(),
-                backends);
+                backends,
+                fallbackModels);
     }
 
     private ModelBackend backend(ResultSet row) throws SQLException {
@@ -420,7 +434,8 @@ public final class CatalogRepository {
                 row.getString("upstream_model"),
                 row.getString("region"),
                 new BackendCapacity(row.getString("gpu_type"), row.getInt("gpu_count"), row.getInt("max_concurrency"), row.getInt("weight"),
-                        Duration.ofMillis(row.getInt("connect_timeout_ms")), Duration.ofMillis(row.getInt("response_timeout_ms"))),
+                        Duration.ofMillis(row.getInt("connect_timeout_ms")), Duration.ofMillis(row.getInt("first_byte_timeout_ms")),
+                        Duration.ofMillis(row.getInt("idle_timeout_ms"))),
                 new BackendTls(row.getString("tls_ca_pem"), clientCertificate, clientKey),
                 credential(id, row),
                 null);

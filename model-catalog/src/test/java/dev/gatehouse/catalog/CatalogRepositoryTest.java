@@ -64,7 +64,8 @@ class CatalogRepositoryTest {
     @Test
     void keepsEveryBackendSetting() {
         repository.createModel(model("llm", Visibility.PUBLIC));
-        BackendCapacity capacity = new BackendCapacity("H100", 8, 32, 300, Duration.ofMillis(750), Duration.ofSeconds(45));
+        BackendCapacity capacity = new BackendCapacity("H100", 8, 32, 300, Duration.ofMillis(750), Duration.ofSeconds(45),
+                Duration.ofSeconds(5));
         repository.createBackend(new ModelBackend("gpu-1", "llm", URI.create("https://gpu.example.com/v1"), "llm", "us-east", capacity,
                 BackendTls.DEFAULT, null, null));
 
@@ -95,7 +96,7 @@ class CatalogRepositoryTest {
     void sharedModelsAreVisibleToTheNamedTenantsAndTheirPublisherOnly() {
         repository.createModel(new CatalogModel("shared-llm", ModelKind.CHAT, PUBLISHER, ModelDescription.of("Shared", "Acme", ""),
                 ModelCompliance.NONE, ModelLifecycle.GENERALLY_AVAILABLE, new ModelAccess(Visibility.SHARED, Set.of(BUYER), true),
-                List.of(ModelPrice.perMillionTokens(CREATED, "1", "1")), false, CREATED, List.of()));
+                List.of(ModelPrice.perMillionTokens(CREATED, "1", "1")), false, CREATED, List.of(), List.of()));
 
         CatalogModel read = repository.find("shared-llm").orElseThrow();
 
@@ -139,11 +140,11 @@ class CatalogRepositoryTest {
     private static CatalogModel model(String id, Visibility visibility) {
         return new CatalogModel(id, ModelKind.CHAT, PUBLISHER, ModelDescription.of(id, "Acme", "a model"), ModelCompliance.NONE,
                 ModelLifecycle.GENERALLY_AVAILABLE, new ModelAccess(visibility, Set.of(), false),
-                List.of(ModelPrice.perMillionTokens(CREATED, "1", "2")), false, CREATED, List.of());
+                List.of(ModelPrice.perMillionTokens(CREATED, "1", "2")), false, CREATED, List.of(), List.of());
     }
 
     private static CatalogModel withPrices(CatalogModel model, List<ModelPrice> prices) {
         return new CatalogModel(model.id(), model.kind(), model.ownerTenant(), model.description(), model.compliance(), model.lifecycle(),
-                model.access(), prices, model.simulator(), model.createdAt(), model.backends());
+                model.access(), prices, model.simulator(), model.createdAt(), model.backends(), model.fallbackModels());
     }
 }

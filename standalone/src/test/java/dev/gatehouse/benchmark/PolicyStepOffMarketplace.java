@@ -1,7 +1,7 @@
 package dev.gatehouse.benchmark;
 
 import dev.gatehouse.catalog.CachedModelCatalog;
-import dev.gatehouse.gateway.filter.PolicyDecisionFilter;
+import dev.gatehouse.gateway.policy.CallPolicy;
 import dev.gatehouse.policy.ModelFacts;
 import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.policy.PolicyDecisionPoint;
@@ -41,7 +41,7 @@ public final class PolicyStepOffMarketplace {
 
     /**
      * Replaces the gateway's beans of the same names. Not a {@code @Configuration}: it takes effect
-     * only where it is passed as a source. The filter runs decisions on the calling thread, as the
+     * only where it is passed as a source. The call policy runs decisions on the calling thread, as the
      * gateway does for the in-process Wasm point, so that both runs differ only in the decision.
      */
     static final class PolicyStepOff {
@@ -52,9 +52,9 @@ public final class PolicyStepOffMarketplace {
         }
 
         @Bean
-        PolicyDecisionFilter policyDecisionFilter(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles,
-                                                  CachedModelCatalog catalog, PersonalDataDetector personalData) {
-            return new PolicyDecisionFilter(decisionPoint, Schedulers.immediate(), profiles, catalog, personalData);
+        CallPolicy callPolicy(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog,
+                              PersonalDataDetector personalData) {
+            return new CallPolicy(decisionPoint, Schedulers.immediate(), profiles, catalog, personalData);
         }
     }
 

@@ -397,11 +397,12 @@ class BackendRoutingTest {
         return backends.findAll(postRequestedFor(urlEqualTo(basePath + "/chat/completions"))).size();
     }
 
-    private static ModelBackend backend(String id, String modelId, URI baseUrl, String region, int maxConcurrent, Duration responseTimeout) {
+    /** {@code silence}: the backend's first-byte and idle timeouts both, null for the defaults. */
+    private static ModelBackend backend(String id, String modelId, URI baseUrl, String region, int maxConcurrent, Duration silence) {
         BackendCapacity defaults = BackendCapacity.DEFAULTS;
         return new ModelBackend(id, modelId, baseUrl, "upstream-" + modelId, region,
                 new BackendCapacity(null, 0, maxConcurrent, defaults.weight(), defaults.connectTimeout(),
-                        responseTimeout == null ? defaults.responseTimeout() : responseTimeout),
+                        silence == null ? defaults.firstByteTimeout() : silence, silence == null ? defaults.idleTimeout() : silence),
                 BackendTls.DEFAULT, null, null);
     }
 

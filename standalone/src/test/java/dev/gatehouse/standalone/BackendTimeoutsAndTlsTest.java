@@ -111,13 +111,41 @@ class BackendTimeoutsAndTlsTest {
     }
 
     @Test
-    void aBackendSilentBeyondItsResponseTimeoutIs504() throws Exception {
+    void aBackendSilentBeyondItsFirstByteTimeoutIs504() throws Exception {
         catalogue("impatient-model", backend("impatient-backend", "impatient-model", plainUrl("/slow/v1"),
-                capacity(Duration.ofMillis(300)), BackendTls.DEFAULT));
+                capacity(Duration.ofMillis(300), BackendCapacity.DEFAULTS.idleTimeout()), BackendTls.DEFAULT));
 
         HttpResponse<String> response = chat("impatient-model");
 
         assertProblem(response, 504, "backend_timeout");
+    }
+
+    @Test
+    void aShortIdleTimeoutDoesNotCutShortTheWaitForTheFirstByte() throws Exception {
+        catalogue("thinking-model", backend("thinking-backend", "thinking-model", plainUrl("/unhurried/v1"),
+                capacity(Duration.ofSeconds(5), Duration.ofMillis(200)), BackendTls.DEFAULT));
+
+        HttpResponse<String> response = chat("thinking-model");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aStreamStalledBeyondItsIdleTimeoutEndsWithAnErrorEventLongBeforeItsFirstByteTimeout() throws Exception {
+        try (ScriptedStreamBackend stalling = new ScriptedStreamBackend(ScriptedStreamBackend.Behaviour.STALL)) {
+            catalogue("stalled-stream-model", backend("stalled-stream-backend", "stalled-stream-model", stalling.baseUrl(),
+                    capacity(Duration.ofMinutes(5), Duration.ofMillis(500)), BackendTls.DEFAULT));
+
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .timeout(CALLER_PATIENCE)
+                    .header("Authorization", "Bearer " + key.token())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted("stalled-stream-model").replace("{\"model\"", "{\"stream\":true,\"model\"")))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("The first words").contains("\"code\":\"backend_timeout\"").doesNotContain("[DONE]");
+        }
     }
 
     @Test
@@ -138,7 +166,8 @@ class BackendTimeoutsAndTlsTest {
             try {
                 catalogue("unaccepting-model", backend("unaccepting-backend", "unaccepting-model",
                         URI.create("http://127.0.0.1:" + unaccepting.getLocalPort() + "/v1"),
-                        new BackendCapacity(null, 0, 64, 100, Duration.ofMillis(200), BackendCapacity.DEFAULTS.responseTimeout()),
+                        new BackendCapacity(null, 0, 64, 100, Duration.ofMillis(200), BackendCapacity.DEFAULTS.firstByteTimeout(),
+                                BackendCapacity.DEFAULTS.idleTimeout()),
                         BackendTls.DEFAULT));
 
                 warmUp();
@@ -224,9 +253,10 @@ class BackendTimeoutsAndTlsTest {
         return URI.create("https://127.0.0.1:" + server.httpsPort() + "/v1");
     }
 
-    private static BackendCapacity capacity(Duration responseTimeout) {
+    private static BackendCapacity capacity(Duration firstByteTimeout, Duration idleTimeout) {
         BackendCapacity defaults = BackendCapacity.DEFAULTS;
-        return new BackendCapacity(null, 0, defaults.maxConcurrentRequests(), defaults.weight(), defaults.connectTimeout(), responseTimeout);
+        return new BackendCapacity(null, 0, defaults.maxConcurrentRequests(), defaults.weight(), defaults.connectTimeout(), firstByteTimeout,
+                idleTimeout);
     }
 
     private static ModelBackend backend(String id, String modelId, URI baseUrl, BackendCapacity capacity, BackendTls tls) {

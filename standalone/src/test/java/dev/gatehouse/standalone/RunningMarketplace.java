@@ -26,6 +26,11 @@ final class RunningMarketplace {
     }
 
     static ConfigurableApplicationContext start(Path dataDir, String... moreArguments) {
+        return start(dataDir, new Class<?>[0], moreArguments);
+    }
+
+    /** The marketplace with more configuration: {@code moreSources} add or replace beans, as in a test of tracing. */
+    static ConfigurableApplicationContext start(Path dataDir, Class<?>[] moreSources, String... moreArguments) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--management.server.port=0",
@@ -34,6 +39,7 @@ final class RunningMarketplace {
                 "--gatehouse.builtin-backends.chat-simulator.inter-token-latency=0ms"));
         arguments.addAll(List.of(moreArguments));
         return new SpringApplicationBuilder(GatehouseApplication.class)
+                .sources(moreSources)
                 .initializers(RunningMarketplace::ownNettyResources)
                 .run(arguments.toArray(String[]::new));
     }

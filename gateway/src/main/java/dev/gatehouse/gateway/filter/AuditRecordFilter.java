@@ -10,6 +10,8 @@ import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
+import dev.gatehouse.gateway.routing.SkippedFallback;
+import dev.gatehouse.gateway.tracing.CallTracing;
 import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.policy.PolicyReason;
 import dev.gatehouse.problem.ApiProblem;
@@ -74,13 +76,17 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
             return Mono.error(new ApiProblem(ProblemType.AUDIT_UNAVAILABLE,
                     "The call cannot be audited now (the audit journal is full); it was not sent to any model."));
         }
-        CallRecord record = new CallRecord(CallContext.of(exchange), exchange);
-        ServerWebExchange gated = exchange.mutate().response(new ResponseEndGate(exchange.getResponse(), () -> record.write(null, "completed"))).build();
-        return chain.filter(gated)
-                .onErrorResume(failure -> record.write(failure, null).then(Mono.error(failure)))
-                .then(Mono.defer(() -> record.write(null, "completed")))
-                .doOnCancel(() -> record.write(null, "cancelled_by_client").subscribe(done -> { },
-                        error -> LOG.error("audit record of abandoned call {} not journaled", record.context.callId(), error)));
+        return Mono.deferContextual(reactorContext -> {
+            CallContext context = CallContext.of(exchange);
+            context.traceId(CallTracing.traceIdIn(reactorContext));
+            CallRecord record = new CallRecord(context, exchange);
+            ServerWebExchange gated = exchange.mutate().response(new ResponseEndGate(exchange.getResponse(), () -> record.write(null, "completed"))).build();
+            return chain.filter(gated)
+                    .onErrorResume(failure -> record.write(failure, null).then(Mono.error(failure)))
+                    .then(Mono.defer(() -> record.write(null, "completed")))
+                    .doOnCancel(() -> record.write(null, "cancelled_by_client").subscribe(done -> { },
+                            error -> LOG.error("audit record of abandoned call {} not journaled", record.context.callId(), error)));
+        });
     }
 
     /** The one record of a call: written by whichever end comes first, then never again. */
@@ -146,6 +152,9 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("content_logged", contentLogged);
         facts.put("endpoint", context.endpoint().path());
+        if (context.traceId() != null) {
+            facts.put("trace_id", context.traceId());
+        }
         UUID tenantId = null;
         if (context.principal() != null) {
             facts.put("key_id", context.principal().keyId());
@@ -160,6 +169,12 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
         }
         if (context.model() != null) {
             facts.put("model", context.model().id());
+            if (context.servedByFallback()) {
+                facts.put("requested_model", context.requestedModel().id());
+            }
+        }
+        if (!context.skippedFallbacks().isEmpty()) {
+            facts.put("fallbacks_skipped", context.skippedFallbacks().stream().map(SkippedFallback::summary).collect(Collectors.joining(",")));
         }
         if (context.backend() != null) {
             facts.put("backend", context.backend().id());

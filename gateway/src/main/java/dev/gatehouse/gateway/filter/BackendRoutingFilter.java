@@ -3,18 +3,24 @@ package dev.gatehouse.gateway.filter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.catalog.UpstreamCredential;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.policy.CallPolicy;
 import dev.gatehouse.gateway.routing.BackendAttempt;
 import dev.gatehouse.gateway.routing.BackendFailure;
 import dev.gatehouse.gateway.routing.BackendLease;
 import dev.gatehouse.gateway.routing.BackendSelector;
 import dev.gatehouse.gateway.routing.CapacityQueue;
+import dev.gatehouse.gateway.routing.FallbackModels;
 import dev.gatehouse.gateway.routing.RetryAfter;
 import dev.gatehouse.gateway.routing.RoutingProperties;
+import dev.gatehouse.gateway.routing.SkippedFallback;
+import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.problem.ApiProblem;
+import dev.gatehouse.problem.ProblemExceptionHandler;
 import dev.gatehouse.problem.ProblemType;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -37,7 +43,13 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.net.ssl.SSLException;
@@ -58,21 +70,31 @@ import javax.net.ssl.SSLException;
  * maximum concurrency the call waits in its model's bounded queue, and is answered 503
  * {@code capacity_exhausted} with {@code Retry-After} when the wait runs out. The backends tried
  * are in the call context and, for the one that answered, in {@value #BACKEND_HEADER}.
+ *
+ * <p>When none of the model's backends can serve (none healthy, every one full, or every attempt
+ * failed before anything reached the caller), the model's fallback models are tried in order, each
+ * only once {@link FallbackModels} found that the policy allows this call on it; the model that
+ * served is named in {@value #MODEL_HEADER}, and the caller's problem lists the fallbacks that could
+ * not take the call and why (decision 0510).
  */
 public final class BackendRoutingFilter implements GlobalFilter, Ordered {
 
     /** Names the backend that answered, its region and how many backends the call was sent to. */
     public static final String BACKEND_HEADER = "X-Gatehouse-Backend-Region";
+    /** Names the model that served the call and, when it was a fallback, the model the caller asked for. */
+    public static final String MODEL_HEADER = "X-Gatehouse-Served-Model";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BackendSelector selector;
     private final CapacityQueue queue;
+    private final FallbackModels fallbackModels;
     private final RoutingProperties settings;
 
-    public BackendRoutingFilter(BackendSelector selector, CapacityQueue queue, RoutingProperties settings) {
+    public BackendRoutingFilter(BackendSelector selector, CapacityQueue queue, FallbackModels fallbackModels, RoutingProperties settings) {
         this.selector = selector;
         this.queue = queue;
+        this.fallbackModels = fallbackModels;
         this.settings = settings;
     }
 
@@ -90,22 +112,44 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
         return new Routing(exchange, chain, context).route(null);
     }
 
-    /** The state of routing one call: the backends tried, and the response headers as they were before the first attempt. */
+    /** A model a call may go to, with the policy's decision for sending it there. */
+    private record Target(CatalogModel model, PolicyDecision decision) {
+
+        Set<String> regions() {
+            return decision.obligations().routeRegions();
+        }
+    }
+
+    /**
+     * The state of routing one call: the model it is tried on now, the fallbacks still to judge, the
+     * backends tried, and the response headers as they were before the first attempt.
+     */
     private final class Routing {
 
         private final ServerWebExchange exchange;
         private final GatewayFilterChain chain;
         private final CallContext context;
-        private final Set<String> allowedRegions;
+        private final String purposeHeader;
+        private final Iterator<String> fallbacks;
         private final Set<String> tried = new HashSet<>();
+        private final Map<String, Integer> attemptsByModel = new HashMap<>();
         private final HttpHeaders headersBeforeAnswer = new HttpHeaders();
         private final long queueDeadline;
+        private final Target requested;
+        private Target target;
+        /** The first model found with every permitted backend full: the one to wait for when nothing else can serve. */
+        private Target firstBusy;
+        private boolean promptRewritten;
 
         Routing(ServerWebExchange exchange, GatewayFilterChain chain, CallContext context) {
             this.exchange = exchange;
             this.chain = chain;
             this.context = context;
-            this.allowedRegions = context.decision().obligations().routeRegions();
+            this.purposeHeader = exchange.getRequest().getHeaders().getFirst(CallPolicy.PURPOSE_HEADER);
+            this.fallbacks = context.requestedModel().fallbackModels().iterator();
+            this.requested = new Target(context.model(), context.decision());
+            this.target = requested;
+            this.promptRewritten = !context.decision().obligations().redact().isEmpty();
             this.headersBeforeAnswer.addAll(exchange.getResponse().getHeaders());
             this.queueDeadline = System.nanoTime() + settings.maxQueueWait().toNanos();
         }
@@ -115,27 +159,73 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
             return lease(previousFailure).flatMap(this::send);
         }
 
+        /**
+         * A backend of the current model, else of the next fallback the call may go to; when none
+         * can serve but one was only full, a wait in that model's queue.
+         */
         private Mono<BackendLease> lease(Throwable previousFailure) {
             return Mono.defer(() -> {
-                BackendSelector.Choice choice = selector.choose(context.model(), allowedRegions, tried);
+                BackendSelector.Choice choice = choose();
                 if (choice instanceof BackendSelector.Leased leased) {
                     return Mono.just(leased.lease());
                 }
-                if (choice instanceof BackendSelector.NoneAvailable) {
-                    return Mono.error(previousFailure != null ? previousFailure : noHealthyBackend());
+                if (choice instanceof BackendSelector.AllBusy && firstBusy == null) {
+                    firstBusy = target;
+                } else if (choice instanceof BackendSelector.NoneAvailable && target == firstBusy) {
+                    firstBusy = null;
                 }
+                if (fallbacks.hasNext() && mayStartAttempt()) {
+                    return nextFallback().then(lease(previousFailure));
+                }
+                if (firstBusy == null) {
+                    return Mono.error(withSkippedFallbacks(previousFailure != null ? previousFailure : noHealthyBackend()));
+                }
+                target = firstBusy;
                 long patience = queueDeadline - System.nanoTime();
                 if (patience <= 0) {
                     return Mono.error(capacityExhausted());
                 }
-                return queue.awaitFreeSlot(context.model().id(), Duration.ofNanos(patience))
+                return queue.awaitFreeSlot(target.model().id(), Duration.ofNanos(patience))
                         .flatMap(admitted -> admitted ? lease(previousFailure) : Mono.error(capacityExhausted()));
             });
+        }
+
+        /** A backend free right now, of the current model or of a fallback: what a retry needs before an answer is discarded. */
+        private Mono<Optional<BackendLease>> leaseAtHand() {
+            return Mono.defer(() -> {
+                if (choose() instanceof BackendSelector.Leased leased) {
+                    return Mono.just(Optional.of(leased.lease()));
+                }
+                return fallbacks.hasNext() ? nextFallback().then(leaseAtHand()) : Mono.just(Optional.empty());
+            });
+        }
+
+        private BackendSelector.Choice choose() {
+            if (attemptsByModel.getOrDefault(target.model().id(), 0) >= settings.maxAttempts()) {
+                return new BackendSelector.NoneAvailable();
+            }
+            return selector.choose(target.model(), target.regions(), tried);
+        }
+
+        /** Judges the next fallback; an admitted one becomes the model the call is tried on. */
+        private Mono<Void> nextFallback() {
+            return fallbackModels.judge(context, fallbacks.next(), purposeHeader, promptRewritten).doOnNext(verdict -> {
+                if (verdict instanceof FallbackModels.Admitted admitted) {
+                    promptRewritten |= admitted.rewrotePrompt();
+                    target = new Target(admitted.model(), admitted.decision());
+                } else if (verdict instanceof FallbackModels.Skipped skipped) {
+                    context.skippedFallback(skipped.fallback());
+                }
+            }).then();
         }
 
         private Mono<Void> send(BackendLease lease) {
             ModelBackend backend = lease.backend();
             tried.add(backend.id());
+            attemptsByModel.merge(target.model().id(), 1, Integer::sum);
+            if (target.model() != context.model()) {
+                context.serveWith(target.model(), target.decision());
+            }
             context.backend(backend);
             return chain.filter(exchange.mutate().request(forwarded(backend)).build())
                     .then(Mono.defer(() -> answered(lease)))
@@ -159,22 +249,34 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
             return passOn(lease);
         }
 
-        /** An unusable answer goes to the caller only when no other backend can take the call right now. */
+        /** An unusable answer goes to the caller only when no other backend, of this model or a fallback, can take the call right now. */
         private Mono<Void> retryOrPassOn(BackendLease failedLease, String outcome) {
-            if (!mayRetry() || !(selector.choose(context.model(), allowedRegions, tried) instanceof BackendSelector.Leased next)) {
+            if (!mayStartAttempt()) {
                 return passOn(failedLease);
             }
-            context.backendAttempt(new BackendAttempt(failedLease.backend().id(), failedLease.backend().region(), outcome));
-            discardAnswer();
-            return send(next.lease());
+            return leaseAtHand().flatMap(next -> {
+                if (next.isEmpty()) {
+                    return passOn(failedLease);
+                }
+                context.backendAttempt(attempt(failedLease, outcome));
+                discardAnswer();
+                return send(next.get());
+            });
         }
 
         private Mono<Void> passOn(BackendLease lease) {
             ModelBackend backend = lease.backend();
-            context.backendAttempt(new BackendAttempt(backend.id(), backend.region(), "answered"));
-            exchange.getResponse().getHeaders().set(BACKEND_HEADER,
-                    backend.region() + "; backend=" + backend.id() + "; attempts=" + context.backendAttempts().size());
+            context.backendAttempt(attempt(lease, "answered"));
+            HttpHeaders headers = exchange.getResponse().getHeaders();
+            headers.set(BACKEND_HEADER, backend.region() + "; backend=" + backend.id() + "; attempts=" + context.backendAttempts().size());
+            headers.set(MODEL_HEADER, context.model().id()
+                    + (context.servedByFallback() ? "; fallback-for=" + context.requestedModel().id() : ""));
             return Mono.empty();
+        }
+
+        private BackendAttempt attempt(BackendLease lease, String outcome) {
+            ModelBackend backend = lease.backend();
+            return new BackendAttempt(backend.modelId(), backend.id(), backend.region(), outcome);
         }
 
         private Mono<Void> failed(BackendLease lease, Throwable failure) {
@@ -185,24 +287,24 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
                 return Mono.error(failure);
             }
             lease.failed(kind);
-            ModelBackend backend = lease.backend();
-            context.backendAttempt(new BackendAttempt(backend.id(), backend.region(), switch (kind) {
+            context.backendAttempt(attempt(lease, switch (kind) {
                 case CONNECT -> "connect_failed";
                 case TIMEOUT -> "timed_out";
                 default -> "connection_lost";
             }));
-            if (!mayRetry()) {
-                return Mono.error(kind == BackendFailure.BROKEN_STREAM
-                        ? new ApiProblem(ProblemType.BACKEND_UNAVAILABLE, "The model backend closed the connection before answering.")
-                        : failure);
+            Throwable answer = kind == BackendFailure.BROKEN_STREAM
+                    ? new ApiProblem(ProblemType.BACKEND_UNAVAILABLE, "The model backend closed the connection before answering.")
+                    : failure;
+            if (!mayStartAttempt()) {
+                return Mono.error(answer);
             }
             discardAnswer();
-            return route(failure);
+            return route(answer);
         }
 
-        private boolean mayRetry() {
-            return tried.size() < settings.maxAttempts()
-                    && System.nanoTime() - context.receivedNanos() < settings.retryDeadline().toNanos()
+        /** Another attempt may start only while nothing of an answer has reached the caller, and not after the retry deadline. */
+        private boolean mayStartAttempt() {
+            return System.nanoTime() - context.receivedNanos() < settings.retryDeadline().toNanos()
                     && !exchange.getResponse().isCommitted();
         }
 
@@ -249,13 +351,32 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
         }
 
         private ApiProblem noHealthyBackend() {
-            return new ApiProblem(ProblemType.NO_HEALTHY_BACKEND, "No backend of the model '" + context.model().id()
-                    + "' in the permitted regions " + allowedRegions + " is reachable right now; retry shortly.");
+            return new ApiProblem(ProblemType.NO_HEALTHY_BACKEND, "No backend of the model '" + requested.model().id()
+                    + "' in the permitted regions " + requested.regions() + " is reachable right now; retry shortly.");
         }
 
         private ApiProblem capacityExhausted() {
-            return new ApiProblem(ProblemType.CAPACITY_EXHAUSTED, "Every backend of the model '" + context.model().id()
-                    + "' that may serve this call is busy; retry shortly.").retryAfter(Duration.ofSeconds(1));
+            return withSkippedFallbacks(new ApiProblem(ProblemType.CAPACITY_EXHAUSTED, "Every backend of the model '" + target.model().id()
+                    + "' that may serve this call is busy; retry shortly.").retryAfter(Duration.ofSeconds(1)));
+        }
+
+        /** The caller's problem, saying which fallbacks could not take the call and why, when there were any. */
+        private ApiProblem withSkippedFallbacks(Throwable failure) {
+            ApiProblem problem = ProblemExceptionHandler.describe(failure);
+            List<SkippedFallback> skipped = context.skippedFallbacks();
+            if (skipped.isEmpty()) {
+                return problem;
+            }
+            List<Map<String, Object>> described = skipped.stream().map(fallback -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("model", fallback.modelId());
+                entry.put("reason", fallback.reason());
+                if (!fallback.policyReasons().isEmpty()) {
+                    entry.put("policy_reasons", fallback.policyReasons());
+                }
+                return entry;
+            }).toList();
+            return problem.with("fallbacks_skipped", described);
         }
     }
 
@@ -291,7 +412,8 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
 
     @Override
     public String toString() {
-        return "BackendRouting[least loaded healthy backend, " + settings.maxAttempts() + " attempts within " + settings.retryDeadline()
-                + ", queue of " + settings.maxQueueWait() + " when all are busy]";
+        return "BackendRouting[least loaded healthy backend, " + settings.maxAttempts() + " attempts per model within "
+                + settings.retryDeadline() + ", then the model's fallbacks the policy allows, queue of " + settings.maxQueueWait()
+                + " when all are busy]";
     }
 }

@@ -1,45 +1,13 @@
 package dev.gatehouse.gateway.filter;
 
-import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.ModelCatalog;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
-import dev.gatehouse.gateway.WorkerPools;
-import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
-import dev.gatehouse.gateway.inspection.PromptInspection;
-import dev.gatehouse.gateway.inspection.PromptMessages;
-import dev.gatehouse.policy.ModelFacts;
-import dev.gatehouse.policy.PolicyDecision;
-import dev.gatehouse.policy.PolicyDecisionPoint;
-import dev.gatehouse.policy.PolicyInput;
-import dev.gatehouse.policy.PolicyUnavailableException;
-import dev.gatehouse.policy.PrincipalFacts;
-import dev.gatehouse.policy.RequestFacts;
-import dev.gatehouse.policy.TenantFacts;
-import dev.gatehouse.policy.TransferChoice;
-import dev.gatehouse.problem.ApiProblem;
-import dev.gatehouse.problem.ProblemType;
-import dev.gatehouse.scanner.PersonalDataDetector;
-import dev.gatehouse.scanner.PiiType;
-import dev.gatehouse.scanner.Pseudonymizer;
-import dev.gatehouse.tenant.ApiKeyPrincipal;
-import dev.gatehouse.tenant.Tenant;
-import dev.gatehouse.tenant.compliance.ComplianceProfile;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
+import dev.gatehouse.gateway.policy.CallPolicy;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Step 5: asks the policy decision point whether this tenant may send this request to this model,
@@ -50,26 +18,12 @@ import java.util.regex.Pattern;
  */
 public final class PolicyDecisionFilter implements GlobalFilter, Ordered {
 
-    public static final String PURPOSE_HEADER = "X-Gatehouse-Purpose";
-    private static final Pattern PURPOSE = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    private final CallPolicy policy;
+    private final String decisionPointName;
 
-    private final PolicyDecisionPoint decisionPoint;
-    private final Scheduler decisionThreads;
-    private final ComplianceProfiles profiles;
-    private final ModelCatalog catalog;
-    private final PersonalDataDetector personalData;
-
-    /**
-     * @param decisionThreads where decisions run: {@code Schedulers.immediate()} for the in-process
-     *                        Wasm point, a blocking-capable scheduler for the remote one
-     */
-    public PolicyDecisionFilter(PolicyDecisionPoint decisionPoint, Scheduler decisionThreads, ComplianceProfiles profiles,
-                                ModelCatalog catalog, PersonalDataDetector personalData) {
-        this.decisionPoint = decisionPoint;
-        this.decisionThreads = decisionThreads;
-        this.profiles = profiles;
-        this.catalog = catalog;
-        this.personalData = personalData;
+    public PolicyDecisionFilter(CallPolicy policy, String decisionPointName) {
+        this.policy = policy;
+        this.decisionPointName = decisionPointName;
     }
 
     @Override
@@ -83,87 +37,21 @@ public final class PolicyDecisionFilter implements GlobalFilter, Ordered {
         if (!context.endpoint().callsModel()) {
             return chain.filter(exchange);
         }
-        PolicyInput input = inputOf(context, declaredPurpose(exchange.getRequest().getHeaders().getFirst(PURPOSE_HEADER)));
-        return WorkerPools.on(decisionThreads, Mono.fromCallable(() -> decisionPoint.decide(input)), "policy decisions")
-                .onErrorMap(PolicyUnavailableException.class, error -> new ApiProblem(ProblemType.POLICY_UNAVAILABLE,
-                        "The compliance policy could not be evaluated (" + error.code().name().toLowerCase(Locale.ROOT)
-                                + "); the call was refused rather than let through unchecked."))
+        return policy.decide(context, context.model(), exchange.getRequest().getHeaders().getFirst(CallPolicy.PURPOSE_HEADER))
                 .flatMap(decision -> {
                     context.decision(decision);
                     if (!decision.allow()) {
-                        return Mono.error(refusal(decision));
+                        return Mono.error(CallPolicy.refusal(decision));
                     }
                     if (!decision.obligations().redact().isEmpty()) {
-                        redact(context);
+                        policy.redact(context);
                     }
                     return chain.filter(exchange);
                 });
     }
 
-    /**
-     * Redaction, or pseudonymisation that the answer's restoration step will undo for the caller;
-     * the rewritten prompt is scanned again as the scanner reads it, and a call whose personal
-     * data is still there is refused rather than sent.
-     */
-    private void redact(CallContext context) {
-        Pseudonymizer pseudonyms = new Pseudonymizer(personalData);
-        PromptMessages.rewrite(context.endpoint(), context.body(), pseudonyms::pseudonymize);
-        Set<PiiType> remaining = EnumSet.noneOf(PiiType.class);
-        PromptMessages.extract(context.endpoint(), context.body()).forEach(message -> remaining.addAll(pseudonyms.personalDataIn(message.content())));
-        if (!remaining.isEmpty()) {
-            List<String> kinds = remaining.stream().map(ComplianceVocabulary::policyName).sorted().toList();
-            throw new ApiProblem(ProblemType.PERSONAL_DATA_UNREDACTABLE, "The prompt still holds personal data (" + String.join(", ", kinds)
-                    + ") after redaction, in a form that cannot be replaced; it was not sent to the model.").with("pii", kinds);
-        }
-        if (profiles.of(context.tenant().id()).pseudonymisesTransfers()) {
-            context.pseudonyms(pseudonyms);
-        }
-    }
-
-    private PolicyInput inputOf(CallContext context, String purpose) {
-        Tenant tenant = context.tenant();
-        ComplianceProfile profile = profiles.of(tenant.id());
-        ApiKeyPrincipal principal = context.principal();
-        CatalogModel model = context.model();
-        PromptInspection inspection = context.inspection();
-        return new PolicyInput(
-                new TenantFacts(tenant.id().toString(), tenant.settings().residencyRegions(), tenant.settings().allowedPurposes(),
-                        profile.defaultPurpose(), profile.transferBases(), profile.specialCategoryBases(),
-                        profile.transferChoice().equals("refuse") ? TransferChoice.REFUSE : TransferChoice.REDACT,
-                        tenant.settings().contentLogging(), tenant.settings().retentionDays()),
-                new PrincipalFacts(principal.keyId(), principal.viaIdentityProvider() ? "jwt" : "api_key"),
-                new ModelFacts(model.id(), model.regions(), model.certifiedSpecialCategories(), catalog.isEntitled(tenant.id(), model)),
-                new RequestFacts(purpose, inspection == null ? Set.of() : inspection.piiTypes(),
-                        inspection == null ? Set.of() : inspection.specialCategories(), null));
-    }
-
-    private static String declaredPurpose(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        String purpose = header.strip();
-        if (!PURPOSE.matcher(purpose).matches()) {
-            throw new ApiProblem(ProblemType.INVALID_REQUEST,
-                    PURPOSE_HEADER + " must be a lowercase purpose code such as customer_support.", PURPOSE_HEADER);
-        }
-        return purpose;
-    }
-
-    private static ApiProblem refusal(PolicyDecision decision) {
-        List<Map<String, String>> reasons = decision.reasons().stream().map(reason -> {
-            Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("code", reason.code());
-            entry.put("detail", reason.detail());
-            return entry;
-        }).toList();
-        String codes = String.join(", ", decision.reasons().stream().map(reason -> reason.code()).toList());
-        return new ApiProblem(ProblemType.POLICY_DENIED, "The compliance policy refused this call: " + codes + ".")
-                .with("reasons", reasons)
-                .with("policy_revision", decision.revision());
-    }
-
     @Override
     public String toString() {
-        return "PolicyDecision[" + decisionPoint.getClass().getSimpleName() + "]";
+        return "PolicyDecision[" + decisionPointName + "]";
     }
 }

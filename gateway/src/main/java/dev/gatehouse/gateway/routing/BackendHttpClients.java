@@ -5,14 +5,19 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.gatehouse.catalog.BackendTls;
 import dev.gatehouse.catalog.ModelBackend;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP client each backend is called with: the gateway's own client (its connection pool and
- * address guard included) with the backend's connect timeout, response timeout and TLS. Derived
+ * address guard included) with the backend's connect, first-byte and idle timeouts and TLS. Derived
  * once per backend and settings and kept in a bounded cache, so that a TLS context is built once
  * rather than per call, and a backend whose settings change is called with a new client.
  */
@@ -30,16 +35,18 @@ public final class BackendHttpClients {
     }
 
     public HttpClient forBackend(ModelBackend backend) {
-        return clients.get(new Settings(backend.id(), backend.capacity().connectTimeout(), backend.capacity().responseTimeout(),
-                backend.tls()));
+        return clients.get(new Settings(backend.id(), backend.capacity().connectTimeout(), backend.capacity().firstByteTimeout(),
+                backend.capacity().idleTimeout(), backend.tls()));
     }
 
     private HttpClient derive(Settings settings) {
-        // Reactor Netty's response timeout bounds each silence while the answer is read: the wait
-        // for a completion, and every pause within a stream.
+        // Reactor Netty's response timeout bounds each silence while the answer is read, from the
+        // sent request on: it starts as the first-byte timeout and becomes the idle timeout once the
+        // answer's head has arrived.
         HttpClient client = gatewayClient
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(settings.connectTimeout().toMillis()))
-                .responseTimeout(settings.responseTimeout());
+                .responseTimeout(settings.firstByteTimeout())
+                .doOnResponse((response, connection) -> idleTimeoutFromNowOn(connection, settings.idleTimeout()));
         if (!settings.tls().customised()) {
             return client;
         }
@@ -47,7 +54,20 @@ public final class BackendHttpClients {
         return client.secure(spec -> spec.sslContext(context));
     }
 
+    /**
+     * Swaps Reactor Netty's response timeout handler for one of the idle timeout under the same
+     * name, so Reactor Netty still removes it when the answer has been read. Absent when the whole
+     * answer came in its first read.
+     */
+    static void idleTimeoutFromNowOn(Connection connection, Duration idleTimeout) {
+        ChannelPipeline pipeline = connection.channel().pipeline();
+        if (pipeline.get(NettyPipeline.ResponseTimeoutHandler) != null) {
+            pipeline.replace(NettyPipeline.ResponseTimeoutHandler, NettyPipeline.ResponseTimeoutHandler,
+                    new ReadTimeoutHandler(idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
     /** What shapes a backend's client; {@link BackendTls#toString()} keeps the key out of any message. */
-    private record Settings(String backendId, Duration connectTimeout, Duration responseTimeout, BackendTls tls) {
+    private record Settings(String backendId, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, BackendTls tls) {
     }
 }

@@ -37,7 +37,7 @@ class MeteringCostTest {
                 ModelLifecycle.GENERALLY_AVAILABLE, ModelAccess.PUBLIC_OPEN,
                 List.of(ModelPrice.perMillionTokens(Instant.EPOCH, "1", "1"),
                         new ModelPrice(CHANGE, new BigDecimal("2"), new BigDecimal("2"), new BigDecimal("0.01"), "USD")),
-                false, Instant.EPOCH, List.of());
+                false, Instant.EPOCH, List.of(), List.of());
         TokenUsage usage = new TokenUsage(1_000_000, 0, true);
 
         assertThat(MeteringFilter.costOf(model, usage, CHANGE.minusMillis(1))).isEqualByComparingTo("1");

@@ -28,7 +28,7 @@ class BackendHttpClientsTest {
     private final BackendHttpClients clients = new BackendHttpClients(HttpClient.create().resolver(ADDRESS_GUARD));
 
     @Test
-    void aBackendIsCalledWithItsOwnConnectAndResponseTimeouts() {
+    void aBackendIsCalledWithItsOwnConnectTimeoutAndWaitsForTheFirstByteByItsOwnTimeout() {
         HttpClientConfig config = clients.forBackend(backend("slow", timeouts(750, 300), BackendTls.DEFAULT)).configuration();
 
         assertThat(config.options().get(ChannelOption.CONNECT_TIMEOUT_MILLIS)).isEqualTo(750);
@@ -64,6 +64,7 @@ class BackendHttpClientsTest {
         HttpClient longerResponse = clients.forBackend(backend("edited", timeouts(2000, 300_000), BackendTls.DEFAULT));
         HttpClient shorterConnect = clients.forBackend(backend("edited", timeouts(500, 120_000), BackendTls.DEFAULT));
         HttpClient customCa = clients.forBackend(backend("edited", timeouts(2000, 120_000), new BackendTls(CA.certificatePem(), null, null)));
+        HttpClient shorterIdle = clients.forBackend(backend("edited", timeouts(2000, 120_000, 500), BackendTls.DEFAULT));
 
         assertThat(longerResponse).isNotSameAs(before);
         assertThat(longerResponse.configuration().responseTimeout()).isEqualTo(Duration.ofMinutes(5));
@@ -71,6 +72,7 @@ class BackendHttpClientsTest {
         assertThat(shorterConnect.configuration().options().get(ChannelOption.CONNECT_TIMEOUT_MILLIS)).isEqualTo(500);
         assertThat(customCa).isNotSameAs(before);
         assertThat(customCa.configuration().sslProvider()).isNotNull();
+        assertThat(shorterIdle).isNotSameAs(before);
     }
 
     @Test
@@ -95,8 +97,13 @@ class BackendHttpClientsTest {
                 });
     }
 
-    private static BackendCapacity timeouts(long connectMillis, long responseMillis) {
-        return new BackendCapacity(null, 0, 64, 100, Duration.ofMillis(connectMillis), Duration.ofMillis(responseMillis));
+    private static BackendCapacity timeouts(long connectMillis, long firstByteMillis) {
+        return timeouts(connectMillis, firstByteMillis, BackendCapacity.DEFAULTS.idleTimeout().toMillis());
+    }
+
+    private static BackendCapacity timeouts(long connectMillis, long firstByteMillis, long idleMillis) {
+        return new BackendCapacity(null, 0, 64, 100, Duration.ofMillis(connectMillis), Duration.ofMillis(firstByteMillis),
+                Duration.ofMillis(idleMillis));
     }
 
     private static ModelBackend backend(String id, BackendCapacity capacity, BackendTls tls) {

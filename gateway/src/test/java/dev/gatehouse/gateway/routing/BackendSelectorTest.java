@@ -145,7 +145,8 @@ class BackendSelectorTest {
 
     private static ModelBackend backend(String id, String region, int maxConcurrent, int weight) {
         return new ModelBackend(id, "m", URI.create("http://" + id + "/v1"), "m", region,
-                new BackendCapacity(null, 0, maxConcurrent, weight, Duration.ofSeconds(2), Duration.ofSeconds(120)), BackendTls.DEFAULT, null, null);
+                new BackendCapacity(null, 0, maxConcurrent, weight, Duration.ofSeconds(2), Duration.ofSeconds(120),
+                        Duration.ofSeconds(30)), BackendTls.DEFAULT, null, null);
     }
 
     private static CatalogModel model(ModelBackend... backends) {

@@ -38,7 +38,7 @@ import static dev.gatehouse.catalog.admin.CatalogFields.invalid;
 public final class BackendRequests {
 
     public static final Set<String> FIELDS = Set.of("id", "base_url", "upstream_model", "region", "gpu_type", "gpu_count",
-            "max_concurrent_requests", "weight", "connect_timeout_ms", "response_timeout_ms", "tls", "credential");
+            "max_concurrent_requests", "weight", "connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "tls", "credential");
     static final Set<String> TLS_FIELDS = Set.of("ca_certificate_pem", "client_certificate_pem", "client_key_pem");
     static final Set<String> CREDENTIAL_FIELDS = Set.of("type", "token", "header", "key");
     private static final Pattern BACKEND_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
@@ -158,8 +158,10 @@ public final class BackendRequests {
                 CatalogFields.integer(body, "weight", 1, 10_000, base.weight()),
                 Duration.ofMillis(CatalogFields.integer(body, "connect_timeout_ms", 1, MAX_TIMEOUT_MS,
                         Math.toIntExact(base.connectTimeout().toMillis()))),
-                Duration.ofMillis(CatalogFields.integer(body, "response_timeout_ms", 1, MAX_TIMEOUT_MS,
-                        Math.toIntExact(base.responseTimeout().toMillis()))));
+                Duration.ofMillis(CatalogFields.integer(body, "first_byte_timeout_ms", 1, MAX_TIMEOUT_MS,
+                        Math.toIntExact(base.firstByteTimeout().toMillis()))),
+                Duration.ofMillis(CatalogFields.integer(body, "idle_timeout_ms", 1, MAX_TIMEOUT_MS,
+                        Math.toIntExact(base.idleTimeout().toMillis()))));
     }
 
     private static BackendTls tls(JsonNode body, BackendTls base) {

@@ -74,6 +74,8 @@ final class CatalogJson {
         node.put("owner_tenant", model.ownerTenant() == null ? null : slugOf.apply(model.ownerTenant()));
         node.put("visibility", model.access().visibility().code());
         AdminRequests.putSorted(node, "shared_with", model.access().sharedWith().stream().map(slugOf).toList());
+        ArrayNode fallbacks = node.putArray("fallback_models");
+        model.fallbackModels().forEach(fallbacks::add);
         ArrayNode history = node.putArray("price_history");
         model.prices().forEach(price -> history.add(price(price)));
         ArrayNode backends = node.putArray("backends");
@@ -103,7 +105,8 @@ final class CatalogJson {
         node.put("max_concurrent_requests", backend.capacity().maxConcurrentRequests());
         node.put("weight", backend.capacity().weight());
         node.put("connect_timeout_ms", backend.capacity().connectTimeout().toMillis());
-        node.put("response_timeout_ms", backend.capacity().responseTimeout().toMillis());
+        node.put("first_byte_timeout_ms", backend.capacity().firstByteTimeout().toMillis());
+        node.put("idle_timeout_ms", backend.capacity().idleTimeout().toMillis());
         ObjectNode tls = node.putObject("tls");
         tls.put("ca_certificate_pem", backend.tls().caCertificatePem());
         tls.put("client_certificate_pem", backend.tls().clientCertificatePem());

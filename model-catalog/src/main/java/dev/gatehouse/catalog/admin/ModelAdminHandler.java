@@ -16,7 +16,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.DELETE;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
@@ -51,6 +53,7 @@ final class ModelAdminHandler {
                         .map(body -> {
                             Tenant owner = owner(caller, body);
                             CatalogModel model = ModelRequests.create(body, context(owner.id(), owner.displayName()));
+                            ModelRequests.checkFallbacks(model, lookupWith(model));
                             if (!services.repository().createModel(model)) {
                                 throw new ApiProblem(ProblemType.CONFLICT, "A model with this id already exists.", "id");
                             }
@@ -98,6 +101,9 @@ final class ModelAdminHandler {
                                 throw new ApiProblem(ProblemType.INVALID_REQUEST, "A model's owner cannot change.", "owner_tenant");
                             }
                             CatalogModel changed = ModelRequests.update(body, existing, context(existing.ownerTenant(), existing.description().publisher()));
+                            if (body.has("fallback_models")) {
+                                ModelRequests.checkFallbacks(changed, lookupWith(changed));
+                            }
                             if (!services.repository().updateModel(changed)) {
                                 throw new ApiProblem(ProblemType.NOT_FOUND, "No model with this id among the models you publish.", "model");
                             }
@@ -118,6 +124,11 @@ final class ModelAdminHandler {
 
     private ModelRequests.Context context(UUID owner, String defaultPublisher) {
         return new ModelRequests.Context(owner, defaultPublisher, services.access()::tenantIdOf, services.clock().instant());
+    }
+
+    /** The stored catalog as it will be once {@code saved} is: fallback chains are judged against the database, not a cache. */
+    private Function<String, Optional<CatalogModel>> lookupWith(CatalogModel saved) {
+        return id -> id.equals(saved.id()) ? Optional.of(saved) : services.repository().find(id);
     }
 
     private ObjectNode view(String modelId) {

@@ -15,8 +15,11 @@ import dev.gatehouse.tenant.admin.AdminRequests;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -34,7 +37,7 @@ public final class ModelRequests {
     /** Every field a model request may carry. */
     public static final Set<String> FIELDS = Set.of("id", "kind", "display_name", "publisher", "description", "model_card", "license",
             "context_length", "pricing", "certifications", "special_categories", "data_retention_days", "zero_retention", "status",
-            "sunset_at", "visibility", "shared_with", "approval_required", "owner_tenant");
+            "sunset_at", "visibility", "shared_with", "approval_required", "owner_tenant", "fallback_models");
     static final Set<String> PRICING_FIELDS = Set.of("input_per_million_tokens", "output_per_million_tokens", "per_request", "currency",
             "effective_from");
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
@@ -43,6 +46,8 @@ public final class ModelRequests {
     private static final BigDecimal MAX_PRICE = new BigDecimal("1000000");
     private static final int MAX_RETENTION_DAYS = 36_500;
     private static final int MAX_CONTEXT_LENGTH = 100_000_000;
+    /** Each fallback may cost the caller another round of attempts; a few are plenty. */
+    public static final int MAX_FALLBACK_MODELS = 4;
 
     /**
      * What a model request needs from its surroundings: the owning tenant for a new model, the
@@ -98,9 +103,72 @@ public final class ModelRequests {
         ModelLifecycle lifecycle = lifecycle(body, base == null ? ModelLifecycle.GENERALLY_AVAILABLE : base.lifecycle(), context.now());
         ModelAccess access = access(body, base == null ? ModelAccess.PUBLIC_OPEN : base.access(), context);
         List<ModelPrice> prices = prices(body, base == null ? List.of() : base.prices(), context.now());
+        List<String> fallbacks = fallbackModels(body, id, base == null ? List.of() : base.fallbackModels());
         return new CatalogModel(id, kind, base == null ? context.ownerTenant() : base.ownerTenant(), description, compliance, lifecycle, access,
                 prices, base != null && base.simulator(), base == null ? context.now() : base.createdAt(),
-                base == null ? List.of() : base.backends());
+                base == null ? List.of() : base.backends(), fallbacks);
+    }
+
+    /** The ids in {@code fallback_models}, in order: distinct, well formed, never the model itself. Whether they exist is {@link #checkFallbacks}'s to say. */
+    private static List<String> fallbackModels(JsonNode body, String id, List<String> base) {
+        JsonNode value = body.get("fallback_models");
+        if (value == null) {
+            return base;
+        }
+        if (value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray() || value.size() > MAX_FALLBACK_MODELS) {
+            throw invalid("fallback_models", "'fallback_models' must be an array of at most " + MAX_FALLBACK_MODELS + " model ids.");
+        }
+        List<String> fallbacks = new ArrayList<>();
+        for (JsonNode entry : value) {
+            if (!entry.isTextual() || !MODEL_ID.matcher(entry.asText()).matches()) {
+                throw invalid("fallback_models", "'fallback_models' must contain only model ids.");
+            }
+            String fallback = entry.asText();
+            if (fallback.equals(id)) {
+                throw invalid("fallback_models", "A model cannot be its own fallback.");
+            }
+            if (fallbacks.contains(fallback)) {
+                throw invalid("fallback_models", "'fallback_models' names '" + fallback + "' twice.");
+            }
+            fallbacks.add(fallback);
+        }
+        return List.copyOf(fallbacks);
+    }
+
+    /**
+     * Refuses fallbacks that do not exist (or that the model's publisher cannot see, which is the
+     * same to it), that are of another kind, or that lead back to the model through the fallbacks of
+     * others; {@code models} finds the catalog's models as they will be once this one is saved.
+     */
+    public static void checkFallbacks(CatalogModel model, Function<String, Optional<CatalogModel>> models) {
+        for (String fallbackId : model.fallbackModels()) {
+            CatalogModel fallback = models.apply(fallbackId)
+                    .filter(found -> model.ownerTenant() == null || found.visibleTo(model.ownerTenant()))
+                    .orElseThrow(() -> invalid("fallback_models", "'fallback_models' names no model '" + fallbackId + "' that you can see."));
+            if (fallback.kind() != model.kind()) {
+                throw invalid("fallback_models", "The fallback '" + fallbackId + "' is a " + fallback.kind().code()
+                        + " model; a " + model.kind().code() + " model needs " + model.kind().code() + " fallbacks.");
+            }
+        }
+        Deque<List<String>> paths = new ArrayDeque<>();
+        model.fallbackModels().forEach(fallback -> paths.push(List.of(model.id(), fallback)));
+        while (!paths.isEmpty()) {
+            List<String> path = paths.pop();
+            String last = path.get(path.size() - 1);
+            for (String next : models.apply(last).map(CatalogModel::fallbackModels).orElse(List.of())) {
+                List<String> longer = new ArrayList<>(path);
+                longer.add(next);
+                if (next.equals(model.id())) {
+                    throw invalid("fallback_models", "The fallbacks would form a cycle: " + String.join(" -> ", longer) + ".");
+                }
+                if (!path.contains(next)) {
+                    paths.push(longer);
+                }
+            }
+        }
     }
 
     private static ModelDescription description(JsonNode body, ModelDescription base, String defaultPublisher) {

@@ -19,9 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -46,6 +50,7 @@ import java.util.function.Supplier;
  *         upstream_model: meta-llama/Llama-3.1-70B-Instruct
  *         region: eu-west
  *         credential: {type: bearer, from_env: LLAMA_EU_TOKEN}
+ *     fallback_models: [llama-3.1-8b]     # declared in this file too
  * subscriptions:
  *   - {tenant: default, model: llama-3.1-70b}
  * </pre>
@@ -126,11 +131,35 @@ public final class CatalogFile {
             }
             models.add(model);
         }
+        Map<String, CatalogModel> byId = new HashMap<>();
+        models.forEach(model -> byId.put(model.id(), model));
+        for (int index = 0; index < models.size(); index++) {
+            CatalogModel model = models.get(index);
+            withLine("models[" + index + "]", () -> {
+                ModelRequests.checkFallbacks(model, id -> Optional.ofNullable(byId.get(id)));
+                return model;
+            });
+        }
         List<DeclaredSubscription> subscriptions = new ArrayList<>();
         for (int index = 0; index < list(root, "subscriptions").size(); index++) {
             subscriptions.add(subscription(list(root, "subscriptions").get(index), "subscriptions[" + index + "]", modelIds));
         }
-        return new Declared(List.copyOf(models), List.copyOf(subscriptions));
+        return new Declared(fallbacksFirst(models, byId), List.copyOf(subscriptions));
+    }
+
+    /** The models in an order that saves each model's fallbacks before it (the file's fallbacks form no cycle). */
+    private static List<CatalogModel> fallbacksFirst(List<CatalogModel> models, Map<String, CatalogModel> byId) {
+        Set<String> placed = new LinkedHashSet<>();
+        models.forEach(model -> place(model, byId, placed));
+        return placed.stream().map(byId::get).toList();
+    }
+
+    private static void place(CatalogModel model, Map<String, CatalogModel> byId, Set<String> placed) {
+        if (placed.contains(model.id())) {
+            return;
+        }
+        model.fallbackModels().forEach(fallback -> place(byId.get(fallback), byId, placed));
+        placed.add(model.id());
     }
 
     private CatalogModel model(JsonNode node, String path) {
@@ -159,7 +188,7 @@ public final class CatalogFile {
             declared.add(backend(backendList.get(index), path + ".backends[" + index + "]", model.id()));
         }
         return new CatalogModel(model.id(), model.kind(), ownerTenant, model.description(), model.compliance(), model.lifecycle(),
-                model.access(), model.prices(), model.simulator(), model.createdAt(), declared);
+                model.access(), model.prices(), model.simulator(), model.createdAt(), declared, model.fallbackModels());
     }
 
     private ModelBackend backend(JsonNode node, String path, String modelId) {

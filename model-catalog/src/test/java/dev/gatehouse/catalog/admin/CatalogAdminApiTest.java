@@ -94,6 +94,12 @@ class CatalogAdminApiTest {
             "control character in a name  | \"display_name\":\"Acme\\u0000LLM\"                               | display_name",
             "pricing null                 | \"pricing\":null                                                | pricing",
             "owner set by a publisher     | \"owner_tenant\":\"acme\"                                         | ''",
+            "fallback that does not exist | \"fallback_models\":[\"nowhere-llm\"]                          | fallback_models",
+            "fallback to itself           | \"fallback_models\":[\"acme-llm\"]                             | fallback_models",
+            "fallback named twice         | \"fallback_models\":[\"other-llm\",\"other-llm\"]               | fallback_models",
+            "fallback not a model id      | \"fallback_models\":[\"../etc\"]                               | fallback_models",
+            "fallbacks not a list         | \"fallback_models\":\"other-llm\"                              | fallback_models",
+            "too many fallbacks           | \"fallback_models\":[\"a\",\"b\",\"c\",\"d\",\"e\"]                | fallback_models",
     })
     void refusesAnInvalidModelNamingTheField(String rule, String change, String field) {
         String body = MODEL.substring(0, MODEL.lastIndexOf('}')) + "," + change + "}";
@@ -102,6 +108,37 @@ class CatalogAdminApiTest {
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(json).as(rule).contains(field.isEmpty() ? "\"code\":\"forbidden\"" : "\"param\":\"" + field + "\"");
+    }
+
+    @Test
+    void keepsFallbacksInOrderAndRefusesOnesOfAnotherKindOrThatLeadBackToTheModel() {
+        post("/admin/v1/catalog/models", MODEL.replace("acme-llm", "small-llm")).expectStatus().isCreated();
+        post("/admin/v1/catalog/models", MODEL.replace("acme-llm", "medium-llm")).expectStatus().isCreated();
+        post("/admin/v1/catalog/models", MODEL.replace("acme-llm", "acme-embedder").replace("\"kind\":\"chat\"", "\"kind\":\"embeddings\""))
+                .expectStatus().isCreated();
+        String withFallbacks = MODEL.substring(0, MODEL.lastIndexOf('}')) + ",\"fallback_models\":[\"medium-llm\",\"small-llm\"]}";
+
+        post("/admin/v1/catalog/models", withFallbacks).expectStatus().isCreated()
+                .expectBody().jsonPath("$.fallback_models").isEqualTo(List.of("medium-llm", "small-llm"));
+        patch("/admin/v1/catalog/models/small-llm", "{\"fallback_models\":[\"acme-llm\"]}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("fallback_models")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("small-llm -> acme-llm -> small-llm"));
+        patch("/admin/v1/catalog/models/small-llm", "{\"fallback_models\":[\"acme-embedder\"]}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.message").value(message -> assertThat((String) message).contains("embeddings"));
+        patch("/admin/v1/catalog/models/acme-llm", "{\"fallback_models\":null}").expectStatus().isOk()
+                .expectBody().jsonPath("$.fallback_models.length()").isEqualTo(0);
+    }
+
+    @Test
+    void aDeletedFallbackLeavesTheFallbacksOfOtherModels() {
+        post("/admin/v1/catalog/models", MODEL.replace("acme-llm", "small-llm")).expectStatus().isCreated();
+        post("/admin/v1/catalog/models", MODEL.substring(0, MODEL.lastIndexOf('}')) + ",\"fallback_models\":[\"small-llm\"]}").expectStatus().isCreated();
+
+        client.delete().uri("/admin/v1/catalog/models/small-llm").header("Authorization", "Bearer " + publisher.token()).exchange()
+                .expectStatus().isNoContent();
+
+        client.get().uri("/admin/v1/catalog/models/acme-llm").header("Authorization", "Bearer " + publisher.token()).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.fallback_models.length()").isEqualTo(0);
     }
 
     @Test
@@ -224,6 +261,11 @@ class CatalogAdminApiTest {
 
     private WebTestClient.ResponseSpec post(String path, String json) {
         return client.post().uri(path).header("Authorization", "Bearer " + publisher.token()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json).exchange();
+    }
+
+    private WebTestClient.ResponseSpec patch(String path, String json) {
+        return client.patch().uri(path).header("Authorization", "Bearer " + publisher.token()).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json).exchange();
     }
 

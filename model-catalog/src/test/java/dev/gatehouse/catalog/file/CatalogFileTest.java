@@ -108,6 +108,33 @@ class CatalogFileTest {
     }
 
     @Test
+    void aModelMayFallBackOnAModelDeclaredAfterItInTheFile() {
+        String withFallback = CATALOG.replace("    certifications: [gdpr-ready]\n", "    certifications: [gdpr-ready]\n    fallback_models: [llama-3.1-8b]\n")
+                .replace("subscriptions:\n", """
+                          - id: llama-3.1-8b
+                            kind: chat
+                            display_name: Llama 3.1 8B Instruct
+                            pricing: {input_per_million_tokens: 0.1, output_per_million_tokens: 0.2}
+                        subscriptions:
+                        """);
+
+        read(withFallback).applyTo(repository);
+        read(withFallback).applyTo(repository);
+
+        assertThat(repository.find("llama-3.1-70b").orElseThrow().fallbackModels()).containsExactly("llama-3.1-8b");
+    }
+
+    @Test
+    void refusesAFallbackTheFileDoesNotDeclareNamingItsLine() {
+        String unknownFallback = CATALOG.replace("    certifications: [gdpr-ready]\n", "    certifications: [gdpr-ready]\n    fallback_models: [gpt-9]\n");
+
+        assertThatThrownBy(() -> read(unknownFallback))
+                .isInstanceOf(CatalogFileException.class)
+                .hasMessageStartingWith("catalog.yaml:9: models[0].fallback_models: ")
+                .hasMessageContaining("'gpt-9'");
+    }
+
+    @Test
     void refusesAnInlineSecretNamingItsLine() {
         String inline = CATALOG.replace("{type: bearer, from_env: LLAMA_EU_TOKEN}", "{type: bearer, token: sk-live-123}");
 
