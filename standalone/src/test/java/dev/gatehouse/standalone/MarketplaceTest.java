@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 
 /**
  * The assembled marketplace on random ports (the management port too), with a fresh data
- * directory and a quick chat simulator. Test classes that share this annotation share one
+ * directory, a quick chat simulator and quick budget-alert retries. Test classes that share this annotation share one
  * running application.
  */
 @Target(ElementType.TYPE)
@@ -19,7 +19,9 @@ import java.lang.annotation.Target;
         "management.server.port=0",
         "gatehouse.builtin-backends.chat-simulator.first-token-latency=20ms",
         "gatehouse.builtin-backends.chat-simulator.inter-token-latency=15ms",
-        "gatehouse.gateway.cache-refresh-interval=500ms"
+        "gatehouse.gateway.cache-refresh-interval=500ms",
+        "gatehouse.budgets.webhook-poll-interval=200ms",
+        "gatehouse.budgets.webhook-retry-base=200ms"
 })
 @interface MarketplaceTest {
 }
