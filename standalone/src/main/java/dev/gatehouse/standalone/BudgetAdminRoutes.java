@@ -19,6 +19,7 @@ import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.ApiKeySummary;
+import dev.gatehouse.tenant.ApiKeyToken;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.admin.AdminAccess;
@@ -225,7 +226,8 @@ final class BudgetAdminRoutes {
 
     private ApiKeySummary keyOf(Tenant tenant, ServerRequest request) {
         String keyId = request.pathVariable("keyId");
-        return database.apiKeys().find(keyId).filter(key -> key.tenantId().equals(tenant.id()))
+        return (ApiKeyToken.isKeyId(keyId) ? database.apiKeys().find(keyId) : Optional.<ApiKeySummary>empty())
+                .filter(key -> key.tenantId().equals(tenant.id()))
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No API key with this id in this tenant."));
     }
 
