@@ -15,6 +15,7 @@ import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.Tenant;
 import org.springframework.web.server.ServerWebExchange;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,9 @@ public final class CallContext {
     private final List<BackendAttempt> backendAttempts = new ArrayList<>();
     private BackendLease backendLease;
     private boolean streamed;
+    private int promptTokens;
     private TokenUsage usage;
+    private BigDecimal cost;
     private PromptInspection inspection;
     private PolicyDecision decision;
     private byte[] completion;
@@ -192,6 +195,24 @@ public final class CallContext {
 
     public void streamed(boolean streamed) {
         this.streamed = streamed;
+    }
+
+    /** The prompt's tokens as the gateway counted them before the call, for the limits' and budget's estimates. */
+    public int promptTokens() {
+        return promptTokens;
+    }
+
+    public void promptTokens(int promptTokens) {
+        this.promptTokens = promptTokens;
+    }
+
+    /** What the call cost at the price in force when it was received; null until it is metered. */
+    public BigDecimal cost() {
+        return cost;
+    }
+
+    public void cost(BigDecimal cost) {
+        this.cost = cost;
     }
 
     public TokenUsage usage() {

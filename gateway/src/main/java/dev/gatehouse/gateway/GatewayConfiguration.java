@@ -12,7 +12,16 @@ import dev.gatehouse.gateway.audit.ContentQueueBudget;
 import dev.gatehouse.gateway.content.ContentRecorder;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
+import dev.gatehouse.gateway.budgets.AlertWebhookSender;
+import dev.gatehouse.gateway.budgets.BudgetAlerts;
+import dev.gatehouse.gateway.budgets.BudgetDirectory;
+import dev.gatehouse.gateway.budgets.BudgetGuard;
+import dev.gatehouse.gateway.budgets.BudgetStore;
+import dev.gatehouse.gateway.budgets.LocalSpendCounters;
+import dev.gatehouse.gateway.budgets.RedisSpendCounters;
+import dev.gatehouse.gateway.budgets.SpendCounters;
 import dev.gatehouse.gateway.filter.BackendCallFilter;
+import dev.gatehouse.gateway.filter.BudgetFilter;
 import dev.gatehouse.gateway.filter.BackendResponseFilter;
 import dev.gatehouse.gateway.filter.BackendRoutingFilter;
 import dev.gatehouse.gateway.filter.MeteringFilter;
@@ -88,6 +97,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import javax.sql.DataSource;
 
@@ -102,6 +112,8 @@ public class GatewayConfiguration {
 
     /** Where a route points before BackendRouting chooses the real backend; never contacted. */
     private static final String UNROUTED = "http://backend-not-chosen.invalid";
+    /** Where the budget step's database work runs, off the event loop. */
+    private static final Executor BLOCKING = task -> Schedulers.boundedElastic().schedule(task);
 
     @Bean
     Clock gatehouseClock() {
@@ -168,10 +180,24 @@ public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     ReadModelRefresher readModelRefresher(GatewayProperties properties, CachedModelCatalog catalog, TenantDirectory tenants,
-                                          ApiKeyAuthenticator authenticator, ComplianceProfiles complianceProfiles, Clock clock) {
+                                          ApiKeyAuthenticator authenticator, ComplianceProfiles complianceProfiles, BudgetDirectory budgets,
+                                          Clock clock) {
         return new ReadModelRefresher(properties.cacheRefreshInterval(),
-                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, complianceProfiles::refresh, authenticator::flushLastUsed),
+                List.of(authenticator::refresh, tenants::refresh, catalog::refresh, complianceProfiles::refresh, budgets::refresh,
+                        authenticator::flushLastUsed),
                 clock);
+    }
+
+    /** Reads the metering schema's daily totals, so only after {@link #usageLedger} has migrated it. */
+    @Bean
+    @DependsOn("usageLedger")
+    BudgetStore budgetStore(DataSource dataSource) {
+        return BudgetStore.migrate(dataSource);
+    }
+
+    @Bean
+    BudgetDirectory budgetDirectory(BudgetStore store) {
+        return new BudgetDirectory(store);
     }
 
     /**
@@ -274,8 +300,50 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    RateLimitFilter rateLimitFilter(LimitBuckets limitBuckets, TokenCounter tokenCounter) {
-        return new RateLimitFilter(new RateLimiter(limitBuckets), tokenCounter);
+    RateLimitFilter rateLimitFilter(LimitBuckets limitBuckets, TokenCounter tokenCounter, BudgetDirectory budgets) {
+        return new RateLimitFilter(new RateLimiter(limitBuckets), tokenCounter, budgets);
+    }
+
+    /** In memory, or in Redis beside the rate limits when {@code gatehouse.limits.redis-url} is set, with the same timeout. */
+    @Bean(destroyMethod = "close")
+    SpendCounters spendCounters(@Value("${gatehouse.limits.redis-url:}") String redisUrl,
+                                @Value("${gatehouse.limits.redis-timeout:250ms}") Duration redisTimeout) {
+        return redisUrl.isBlank() ? new LocalSpendCounters() : RedisSpendCounters.connect(URI.create(redisUrl), redisTimeout);
+    }
+
+    /**
+     * A reservation whose call has not settled it within {@code gatehouse.budgets.reservation-hold}
+     * (10 minutes: longer than any call) is released, should its gateway have died mid-call.
+     */
+    @Bean
+    BudgetGuard budgetGuard(SpendCounters counters, BudgetStore store, Clock clock,
+                            @Value("${gatehouse.budgets.reservation-hold:10m}") Duration hold) {
+        return new BudgetGuard(counters, store::spentIn, BLOCKING, clock, hold);
+    }
+
+    @Bean
+    BudgetAlerts budgetAlerts(BudgetStore store, AuditJournal auditJournal, Clock clock) {
+        return new BudgetAlerts(store, auditJournal, BLOCKING, clock);
+    }
+
+    /**
+     * Polls the outbox every {@code gatehouse.budgets.webhook-poll-interval} (1 s); a failed delivery
+     * is retried after {@code webhook-retry-base} (5 s), doubling up to {@code webhook-retry-max} (1 h).
+     * Webhook addresses obey the backends' network policy.
+     */
+    @Bean(destroyMethod = "close")
+    AlertWebhookSender alertWebhookSender(BudgetStore store, BackendUrlPolicy urls, Clock clock,
+                                          @Value("${gatehouse.budgets.webhook-poll-interval:1s}") Duration pollInterval,
+                                          @Value("${gatehouse.budgets.webhook-retry-base:5s}") Duration retryBase,
+                                          @Value("${gatehouse.budgets.webhook-retry-max:1h}") Duration retryMax) {
+        return new AlertWebhookSender(store, urls::check, clock, pollInterval, retryBase, retryMax);
+    }
+
+    /** A call that names no output bound reserves its model's context window, or {@code gatehouse.budgets.default-max-output-tokens} (4096). */
+    @Bean
+    BudgetFilter budgetFilter(BudgetDirectory budgets, BudgetGuard guard, BudgetAlerts alerts,
+                              @Value("${gatehouse.budgets.default-max-output-tokens:4096}") long defaultMaxOutputTokens) {
+        return new BudgetFilter(budgets, guard, alerts, defaultMaxOutputTokens);
     }
 
     /**

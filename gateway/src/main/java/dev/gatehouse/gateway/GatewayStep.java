@@ -15,7 +15,8 @@ import java.util.Optional;
  * (orders {@code MAX_VALUE - 1} and {@code MAX_VALUE}), which then find the exchange routed.
  * AuditRecord wraps every step after it, so that refusals are audited too, refused
  * authentications included. RateLimit counts a call as soon as its model is known, before the
- * costly scans, and settles once the call has ended. Response decorators
+ * costly scans, and settles once the call has ended; Budget reserves the call's greatest cost right
+ * after it, likewise settled once the call has ended. Response decorators
  * see the answer in reverse order of installation: BackendResponse (installed last) sees the
  * backend's bytes first and ends a broken stream with an error event, Metering counts what the
  * caller gets, PseudonymRestoration puts personal data back, and ResponseInspection judges what
@@ -29,6 +30,7 @@ public enum GatewayStep {
     MODEL_LISTING(-600),
     MODEL_RESOLUTION(-500),
     RATE_LIMIT(-475),
+    BUDGET(-465),
     PROMPT_INSPECTION(-450),
     POLICY_DECISION(-400),
     RESPONSE_INSPECTION(-300),

@@ -17,6 +17,7 @@ public enum ProblemType {
     REVOKED_API_KEY(401, "Revoked API key", "authentication_error"),
     EXPIRED_API_KEY(401, "Expired API key", "authentication_error"),
     INVALID_ACCESS_TOKEN(401, "Invalid access token", "authentication_error"),
+    BUDGET_EXHAUSTED(402, "Budget exhausted", "insufficient_quota"),
     TENANT_SUSPENDED(403, "Tenant suspended", "permission_error"),
     FORBIDDEN(403, "Forbidden", "permission_error"),
     POLICY_DENIED(403, "Refused by compliance policy", "permission_error"),
@@ -42,7 +43,7 @@ public enum ProblemType {
     DATABASE_UNAVAILABLE(503, "Database unavailable", "server_error"),
     KEY_SERVICE_UNAVAILABLE(503, "Key service unavailable", "server_error"),
     AUDIT_UNAVAILABLE(503, "Audit log unavailable", "server_error"),
-    LIMITS_UNAVAILABLE(503, "Rate limits unavailable", "server_error"),
+    LIMITS_UNAVAILABLE(503, "Limits unavailable", "server_error"),
     BACKEND_TIMEOUT(504, "Backend timeout", "server_error");
 
     private static final String TYPE_BASE = "https://gatehouse.dev/problems/";

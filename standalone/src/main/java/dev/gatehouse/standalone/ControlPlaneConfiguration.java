@@ -1,8 +1,12 @@
 package dev.gatehouse.standalone;
 
 import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.gateway.content.ContentKeyRotation;
+import dev.gatehouse.gateway.budgets.BudgetDirectory;
+import dev.gatehouse.gateway.budgets.BudgetGuard;
+import dev.gatehouse.gateway.budgets.BudgetStore;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.plane.OnPlane;
 import dev.gatehouse.gateway.plane.Plane;
@@ -85,6 +89,12 @@ class ControlPlaneConfiguration {
     @Bean
     RouterFunction<ServerResponse> usageAdminRoutes(TenantDatabase database, BearerAuthenticator callers, UsageLedger ledger) {
         return UsageAdminRoutes.routes(new AdminAccess(callers, database), ledger);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> budgetAdminRoutes(TenantDatabase database, BearerAuthenticator callers, BudgetStore store,
+                                                     BudgetDirectory directory, BudgetGuard guard, BackendUrlPolicy urls, Clock clock) {
+        return BudgetAdminRoutes.routes(new AdminAccess(callers, database), database, store, directory, guard, urls, clock);
     }
 
     @Bean

@@ -11,9 +11,9 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Benchmark only, never shipped: the marketplace with its rate-limit and metering steps doing
- * nothing, to measure what they cost per call (docs/benchmarks.md). The gateway has no switch to
- * skip them; this launcher swaps the two filter beans, in test sources, and nothing else.
+ * Benchmark only, never shipped: the marketplace with its rate-limit, budget and metering steps
+ * doing nothing, to measure what they cost per call (docs/benchmarks.md). The gateway has no switch
+ * to skip them; this launcher swaps the three filter beans, in test sources, and nothing else.
  */
 public final class LimitStepsOffMarketplace {
 
@@ -33,6 +33,11 @@ public final class LimitStepsOffMarketplace {
         @Bean
         GlobalFilter rateLimitFilter() {
             return new PassThrough(GatewayStep.RATE_LIMIT);
+        }
+
+        @Bean
+        GlobalFilter budgetFilter() {
+            return new PassThrough(GatewayStep.BUDGET);
         }
 
         @Bean

@@ -1,5 +1,20 @@
 package dev.gatehouse.standalone;
 
+import dev.gatehouse.backends.BuiltinBackendServer;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelDescription;
+import dev.gatehouse.catalog.ModelKind;
+import dev.gatehouse.catalog.ModelPrice;
+import dev.gatehouse.gateway.budgets.BudgetDirectory;
+import dev.gatehouse.gateway.budgets.BudgetPeriod;
+import dev.gatehouse.gateway.budgets.BudgetStore;
+import dev.gatehouse.gateway.budgets.TenantBudgetSettings;
+import dev.gatehouse.gateway.metering.UsageGrouping;
+import dev.gatehouse.gateway.metering.UsageLedger;
+import dev.gatehouse.gateway.metering.UsageTotal;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Plan;
 import dev.gatehouse.testing.RedisServer;
@@ -10,13 +25,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -25,14 +47,19 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two gateway processes on one PostgreSQL and one Redis: their combined traffic stays within the
- * tenant's plan, and while Redis is away both refuse calls rather than let them through uncounted
- * (and readiness says so); the calls show in Prometheus on the management port.
+ * tenant's plan and its budget, and while Redis is away both refuse calls rather than let them
+ * through uncounted (and readiness says so), except for a tenant that chose to be admitted then;
+ * the calls show in Prometheus on the management port.
  */
 class LimitsAcrossReplicasTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int REQUESTS_PER_MINUTE = 20;
     private static final String HELLO = RunningMarketplace.CHAT_BODY_TEMPLATE.formatted("Hello, what is the capital of Italy?");
+    /** Priced so that a short call costs about two cents: input 100 USD and output 1000 USD per million tokens. */
+    private static final String PRICEY_MODEL = "pricey-chat";
+    private static final String PRICEY_HELLO = "{\"model\":\"" + PRICEY_MODEL + "\",\"max_tokens\":40,\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"Hello, what is the capital of Italy?\"}]}";
 
     @RegisterExtension
     static final SharedDatabaseServer database = new SharedDatabaseServer();
@@ -99,13 +126,82 @@ class LimitsAcrossReplicasTest {
         }
     }
 
+    @Test
+    void twoReplicasTogetherSpendNoMoreThanOneBudgetAndATenantThatChoseSoGoesOnWithoutRedis() throws Exception {
+        try (ConfigurableApplicationContext b = RunningMarketplace.start(dataDir.resolve("b"), sharedStores())) {
+            b.getBean(CatalogRepository.class).saveModel(CatalogModel.platformModel(PRICEY_MODEL, ModelKind.CHAT,
+                    ModelDescription.of("Pricey simulator", "test", "the simulator at a high price"),
+                    ModelPrice.perMillionTokens(Instant.now().minusSeconds(60), "100", "1000"), true, Set.of(),
+                    List.of(new ModelBackend("pricey@eu-central", PRICEY_MODEL, b.getBean(BuiltinBackendServer.class).chatBaseUrl(),
+                            BuiltinBackendServer.CHAT_UPSTREAM_MODEL, "eu-central"))));
+            b.getBean(CachedModelCatalog.class).refresh();
+            Plan generous = new Plan(10_000, 10_000_000, null);
+            IssuedApiKey budgeted = TestKeys.developerKeyOnPlan(b, "replicated-budget", generous);
+            IssuedApiKey admitted = TestKeys.developerKeyOnPlan(b, "admitted-without-redis", generous);
+            BudgetStore budgets = b.getBean(BudgetStore.class);
+            budgets.save(new TenantBudgetSettings(budgeted.tenantId(), new BigDecimal("0.50"), BudgetPeriod.MONTHLY,
+                    TenantBudgetSettings.DEFAULT_THRESHOLDS, null, false));
+            budgets.save(new TenantBudgetSettings(admitted.tenantId(), new BigDecimal("100.00"), BudgetPeriod.MONTHLY,
+                    TenantBudgetSettings.DEFAULT_THRESHOLDS, null, true));
+            b.getBean(BudgetDirectory.class).refresh();
+            try (MarketplaceProcess a = MarketplaceProcess.start(dataDir.resolve("a"), sharedStores())) {
+                List<Function<String, URI>> replicas = List.of(a::uri, path -> RunningMarketplace.uri(b, path));
+                awaitKnown(a.uri("/v1/chat/completions"), admitted, PRICEY_HELLO);
+
+                List<CompletableFuture<HttpResponse<String>>> concurrent = new ArrayList<>();
+                for (int call = 0; call < 40; call++) {
+                    concurrent.add(HTTP.sendAsync(request(replicas.get(call % 2).apply("/v1/chat/completions"), budgeted, PRICEY_HELLO),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                List<Integer> statuses = new ArrayList<>(concurrent.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList());
+                for (int call = 0; call < 60 && !statuses.contains(402); call++) {
+                    statuses.add(post(replicas.get(call % 2).apply("/v1/chat/completions"), budgeted, PRICEY_HELLO).statusCode());
+                }
+
+                assertThat(statuses).containsOnly(200, 402).contains(200, 402);
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(meteredCalls(b, budgeted))
+                        .isEqualTo(statuses.stream().filter(status -> status == 200).count()));
+                assertThat(meteredCost(b, budgeted)).isPositive().isLessThanOrEqualTo(new BigDecimal("0.50"));
+
+                redis.stop();
+                try {
+                    for (Function<String, URI> replica : replicas) {
+                        ProblemAnswer.of(post(replica.apply("/v1/chat/completions"), budgeted, PRICEY_HELLO)).assertIs(503, "limits_unavailable");
+                        HttpResponse<String> uncounted = post(replica.apply("/v1/chat/completions"), admitted, PRICEY_HELLO);
+                        assertThat(uncounted.statusCode()).as(uncounted.body()).isEqualTo(200);
+                        assertThat(uncounted.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+                    }
+                } finally {
+                    redis.start();
+                }
+            }
+        }
+    }
+
+    private static BigDecimal meteredCost(ConfigurableApplicationContext app, IssuedApiKey key) {
+        return monthSoFar(app, key).stream().map(UsageTotal::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private static long meteredCalls(ConfigurableApplicationContext app, IssuedApiKey key) {
+        return monthSoFar(app, key).stream().mapToLong(UsageTotal::requests).sum();
+    }
+
+    private static List<UsageTotal> monthSoFar(ConfigurableApplicationContext app, IssuedApiKey key) {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        return app.getBean(UsageLedger.class).totals(key.tenantId(), today.withDayOfMonth(1), today.plusDays(1), UsageGrouping.DAY);
+    }
+
     private static String[] sharedStores() {
         return database.marketplaceArguments("--gatehouse.gateway.cache-refresh-interval=300ms", "--gatehouse.limits.redis-url=" + redis.uri());
     }
 
     /** Waits until the other replica's read models know the key (the first admitted call). */
     private static void awaitKnown(URI chat, IssuedApiKey key) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> post(chat, key).statusCode() == 200);
+        awaitKnown(chat, key, HELLO);
+    }
+
+    private static void awaitKnown(URI chat, IssuedApiKey key, String body) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> post(chat, key, body).statusCode() == 200);
     }
 
     private static HttpResponse<String> readiness(ConfigurableApplicationContext app) throws Exception {
@@ -118,7 +214,15 @@ class LimitsAcrossReplicasTest {
     }
 
     private static HttpResponse<String> post(URI uri, IssuedApiKey key) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key.token()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(HELLO)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(uri, key, HELLO);
+    }
+
+    private static HttpResponse<String> post(URI uri, IssuedApiKey key, String body) throws Exception {
+        return HTTP.send(request(uri, key, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(URI uri, IssuedApiKey key, String body) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key.token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 }

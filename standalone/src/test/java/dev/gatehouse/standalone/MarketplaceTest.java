@@ -9,10 +9,10 @@ import java.lang.annotation.Target;
 
 /**
  * The assembled marketplace on random ports (the management port too), with a fresh data
- * directory and a quick chat simulator. Test classes that share this annotation share one
- * running application. The simulator still paces its tokens, so that streams arrive in pieces, but
- * by a few milliseconds: hundreds of the suite's chats go through it, and its latency was most of
- * their time.
+ * directory, a quick chat simulator and quick budget-alert retries. Test classes that share this
+ * annotation share one running application. The simulator still paces its tokens, so that streams
+ * arrive in pieces, but by a few milliseconds: hundreds of the suite's chats go through it, and its
+ * latency was most of their time.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -21,7 +21,9 @@ import java.lang.annotation.Target;
         "management.server.port=0",
         "gatehouse.builtin-backends.chat-simulator.first-token-latency=5ms",
         "gatehouse.builtin-backends.chat-simulator.inter-token-latency=1ms",
-        "gatehouse.gateway.cache-refresh-interval=500ms"
+        "gatehouse.gateway.cache-refresh-interval=500ms",
+        "gatehouse.budgets.webhook-poll-interval=200ms",
+        "gatehouse.budgets.webhook-retry-base=200ms"
 })
 @interface MarketplaceTest {
 }

@@ -164,6 +164,8 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
             CatalogModel model = context.model();
             HttpStatusCode status = getStatusCode();
             long firstByte = firstByteNanos;
+            BigDecimal cost = costOf(model, usage, context.receivedAt());
+            context.cost(cost);
             UsageRecord record = new UsageRecord(
                     context.callId(),
                     context.requestId(),
@@ -177,7 +179,7 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                     context.streamed(),
                     usage,
                     usage.reportedByBackend() ? null : tokens.encodingFor(model.id()),
-                    costOf(model, usage, context.receivedAt()),
+                    cost,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.receivedNanos()),
                     firstByte == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstByte - context.receivedNanos()),
                     context.receivedAt());

@@ -1,8 +1,8 @@
 package dev.gatehouse.gateway.filter;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.budgets.BudgetDirectory;
 import dev.gatehouse.gateway.limits.RateLimiter;
 import dev.gatehouse.gateway.limits.RateLimiter.Admission;
 import dev.gatehouse.gateway.limits.RateLimiter.Exhausted;
@@ -23,6 +23,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * {@code max_tokens} when given) and settled with the metered count when it ends. Every model call
  * gets OpenAI's {@code x-ratelimit-*} headers; a refusal is 429 {@code rate_limit_exceeded} with
  * {@code Retry-After}. When the limit store cannot be reached the call is refused (503
- * {@code limits_unavailable}): never let through uncounted.
+ * {@code limits_unavailable}), unless its tenant chose to let calls through uncounted then.
  */
 public final class RateLimitFilter implements GlobalFilter, Ordered {
 
@@ -40,10 +41,12 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 
     private final RateLimiter limiter;
     private final TokenCounter tokens;
+    private final BudgetDirectory budgets;
 
-    public RateLimitFilter(RateLimiter limiter, TokenCounter tokens) {
+    public RateLimitFilter(RateLimiter limiter, TokenCounter tokens, BudgetDirectory budgets) {
         this.limiter = limiter;
         this.tokens = tokens;
+        this.budgets = budgets;
     }
 
     @Override
@@ -57,13 +60,24 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
         if (!context.endpoint().callsModel()) {
             return chain.filter(exchange);
         }
-        long estimate = (long) tokens.countPrompt(context.model().id(), context.body()) + requestedOutputTokens(context.body());
+        context.promptTokens(tokens.countPrompt(context.model().id(), context.body()));
+        long estimate = (long) context.promptTokens() + TokenCounter.requestedOutputTokens(context.body()).orElse(0);
         return Mono.fromFuture(() -> limiter.admit(parties(context), estimate))
-                .onErrorMap(error -> !(error instanceof ApiProblem), error -> {
+                .map(Optional::of)
+                .onErrorResume(error -> !(error instanceof ApiProblem), error -> {
+                    if (budgets.admitsWhenLimitsUnreachable(context.tenant().id())) {
+                        LOG.warn("rate limits of call {} could not be counted, admitted uncounted as its tenant chose: {}", context.callId(),
+                                error.toString());
+                        return Mono.just(Optional.empty());
+                    }
                     LOG.warn("rate limits of call {} could not be counted: {}", context.callId(), error.toString());
-                    return new ApiProblem(ProblemType.LIMITS_UNAVAILABLE, "The rate limits cannot be checked right now; retry shortly.");
+                    return Mono.error(new ApiProblem(ProblemType.LIMITS_UNAVAILABLE, "The rate limits cannot be checked right now; retry shortly."));
                 })
-                .flatMap(admission -> {
+                .flatMap(counted -> {
+                    if (counted.isEmpty()) {
+                        return chain.filter(exchange);
+                    }
+                    Admission admission = counted.get();
                     exchange.getResponse().beforeCommit(() -> Mono.fromRunnable(() -> putHeaders(exchange.getResponse().getHeaders(), admission)));
                     if (!admission.admitted()) {
                         return Mono.error(refusal(admission));
@@ -83,17 +97,6 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
         return List.of(tenant, new RateLimiter.Party("key:" + context.principal().keyId(), new RateLimits(
                 key.requestsPerMinute() == null ? plan.requestsPerMinute() : key.requestsPerMinute(),
                 key.tokensPerMinute() == null ? plan.tokensPerMinute() : key.tokensPerMinute())));
-    }
-
-    /** The output the caller allows at most; zero when unbounded, then the settlement takes the real count. */
-    private static long requestedOutputTokens(JsonNode body) {
-        for (String field : List.of("max_completion_tokens", "max_tokens")) {
-            JsonNode value = body.get(field);
-            if (value != null && value.canConvertToLong() && value.asLong() > 0) {
-                return value.asLong();
-            }
-        }
-        return 0;
     }
 
     private void settle(CallContext context, Admission admission) {
@@ -150,6 +153,6 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 
     @Override
     public String toString() {
-        return "RateLimit[" + limiter + ", tokens reserved before the call, settled after]";
+        return "RateLimit[" + limiter + ", tokens reserved before the call, settled after; Redis unreachable: as each tenant chose]";
     }
 }

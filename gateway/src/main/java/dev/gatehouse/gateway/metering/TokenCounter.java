@@ -8,6 +8,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * Counts tokens with OpenAI's byte-pair encodings (JTokkit) when a backend reports no usage:
@@ -113,5 +114,16 @@ public final class TokenCounter {
     private Encoding encoding(String modelId) {
         String id = modelId.toLowerCase(Locale.ROOT);
         return O200K_FAMILIES.stream().anyMatch(id::startsWith) ? o200k : cl100k;
+    }
+
+    /** The output the caller allows at most ({@code max_completion_tokens}, else {@code max_tokens}); empty when unbounded. */
+    public static OptionalLong requestedOutputTokens(JsonNode body) {
+        for (String field : List.of("max_completion_tokens", "max_tokens")) {
+            JsonNode value = body.get(field);
+            if (value != null && value.canConvertToLong() && value.asLong() > 0) {
+                return OptionalLong.of(value.asLong());
+            }
+        }
+        return OptionalLong.empty();
     }
 }
