@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.gateway.inspection.PromptInspection;
+import dev.gatehouse.gateway.metering.CallCost;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.routing.BackendAttempt;
 import dev.gatehouse.gateway.routing.BackendLease;
@@ -40,6 +41,7 @@ public final class CallContext {
     private BackendLease backendLease;
     private boolean streamed;
     private TokenUsage usage;
+    private CallCost cost;
     private PromptInspection inspection;
     private PolicyDecision decision;
     private byte[] completion;
@@ -167,6 +169,15 @@ public final class CallContext {
 
     public void usage(TokenUsage usage) {
         this.usage = usage;
+    }
+
+    /** What the call cost at the price in force when it was received (metering computes it once); null before metering. */
+    public CallCost cost() {
+        return cost;
+    }
+
+    public void cost(CallCost cost) {
+        this.cost = cost;
     }
 
     /** What the prompt scanner found; null for calls without a prompt or before the step. */

@@ -12,7 +12,7 @@ import dev.gatehouse.crypto.EncryptionContext;
 import dev.gatehouse.crypto.ErrorCode;
 import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.crypto.TenantId;
-import dev.gatehouse.gateway.content.ContentRecorder;
+import dev.gatehouse.gateway.content.ContentSealer;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
@@ -89,7 +89,7 @@ class ContentProtectionTest {
             TenantCipher cipher = app.getBean(TenantCipher.class);
             TenantId tenantKey = TenantId.of(tenant.id().toString());
             String prompt = new String(cipher.decrypt(tenantKey, stored.promptCiphertext(),
-                    EncryptionContext.of(callId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8);
+                    EncryptionContext.of(callId, ContentSealer.PROMPT_PURPOSE)), StandardCharsets.UTF_8);
             assertThat(prompt).contains(marker);
             JdbcClient.create(app.getBean(DataSource.class)).sql("CHECKPOINT").update();
             assertThat(filesContaining(dataDir, control)).as("the scan sees what the database stores in plaintext").isNotEmpty();
@@ -102,12 +102,12 @@ class ContentProtectionTest {
             EncryptedContent rewrapped = contentLog.find(tenant.id(), callId).orElseThrow();
             assertThat(TenantCipher.keyVersionOf(rewrapped.promptCiphertext())).isEqualTo(2);
             assertThat(new String(cipher.decrypt(tenantKey, rewrapped.promptCiphertext(),
-                    EncryptionContext.of(callId, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).contains(marker);
+                    EncryptionContext.of(callId, ContentSealer.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).contains(marker);
 
             app.getBean(TenantLifecycle.class).erase(tenant);
 
             assertThatThrownBy(() -> cipher.decrypt(tenantKey, stored.completionCiphertext(),
-                    EncryptionContext.of(callId, ContentRecorder.COMPLETION_PURPOSE)))
+                    EncryptionContext.of(callId, ContentSealer.COMPLETION_PURPOSE)))
                     .isInstanceOfSatisfying(CryptoException.class, error -> assertThat(error.code()).isEqualTo(ErrorCode.KEY_DESTROYED));
             assertThat(app.getBean(AuditCheckpoints.class).findTampering()).isEmpty();
             assertThat(audit.recordsOfRequest(requestId)).singleElement()
