@@ -109,7 +109,7 @@ public final class AuditCheckpoints {
         Map<String, String> notes = new LinkedHashMap<>();
         List<AuditEvent> leaves = new ArrayList<>();
         for (SignedCheckpoint signed : checkpoints) {
-            String recordId = "checkpoint/" + signed.checkpoint().logId() + "/" + signed.checkpoint().size();
+            String recordId = globalRecordId(signed);
             notes.put(recordId, signed.note());
             leaves.add(new AuditEvent(recordId, null, null, signed.checkpoint().signedAt(), "checkpoint", Map.of()));
         }
@@ -143,6 +143,26 @@ public final class AuditCheckpoints {
             sign(AuditLog.GLOBAL_LOG);
         }
         return grown.size();
+    }
+
+    /** Where a tenant checkpoint is in the global log: the signed global checkpoint, the leaf's index, and its inclusion proof. */
+    public record GlobalInclusion(SignedCheckpoint globalCheckpoint, long leafIndex, List<byte[]> proof) {
+    }
+
+    /**
+     * Proves a tenant checkpoint's place in the global log: appends it there unless it is there already,
+     * signs the global log's head, and proves the leaf (the checkpoint's note) included under it.
+     */
+    public GlobalInclusion inGlobalLog(SignedCheckpoint tenantCheckpoint) {
+        appendToGlobalLog(List.of(tenantCheckpoint));
+        SignedCheckpoint global = sign(AuditLog.GLOBAL_LOG).orElseThrow();
+        long index = log.recordsOfCall(globalRecordId(tenantCheckpoint)).stream()
+                .filter(record -> record.logId().equals(AuditLog.GLOBAL_LOG)).findFirst().orElseThrow().index();
+        return new GlobalInclusion(global, index, log.proofs(AuditLog.GLOBAL_LOG).inclusion(index, global.checkpoint().size()));
+    }
+
+    private static String globalRecordId(SignedCheckpoint tenantCheckpoint) {
+        return "checkpoint/" + tenantCheckpoint.checkpoint().logId() + "/" + tenantCheckpoint.checkpoint().size();
     }
 
     public Optional<SignedCheckpoint> latest(UUID logId) {

@@ -100,6 +100,9 @@ class AuditApiTest {
             assertThat(record.at("/event/facts/model").asText()).isEqualTo("chat-simulator");
             assertThat(record.at("/event/facts/policy_input_digest").asText()).isNotBlank();
             assertThat(record.at("/event/facts/key_id").asText()).isEqualTo(acmeDeveloper.keyId());
+            assertThat(record.at("/event/facts/prompt_tokens").asInt()).isPositive();
+            assertThat(record.at("/event/facts/cost").asText()).matches("[0-9]+(\\.[0-9]+)?");
+            assertThat(record.at("/event/facts/cost_currency").asText()).isEqualTo("USD");
         });
     }
 
