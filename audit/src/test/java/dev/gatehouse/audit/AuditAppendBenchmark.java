@@ -6,11 +6,13 @@ import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.crypto.TenantId;
 import dev.gatehouse.crypto.keystore.MasterSecret;
 import dev.gatehouse.crypto.kms.LocalKeystoreKms;
+import dev.gatehouse.crypto.signing.Ed25519KeyRing;
 import dev.gatehouse.testing.TestPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * 1. the journal with fsync on: durable appends per second from concurrent callers and the wait of each (what a call's end waits for),
  *    for records alone and for records with their call's content (1 KiB prompt and 1 KiB completion sealed with the tenant's key
  *    by the local keystore, then journaled with the record: the wait then covers sealing too);
- * 2. sequencing in PostgreSQL: appends per second from four writers to one tenant's log, and to four tenants' logs.
+ * 2. sequencing in PostgreSQL: appends per second from four writers to one tenant's log, and to four tenants' logs;
+ * 3. an export job of 100,000 records: from the request to the completed bundle, records/s and MB/s of bundle.
  */
 public final class AuditAppendBenchmark {
 
@@ -43,6 +46,7 @@ public final class AuditAppendBenchmark {
         journal(16, 5_000, 1024);
         sequencing(4, 1, 200, 50);
         sequencing(4, 4, 200, 50);
+        exportJob(100_000);
         System.exit(0);
     }
 
@@ -124,6 +128,33 @@ public final class AuditAppendBenchmark {
         long records = (long) writers * batches * batchSize;
         System.out.printf("sequencing: %d writers into %d tenant log(s), batches of %d: %d records in %.2f s = %.0f records/s%n",
                 writers, tenants, batchSize, records, seconds, records / seconds);
+    }
+
+    private static void exportJob(int records) throws Exception {
+        PGSimpleDataSource dataSource = fastDataSource();
+        AuditLog log = AuditLog.migrate(dataSource);
+        UUID tenant = UUID.randomUUID();
+        for (int start = 0; start < records; start += 10_000) {
+            List<AuditEvent> events = new ArrayList<>(10_000);
+            for (int i = start; i < start + 10_000; i++) {
+                events.add(new AuditEvent("export-" + i, "request", tenant, Instant.now(), "model_call", FACTS));
+            }
+            log.append(events);
+        }
+        Path directory = Files.createTempDirectory("export-benchmark");
+        Ed25519KeyRing ring = Ed25519KeyRing.openOrCreate(directory.resolve("signing.bcfks"), MasterSecret.of("benchmark".toCharArray()));
+        AuditExport export = new AuditExport(log, new AuditCheckpoints(log, ring, ring::publicKeys, Clock.systemUTC()), ring, Clock.systemUTC());
+        try (AuditExportJobs jobs = AuditExportJobs.open(dataSource, export, directory.resolve("exports"), 1, Clock.systemUTC())) {
+            long started = System.nanoTime();
+            AuditExportJobs.Job job = jobs.start(tenant, "bench", Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), AuditExport.Format.JSONL);
+            while (job.state() != AuditExportJobs.State.COMPLETED && job.state() != AuditExportJobs.State.FAILED) {
+                Thread.sleep(50);
+                job = jobs.find(tenant, job.id()).orElseThrow();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("export job: %s, %d records in %.2f s = %.0f records/s; bundle %.1f MB = %.1f MB/s%n", job.state().code(),
+                    job.recordsTotal(), seconds, job.recordsTotal() / seconds, job.bundleBytes() / 1e6, job.bundleBytes() / 1e6 / seconds);
+        }
     }
 
     private static PGSimpleDataSource fastDataSource() {

@@ -76,6 +76,7 @@ class AuditExportJobsTest {
 
         assertThat(jobs.find(UUID.randomUUID(), started.id())).isEmpty();
         assertThat(jobs.find(ACME, UUID.randomUUID())).isEmpty();
+        assertThat(awaitEnd(started.id()).state()).isEqualTo(AuditExportJobs.State.COMPLETED);
     }
 
     @Test
