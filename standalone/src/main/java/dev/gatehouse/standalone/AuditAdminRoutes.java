@@ -391,14 +391,14 @@ final class AuditAdminRoutes {
         AuditExport.Format format = request.queryParam("format").map(AuditAdminRoutes::format).orElse(AuditExport.Format.JSONL);
         AuditExportJobs.Job job = exportJobs.start(target.id(), target.name(), from, to, format);
         return ServerResponse.status(HttpStatus.ACCEPTED)
-                        .location(URI.create(jobPath(target, job)))
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(jobJson(target, job));
+                .location(URI.create(jobPath(target, job)))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(jobJson(target, job).toString());
     }
 
     private Mono<ServerResponse> exportJob(ServerRequest request, LogOf target) {
         AuditExportJobs.Job job = jobOf(request, target);
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(jobJson(target, job));
+        return AdminRequests.json(HttpStatus.OK, jobJson(target, job));
     }
 
     /** The completed job's bundle, streamed from its file; 409 while it is being written or when it failed. */

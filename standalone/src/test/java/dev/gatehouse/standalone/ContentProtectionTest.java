@@ -32,13 +32,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -123,11 +126,25 @@ class ContentProtectionTest {
         assertThat(app.getBean("usageWriter", AsyncBatchWriter.class).flush(Duration.ofSeconds(20))).as("usage writer").isTrue();
     }
 
+    /** Files of the running database come and go while they are scanned (pg_internal.init, temporary files): a vanished one is skipped. */
     private static List<Path> filesContaining(Path dir, String marker) throws IOException {
         byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(file -> contains(file, needle)).toList();
-        }
+        List<Path> containing = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && contains(file, needle)) {
+                    containing.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException vanished) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return containing;
     }
 
     private static boolean contains(Path file, byte[] needle) {
