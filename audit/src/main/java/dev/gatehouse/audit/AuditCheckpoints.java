@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.RowMapper;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,9 @@ public final class AuditCheckpoints {
 
     private static final RowMapper<SignedCheckpoint> ROW = (row, index) -> new SignedCheckpoint(
             Checkpoint.parse(row.getString("body")), Signature.decode(row.getString("signature")));
+
+    /** Logs signed per cadence run at most: 1,000 every 10 s is 100 checkpoints a second, each a few queries and a signature. */
+    public static final int LOGS_PER_RUN = 1_000;
 
     private final AuditLog log;
     private final Signer signer;
@@ -51,16 +55,29 @@ public final class AuditCheckpoints {
 
     /**
      * Signs the log's current head, unless a checkpoint of this size exists already, which it returns;
-     * an empty log has nothing to sign.
+     * an empty log has nothing to sign. A tenant's new checkpoint is appended to the global log.
      */
     public Optional<SignedCheckpoint> sign(UUID logId) {
+        Optional<Signing> signing = signHead(logId);
+        if (signing.isPresent() && signing.get().isNew() && !logId.equals(AuditLog.GLOBAL_LOG)) {
+            appendToGlobalLog(List.of(signing.get().signed()));
+        }
+        return signing.map(Signing::signed);
+    }
+
+    /** A log's checkpoint, and whether this call signed it (rather than finding it signed already). */
+    private record Signing(SignedCheckpoint signed, boolean isNew) {
+    }
+
+    private Optional<Signing> signHead(UUID logId) {
         Optional<AuditLog.TreeHead> head = log.head(logId);
         if (head.isEmpty() || head.get().size() == 0) {
             return Optional.empty();
         }
         Optional<SignedCheckpoint> existing = atSize(logId, head.get().size());
         if (existing.isPresent()) {
-            return existing;
+            markCheckpointed(existing.get().checkpoint());
+            return Optional.of(new Signing(existing.get(), false));
         }
         Checkpoint checkpoint = new Checkpoint(logId, head.get().size(), head.get().root(), clock.instant());
         SignedCheckpoint signed = new SignedCheckpoint(checkpoint, signer.sign(checkpoint.signedBytes()));
@@ -73,28 +90,79 @@ public final class AuditCheckpoints {
                 .param("signature", signed.signature().encode())
                 .update();
         if (stored == 0) {
-            return atSize(logId, head.get().size());
+            return atSize(logId, head.get().size()).map(other -> new Signing(other, false));
         }
-        if (!logId.equals(AuditLog.GLOBAL_LOG)) {
-            log.appendLeaves(AuditLog.GLOBAL_LOG, List.of(new AuditEvent("checkpoint/" + logId + "/" + checkpoint.size(), null, null,
-                    checkpoint.signedAt(), "checkpoint", Map.of())), event -> signed.note());
-        }
-        return Optional.of(signed);
+        markCheckpointed(checkpoint);
+        return Optional.of(new Signing(signed, true));
     }
 
-    /** Signs every log that grew since its last checkpoint, then the global log; for the fixed cadence. Returns how many it signed. */
-    public int signGrownLogs() {
-        int signed = 0;
-        for (AuditLog.TreeHead head : log.heads()) {
-            if (!head.logId().equals(AuditLog.GLOBAL_LOG) && head.size() > latest(head.logId()).map(c -> c.checkpoint().size()).orElse(0L)) {
-                sign(head.logId());
-                signed++;
-            }
+    private void markCheckpointed(Checkpoint checkpoint) {
+        log.jdbc().sql("""
+                        UPDATE audit.logs SET checkpointed_size = :size, checkpointed_at = :signedAt
+                        WHERE log_id = :log AND checkpointed_size < :size
+                        """)
+                .param("size", checkpoint.size()).param("signedAt", Timestamp.from(checkpoint.signedAt())).param("log", checkpoint.logId())
+                .update();
+    }
+
+    private void appendToGlobalLog(List<SignedCheckpoint> checkpoints) {
+        Map<String, String> notes = new LinkedHashMap<>();
+        List<AuditEvent> leaves = new ArrayList<>();
+        for (SignedCheckpoint signed : checkpoints) {
+            String recordId = globalRecordId(signed);
+            notes.put(recordId, signed.note());
+            leaves.add(new AuditEvent(recordId, null, null, signed.checkpoint().signedAt(), "checkpoint", Map.of()));
         }
-        if (signed > 0) {
+        log.appendLeaves(AuditLog.GLOBAL_LOG, leaves, event -> notes.get(event.recordId()));
+    }
+
+    /**
+     * For the fixed cadence: signs the logs that grew since their last checkpoint, at most
+     * {@link #LOGS_PER_RUN} of them (those checkpointed longest ago first, so none waits behind busier
+     * ones), appends their checkpoints to the global log in one transaction, and signs the global log.
+     * Finding them is one query over the log heads, however many tenants there are. Returns how many it signed.
+     */
+    public int signGrownLogs() {
+        return signGrownLogs(LOGS_PER_RUN);
+    }
+
+    /** {@link #signGrownLogs()} with another bound per run. */
+    public int signGrownLogs(int atMost) {
+        List<UUID> grown = log.jdbc().sql("""
+                        SELECT log_id FROM audit.logs WHERE size > checkpointed_size AND log_id <> :global
+                        ORDER BY checkpointed_at NULLS FIRST, log_id LIMIT :atMost
+                        """)
+                .param("global", AuditLog.GLOBAL_LOG).param("atMost", atMost)
+                .query(UUID.class).list();
+        List<SignedCheckpoint> signed = new ArrayList<>();
+        for (UUID logId : grown) {
+            signHead(logId).filter(Signing::isNew).ifPresent(signing -> signed.add(signing.signed()));
+        }
+        if (!signed.isEmpty()) {
+            appendToGlobalLog(signed);
             sign(AuditLog.GLOBAL_LOG);
         }
-        return signed;
+        return grown.size();
+    }
+
+    /** Where a tenant checkpoint is in the global log: the signed global checkpoint, the leaf's index, and its inclusion proof. */
+    public record GlobalInclusion(SignedCheckpoint globalCheckpoint, long leafIndex, List<byte[]> proof) {
+    }
+
+    /**
+     * Proves a tenant checkpoint's place in the global log: appends it there unless it is there already,
+     * signs the global log's head, and proves the leaf (the checkpoint's note) included under it.
+     */
+    public GlobalInclusion inGlobalLog(SignedCheckpoint tenantCheckpoint) {
+        appendToGlobalLog(List.of(tenantCheckpoint));
+        SignedCheckpoint global = sign(AuditLog.GLOBAL_LOG).orElseThrow();
+        long index = log.recordsOfCall(globalRecordId(tenantCheckpoint)).stream()
+                .filter(record -> record.logId().equals(AuditLog.GLOBAL_LOG)).findFirst().orElseThrow().index();
+        return new GlobalInclusion(global, index, log.proofs(AuditLog.GLOBAL_LOG).inclusion(index, global.checkpoint().size()));
+    }
+
+    private static String globalRecordId(SignedCheckpoint tenantCheckpoint) {
+        return "checkpoint/" + tenantCheckpoint.checkpoint().logId() + "/" + tenantCheckpoint.checkpoint().size();
     }
 
     public Optional<SignedCheckpoint> latest(UUID logId) {

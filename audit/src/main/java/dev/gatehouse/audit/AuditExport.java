@@ -31,13 +31,15 @@ import java.util.zip.ZipOutputStream;
  * A tenant's audit records of a time window as a signed bundle an auditor verifies offline (see
  * audit/README.md): a zip of the records ({@code records.jsonl} or {@code records.csv}), a freshly
  * signed checkpoint, the proof that ties the records to it, the checkpoints signed meanwhile, the
+ * checkpoint's inclusion proof in the global log with the global log's signed checkpoint, the
  * public keys, and a signed manifest with every file's SHA-256. The bundle holds one contiguous range
  * of the log (from the window's first record to its last), since only a range can be proved whole;
  * it is written as it is read, a page of records at a time, so memory does not grow with its size.
  */
 public final class AuditExport {
 
-    public static final int FORMAT_VERSION = 1;
+    /** 2: with {@code global.json}, the tie to the global log. */
+    public static final int FORMAT_VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
@@ -61,9 +63,12 @@ public final class AuditExport {
         }
     }
 
-    /** What an export will hold: the log's records [first, end) under the checkpoint of size {@code checkpoint.size()}. */
+    /**
+     * What an export will hold: the log's records [first, end) under the checkpoint of size
+     * {@code checkpoint.size()}, and that checkpoint's place in the global log (both null for an empty log).
+     */
     public record Plan(UUID logId, String tenantSlug, Instant from, Instant to, Format format, long first, long end,
-                       AuditCheckpoints.SignedCheckpoint checkpoint) {
+                       AuditCheckpoints.SignedCheckpoint checkpoint, AuditCheckpoints.GlobalInclusion global) {
 
         public long recordCount() {
             return end - first;
@@ -75,7 +80,8 @@ public final class AuditExport {
         AuditCheckpoints.SignedCheckpoint checkpoint = checkpoints.sign(logId).orElse(null);
         long size = checkpoint == null ? 0 : checkpoint.checkpoint().size();
         long[] range = log.indexRange(logId, from, to, size);
-        return new Plan(logId, tenantSlug, from, to, format, range[0], range[1], checkpoint);
+        return new Plan(logId, tenantSlug, from, to, format, range[0], range[1], checkpoint,
+                checkpoint == null || logId.equals(AuditLog.GLOBAL_LOG) ? null : checkpoints.inGlobalLog(checkpoint));
     }
 
     /** Writes the bundle; {@code progress} hears how many records are written, every thousand and at the end. */
@@ -98,6 +104,9 @@ public final class AuditExport {
         files.add(entry(zip, plan.format().fileName(), out -> writeRecords(plan, out, progress)));
         files.add(entry(zip, "checkpoint.txt", out -> out.write(plan.checkpoint() == null ? new byte[0] : plan.checkpoint().note().getBytes(StandardCharsets.UTF_8))));
         files.add(entry(zip, "proof.json", out -> JSON.writeValue(nonClosing(out), proof(plan))));
+        if (plan.global() != null) {
+            files.add(entry(zip, "global.json", out -> JSON.writeValue(nonClosing(out), globalInclusion(plan.global()))));
+        }
         files.add(entry(zip, "public-keys.pem", out -> out.write(checkpoints.publicKeys().toPem().getBytes(StandardCharsets.UTF_8))));
         byte[] manifestBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
         zip.putNextEntry(new ZipEntry("manifest.json"));
@@ -191,6 +200,15 @@ public final class AuditExport {
         List<AuditCheckpoints.SignedCheckpoint> signed = checkpoints.between(plan.logId(), plan.first(), plan.end());
         signed.forEach(checkpoint -> between.add(checkpoint.note()));
         return proof;
+    }
+
+    private static ObjectNode globalInclusion(AuditCheckpoints.GlobalInclusion global) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("global_checkpoint", global.globalCheckpoint().note());
+        json.put("leaf_index", global.leafIndex());
+        ArrayNode proof = json.putArray("inclusion_proof");
+        global.proof().forEach(hash -> proof.add(BASE64.encodeToString(hash)));
+        return json;
     }
 
     private static OutputStream nonClosing(OutputStream out) {

@@ -2,6 +2,7 @@ package dev.gatehouse.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +51,11 @@ import java.util.zip.CRC32C;
  * finds no room gets a refusal ({@link #tryReserve()} false, or a failed future), never a silent drop:
  * the gateway refuses the call (fail closed) while the database is away for that long.
  *
- * <p>Segments hold events' metadata only (facts, never prompts or completions).
+ * <p>A call's logged content travels with its event: sealed (encrypted with the tenant's key) before
+ * it is journaled, fsynced in the same record as the event, and stored in the content log before the
+ * event is stored in the audit log. So an event that says its content was logged has its content on
+ * disk from the moment it is durable. Segments hold events' metadata and ciphertext, never plaintext.
+ * The ciphertext waiting for the database is bounded in bytes ({@link ContentQueueBudget}).
  */
 public final class AuditJournal implements AutoCloseable {
 
@@ -60,6 +67,8 @@ public final class AuditJournal implements AutoCloseable {
 
     private final Path directory;
     private final Consumer<List<AuditEvent>> store;
+    private final Consumer<List<EncryptedContent>> storeContent;
+    private final ContentQueueBudget contentBudget;
     private final Duration retryDelay;
     private final Semaphore room;
     private final int capacity;
@@ -76,10 +85,18 @@ public final class AuditJournal implements AutoCloseable {
     private long segmentNumber;
     private volatile boolean closing;
 
-    private record Pending(AuditEvent event, CompletableFuture<Void> durable) {
+    private record Pending(Entry entry, CompletableFuture<Void> durable) {
     }
 
-    private record Committed(long sequence, AuditEvent event) {
+    private record Committed(long sequence, Entry entry) {
+    }
+
+    /** One journal record: an event, and the sealed content of its call when that is logged. */
+    private record Entry(AuditEvent event, EncryptedContent content) {
+
+        long contentBytes() {
+            return content == null ? 0 : (long) content.promptCiphertext().length + content.completionCiphertext().length;
+        }
     }
 
     private record ClosedSegment(Path path, long lastSequence) {
@@ -92,11 +109,14 @@ public final class AuditJournal implements AutoCloseable {
         }
     }
 
-    private AuditJournal(Path directory, int capacity, Consumer<List<AuditEvent>> store, Duration retryDelay) {
+    private AuditJournal(Path directory, int capacity, Consumer<List<AuditEvent>> store, ContentQueueBudget contentBudget,
+                         Consumer<List<EncryptedContent>> storeContent, Duration retryDelay) {
         this.directory = directory;
         this.capacity = capacity;
         this.room = new Semaphore(capacity);
         this.store = store;
+        this.contentBudget = contentBudget;
+        this.storeContent = storeContent;
         this.retryDelay = retryDelay;
         this.committer = new Thread(this::commitLoop, "gatehouse-audit-journal-commit");
         this.shipper = new Thread(this::shipLoop, "gatehouse-audit-journal-ship");
@@ -104,12 +124,21 @@ public final class AuditJournal implements AutoCloseable {
         shipper.setDaemon(true);
     }
 
+    /** A journal of events only: it takes no content ({@link #tryReserveContent} is always false). */
+    public static AuditJournal open(Path directory, int capacity, Consumer<List<AuditEvent>> store, Duration retryDelay) {
+        return open(directory, capacity, store, null, content -> {
+            throw new IllegalStateException("this journal was opened for events only, yet holds content");
+        }, retryDelay);
+    }
+
     /**
      * Opens the journal in {@code directory}: first stores whatever a previous process left in it
-     * (waiting, with retries, until the store accepts it), then starts accepting events.
+     * (content first, then events; waiting, with retries, until the stores accept them), then starts
+     * accepting events, and content within {@code contentBudget}.
      */
-    public static AuditJournal open(Path directory, int capacity, Consumer<List<AuditEvent>> store, Duration retryDelay) {
-        AuditJournal journal = new AuditJournal(directory, capacity, store, retryDelay);
+    public static AuditJournal open(Path directory, int capacity, Consumer<List<AuditEvent>> store, ContentQueueBudget contentBudget,
+                                    Consumer<List<EncryptedContent>> storeContent, Duration retryDelay) {
+        AuditJournal journal = new AuditJournal(directory, capacity, store, contentBudget, storeContent, retryDelay);
         try {
             Files.createDirectories(directory);
             journal.recover();
@@ -132,16 +161,43 @@ public final class AuditJournal implements AutoCloseable {
         room.release();
     }
 
+    /**
+     * Takes room for the sealed content of one call, {@code bytes} of ciphertext, which
+     * {@link #appendReserved(AuditEvent, EncryptedContent)} later uses; false when the content
+     * waiting for the database holds its budget already.
+     */
+    public boolean tryReserveContent(long bytes) {
+        return contentBudget != null && !closing && contentBudget.tryTake(bytes);
+    }
+
     /** Journals an event for which room was reserved; the future completes once it is fsynced. */
     public CompletableFuture<Void> appendReserved(AuditEvent event) {
+        return appendReserved(event, null);
+    }
+
+    /**
+     * Journals an event, with its call's sealed content (room for both reserved, or null for none): the
+     * future completes once both are fsynced, in one record.
+     */
+    public CompletableFuture<Void> appendReserved(AuditEvent event, EncryptedContent content) {
+        Entry entry = new Entry(Objects.requireNonNull(event, "event"), content);
         CompletableFuture<Void> durable = new CompletableFuture<>();
         if (closing) {
-            room.release();
+            release(List.of(entry));
             durable.completeExceptionally(new JournalFullException("the audit journal is closing"));
             return durable;
         }
-        toCommit.add(new Pending(event, durable));
+        toCommit.add(new Pending(entry, durable));
         return durable;
+    }
+
+    /** Gives back the room of entries stored (or never journaled): one event each, and their content's bytes. */
+    private void release(List<Entry> entries) {
+        room.release(entries.size());
+        long bytes = entries.stream().mapToLong(Entry::contentBytes).sum();
+        if (bytes > 0) {
+            contentBudget.release(bytes);
+        }
     }
 
     /** Reserves and journals; a full journal fails the future with {@link JournalFullException}. */
@@ -192,8 +248,8 @@ public final class AuditJournal implements AutoCloseable {
                 return;
             } catch (IOException | RuntimeException e) {
                 LOG.error("audit journal cannot write to {}: {} calls refused", directory, batch.size(), e);
+                release(batch.stream().map(Pending::entry).toList());
                 for (Pending pending : batch) {
-                    room.release();
                     pending.durable().completeExceptionally(e);
                 }
             }
@@ -205,7 +261,7 @@ public final class AuditJournal implements AutoCloseable {
         List<byte[]> encoded = new ArrayList<>(batch.size());
         int bytes = 0;
         for (Pending pending : batch) {
-            byte[] record = encode(pending.event());
+            byte[] record = encode(pending.entry());
             encoded.add(record);
             bytes += HEADER_BYTES + record.length;
         }
@@ -226,7 +282,7 @@ public final class AuditJournal implements AutoCloseable {
         fsyncs.incrementAndGet();
         for (Pending pending : batch) {
             long sequence = committedSequence.incrementAndGet();
-            toShip.add(new Committed(sequence, pending.event()));
+            toShip.add(new Committed(sequence, pending.entry()));
             pending.durable().complete(null);
         }
     }
@@ -241,8 +297,9 @@ public final class AuditJournal implements AutoCloseable {
                 }
                 batch.add(first);
                 toShip.drainTo(batch, MAX_SHIP_BATCH - 1);
-                storeUntilStored(batch.stream().map(Committed::event).toList());
-                room.release(batch.size());
+                List<Entry> entries = batch.stream().map(Committed::entry).toList();
+                storeUntilStored(entries);
+                release(entries);
                 shippedSequence.set(batch.get(batch.size() - 1).sequence());
                 deleteShippedSegments();
                 batch.clear();
@@ -253,18 +310,27 @@ public final class AuditJournal implements AutoCloseable {
         }
     }
 
-    private void storeUntilStored(List<AuditEvent> events) throws InterruptedException {
+    /** Stores the entries' content, then their events: an event in the audit log always has its content stored. */
+    private void storeUntilStored(List<Entry> entries) throws InterruptedException {
+        List<EncryptedContent> contents = entries.stream().map(Entry::content).filter(Objects::nonNull).toList();
+        if (!contents.isEmpty()) {
+            storeUntilStored(storeContent, contents);
+        }
+        storeUntilStored(store, entries.stream().map(Entry::event).toList());
+    }
+
+    private <T> void storeUntilStored(Consumer<List<T>> into, List<T> records) throws InterruptedException {
         boolean failing = false;
         while (true) {
             try {
-                store.accept(events);
+                into.accept(records);
                 if (failing) {
-                    LOG.info("audit log reachable again: {} journaled records stored", events.size());
+                    LOG.info("audit log reachable again: {} journaled records stored", records.size());
                 }
                 return;
             } catch (RuntimeException e) {
                 if (!failing) {
-                    LOG.warn("audit log unreachable, {} records stay in the journal and are retried: {}", events.size(), e.toString());
+                    LOG.warn("audit log unreachable, {} records stay in the journal and are retried: {}", records.size(), e.toString());
                     failing = true;
                 }
                 Thread.sleep(retryDelay.toMillis());
@@ -293,7 +359,7 @@ public final class AuditJournal implements AutoCloseable {
         try (Stream<Path> files = Files.list(directory)) {
             segments = files.filter(path -> path.getFileName().toString().matches("segment-\\d{12}\\.journal")).sorted().toList();
         }
-        List<AuditEvent> recovered = new ArrayList<>();
+        List<Entry> recovered = new ArrayList<>();
         for (Path path : segments) {
             recovered.addAll(readSegment(path));
             segmentNumber = Math.max(segmentNumber, Long.parseLong(path.getFileName().toString().substring(8, 20)));
@@ -315,8 +381,8 @@ public final class AuditJournal implements AutoCloseable {
     }
 
     /** The segment's intact records; a torn last record (the crash came mid-write) is cut off. */
-    private static List<AuditEvent> readSegment(Path path) throws IOException {
-        List<AuditEvent> events = new ArrayList<>();
+    private static List<Entry> readSegment(Path path) throws IOException {
+        List<Entry> entries = new ArrayList<>();
         ByteBuffer content = ByteBuffer.wrap(Files.readAllBytes(path));
         while (content.remaining() >= HEADER_BYTES) {
             int length = content.getInt();
@@ -331,9 +397,9 @@ public final class AuditJournal implements AutoCloseable {
             if ((int) crc.getValue() != checksum) {
                 break;
             }
-            events.add(decode(record));
+            entries.add(decode(record));
         }
-        return events;
+        return entries;
     }
 
     private void startSegment() throws IOException {
@@ -353,12 +419,37 @@ public final class AuditJournal implements AutoCloseable {
         startSegment();
     }
 
-    private static byte[] encode(AuditEvent event) {
-        return AuditLog.canonicalJson(event).getBytes(StandardCharsets.UTF_8);
+    /** An event alone is its canonical JSON; with content, {@code {"content": {...}, "event": <canonical JSON>}}. */
+    private static byte[] encode(Entry entry) {
+        String event = AuditLog.canonicalJson(entry.event());
+        if (entry.content() == null) {
+            return event.getBytes(StandardCharsets.UTF_8);
+        }
+        EncryptedContent content = entry.content();
+        ObjectNode sealed = JSON.createObjectNode()
+                .put("call_id", content.callId())
+                .put("request_id", content.requestId())
+                .put("tenant_id", content.tenantId().toString())
+                .put("recorded_at", content.recordedAt().toString())
+                .put("expires_at", content.expiresAt().toString())
+                .put("prompt", Base64.getEncoder().encodeToString(content.promptCiphertext()))
+                .put("completion", Base64.getEncoder().encodeToString(content.completionCiphertext()));
+        return ("{\"content\":" + sealed + ",\"event\":" + event + "}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static AuditEvent decode(byte[] record) throws IOException {
+    private static Entry decode(byte[] record) throws IOException {
         JsonNode json = JSON.readTree(record);
+        if (!json.has("event")) {
+            return new Entry(decodeEvent(json), null);
+        }
+        JsonNode sealed = json.path("content");
+        return new Entry(decodeEvent(json.path("event")), new EncryptedContent(sealed.path("call_id").asText(),
+                sealed.path("request_id").asText(), UUID.fromString(sealed.path("tenant_id").asText()),
+                Instant.parse(sealed.path("recorded_at").asText()), Instant.parse(sealed.path("expires_at").asText()),
+                Base64.getDecoder().decode(sealed.path("prompt").asText()), Base64.getDecoder().decode(sealed.path("completion").asText())));
+    }
+
+    private static AuditEvent decodeEvent(JsonNode json) {
         Map<String, Object> facts = new LinkedHashMap<>();
         json.path("facts").properties().forEach(fact -> facts.put(fact.getKey(), plain(fact.getValue())));
         return new AuditEvent(json.path("record_id").asText(), json.path("request_id").isNull() ? null : json.path("request_id").asText(),

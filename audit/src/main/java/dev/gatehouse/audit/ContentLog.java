@@ -1,5 +1,6 @@
 package dev.gatehouse.audit;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -33,27 +34,22 @@ public final class ContentLog {
             "SELECT call_id, request_id, tenant_id, recorded_at, expires_at, prompt, completion FROM audit.content_records";
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
 
     public ContentLog(DataSource migratedAuditSchema) {
         this.jdbc = JdbcClient.create(migratedAuditSchema);
+        this.batches = new JdbcTemplate(migratedAuditSchema);
     }
 
+    /** Stores the records in one batch; a record already stored (same call id) is left as it is. */
     public void store(List<EncryptedContent> records) {
-        for (EncryptedContent record : records) {
-            jdbc.sql("""
-                    INSERT INTO audit.content_records (call_id, request_id, tenant_id, recorded_at, expires_at, prompt, completion)
-                    VALUES (:callId, :requestId, :tenantId, :recordedAt, :expiresAt, :prompt, :completion)
-                    ON CONFLICT (call_id) DO NOTHING
-                    """)
-                    .param("callId", record.callId())
-                    .param("requestId", record.requestId())
-                    .param("tenantId", record.tenantId())
-                    .param("recordedAt", Timestamp.from(record.recordedAt()))
-                    .param("expiresAt", Timestamp.from(record.expiresAt()))
-                    .param("prompt", record.promptCiphertext())
-                    .param("completion", record.completionCiphertext())
-                    .update();
-        }
+        batches.batchUpdate("""
+                INSERT INTO audit.content_records (call_id, request_id, tenant_id, recorded_at, expires_at, prompt, completion)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (call_id) DO NOTHING
+                """, records.stream().map(record -> new Object[] {record.callId(), record.requestId(), record.tenantId(),
+                Timestamp.from(record.recordedAt()), Timestamp.from(record.expiresAt()), record.promptCiphertext(),
+                record.completionCiphertext()}).toList());
     }
 
     /** The content of one of the tenant's calls; another tenant's call is not found. */

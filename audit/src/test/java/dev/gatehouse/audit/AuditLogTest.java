@@ -109,6 +109,37 @@ class AuditLogTest {
     }
 
     @Test
+    void theCadenceSignsABoundedNumberOfGrownLogsPerRunOldestCheckpointFirstUntilAllAreSigned() {
+        List<UUID> tenants = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            UUID tenant = UUID.randomUUID();
+            tenants.add(tenant);
+            appendCalls(tenant, 1 + i);
+        }
+
+        assertThat(checkpoints.signGrownLogs(2)).isEqualTo(2);
+        List<UUID> signedFirst = tenants.stream().filter(tenant -> checkpoints.latest(tenant).isPresent()).toList();
+        assertThat(signedFirst).hasSize(2);
+        signedFirst.forEach(tenant -> appendCalls(tenant, 100, 1));
+
+        assertThat(checkpoints.signGrownLogs(2)).isEqualTo(2);
+        assertThat(tenants.stream().filter(tenant -> checkpoints.latest(tenant).isEmpty()))
+                .as("logs never checkpointed go before those that grew again").hasSize(1);
+        assertThat(checkpoints.signGrownLogs(2)).isEqualTo(2);
+        assertThat(checkpoints.signGrownLogs(2)).isEqualTo(1);
+        assertThat(checkpoints.signGrownLogs(2)).isZero();
+
+        for (UUID tenant : tenants) {
+            assertThat(checkpoints.latest(tenant).orElseThrow().checkpoint().size()).isEqualTo(log.head(tenant).orElseThrow().size());
+        }
+        List<AuditRecord> global = new ArrayList<>();
+        log.forEachRecord(AuditLog.GLOBAL_LOG, 0, 100, global::add);
+        assertThat(global).as("one leaf per tenant checkpoint").hasSize(7);
+        assertThat(checkpoints.latest(AuditLog.GLOBAL_LOG).orElseThrow().checkpoint().size()).isEqualTo(7);
+        assertThat(checkpoints.findTampering()).isEmpty();
+    }
+
+    @Test
     void namesAModifiedRecord() {
         appendCalls(ACME, 5);
         checkpoints.sign(ACME);

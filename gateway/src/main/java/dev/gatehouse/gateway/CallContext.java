@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.gateway.inspection.PromptInspection;
+import dev.gatehouse.gateway.metering.CallCost;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.routing.BackendAttempt;
 import dev.gatehouse.gateway.routing.BackendLease;
@@ -15,7 +16,6 @@ import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.Tenant;
 import org.springframework.web.server.ServerWebExchange;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class CallContext {
     private boolean streamed;
     private int promptTokens;
     private TokenUsage usage;
-    private BigDecimal cost;
+    private CallCost cost;
     private PromptInspection inspection;
     private PolicyDecision decision;
     private byte[] completion;
@@ -206,21 +206,21 @@ public final class CallContext {
         this.promptTokens = promptTokens;
     }
 
-    /** What the call cost at the price in force when it was received; null until it is metered. */
-    public BigDecimal cost() {
-        return cost;
-    }
-
-    public void cost(BigDecimal cost) {
-        this.cost = cost;
-    }
-
     public TokenUsage usage() {
         return usage;
     }
 
     public void usage(TokenUsage usage) {
         this.usage = usage;
+    }
+
+    /** What the call cost at the price in force when it was received (metering computes it once); null before metering. */
+    public CallCost cost() {
+        return cost;
+    }
+
+    public void cost(CallCost cost) {
+        this.cost = cost;
     }
 
     /** What the prompt scanner found; null for calls without a prompt or before the step. */

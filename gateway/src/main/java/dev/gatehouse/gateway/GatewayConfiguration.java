@@ -3,13 +3,13 @@ package dev.gatehouse.gateway;
 import dev.gatehouse.audit.AuditJournal;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.ContentLog;
+import dev.gatehouse.audit.ContentQueueBudget;
 import dev.gatehouse.catalog.BackendSecrets;
 import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.crypto.TenantCipher;
-import dev.gatehouse.gateway.audit.ContentQueueBudget;
-import dev.gatehouse.gateway.content.ContentRecorder;
+import dev.gatehouse.gateway.content.ContentSealer;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
 import dev.gatehouse.gateway.budgets.AlertWebhookSender;
@@ -157,15 +157,18 @@ public class GatewayConfiguration {
     }
 
     /**
-     * Every audit record is fsynced to {@code <data-dir>/audit-journal} before its call's answer
-     * ends, then stored in the audit log; records a crash left there are stored at startup, before
+     * Every audit record, with its call's sealed content when that is logged, is fsynced to
+     * {@code <data-dir>/audit-journal} before its call's answer ends, then stored (content first) in
+     * the content log and the audit log; records a crash left there are stored at startup, before
      * the first call. While the journal holds {@code gatehouse.audit.journal-capacity} records the
      * database has not taken yet, new calls are refused (503 audit_unavailable).
      */
     @Bean(destroyMethod = "close")
-    AuditJournal auditJournal(AuditLog auditLog, @Value("${gatehouse.data-dir}") Path dataDir,
-                              @Value("${gatehouse.audit.journal-capacity:100000}") int capacity) {
-        return AuditJournal.open(dataDir.resolve("audit-journal"), capacity, auditLog::append, Duration.ofMillis(500));
+    AuditJournal auditJournal(AuditLog auditLog, DataSource dataSource, @Value("${gatehouse.data-dir}") Path dataDir,
+                              @Value("${gatehouse.audit.journal-capacity:100000}") int capacity,
+                              @Value("${gatehouse.audit.content-queue-bytes:67108864}") long contentCapacityBytes) {
+        return AuditJournal.open(dataDir.resolve("audit-journal"), capacity, auditLog::append, new ContentQueueBudget(contentCapacityBytes),
+                new ContentLog(dataSource)::store, Duration.ofMillis(500));
     }
 
     @Bean
@@ -254,28 +257,15 @@ public class GatewayConfiguration {
         return new TenantContextFilter(tenants);
     }
 
-    /** Requires a {@link TenantCipher} (local keystore or Vault Transit), and the audit schema migrated. */
-    @Bean(destroyMethod = "close")
-    @DependsOn("auditLog")
-    AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter(TenantCipher cipher, DataSource dataSource, GatewayProperties properties,
-                                                                    ContentQueueBudget contentQueueBudget) {
-        ContentRecorder recorder = new ContentRecorder(cipher, new ContentLog(dataSource));
-        return new AsyncBatchWriter<>("content", properties.writeQueueCapacity(), batch -> {
-            recorder.seal(batch);
-            contentQueueBudget.release(batch.stream().mapToLong(content -> (long) content.prompt().length + content.completion().length).sum());
-        });
-    }
-
-    /** Plaintext content waiting to be sealed, at most {@code gatehouse.audit.content-queue-bytes} (64 MiB) of it. */
+    /** Requires a {@link TenantCipher} (local keystore or Vault Transit). */
     @Bean
-    ContentQueueBudget contentQueueBudget(@Value("${gatehouse.audit.content-queue-bytes:67108864}") long capacityBytes) {
-        return new ContentQueueBudget(capacityBytes);
+    ContentSealer contentSealer(TenantCipher cipher) {
+        return new ContentSealer(cipher);
     }
 
     @Bean
-    AuditRecordFilter auditRecordFilter(AuditJournal auditJournal, AsyncBatchWriter<ContentRecorder.PlainContent> contentLogWriter,
-                                        ContentQueueBudget contentQueueBudget) {
-        return new AuditRecordFilter(auditJournal, contentLogWriter, contentQueueBudget);
+    AuditRecordFilter auditRecordFilter(AuditJournal auditJournal, ContentSealer contentSealer, ComplianceProfiles complianceProfiles) {
+        return new AuditRecordFilter(auditJournal, contentSealer, complianceProfiles);
     }
 
     @Bean

@@ -43,6 +43,7 @@ public enum ProblemType {
     DATABASE_UNAVAILABLE(503, "Database unavailable", "server_error"),
     KEY_SERVICE_UNAVAILABLE(503, "Key service unavailable", "server_error"),
     AUDIT_UNAVAILABLE(503, "Audit log unavailable", "server_error"),
+    CONTENT_LOG_UNAVAILABLE(503, "Content log unavailable", "server_error"),
     LIMITS_UNAVAILABLE(503, "Limits unavailable", "server_error"),
     BACKEND_TIMEOUT(504, "Backend timeout", "server_error");
 

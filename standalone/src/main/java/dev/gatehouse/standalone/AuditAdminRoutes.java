@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.audit.AuditCheckpoints;
 import dev.gatehouse.audit.AuditExport;
+import dev.gatehouse.audit.AuditExportJobs;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.audit.AuditRetention;
@@ -17,6 +18,7 @@ import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.admin.AdminAccess;
 import dev.gatehouse.tenant.admin.AdminRequests;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -31,6 +33,8 @@ import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -73,6 +77,7 @@ final class AuditAdminRoutes {
     private final AuditLog log;
     private final AuditCheckpoints checkpoints;
     private final AuditExport export;
+    private final AuditExportJobs exportJobs;
     private final AuditRetention retention;
     private final Ed25519KeyRing signingKeys;
     private final SigningKeyDirectory publishedKeys;
@@ -82,12 +87,13 @@ final class AuditAdminRoutes {
         return thread;
     });
 
-    AuditAdminRoutes(AdminAccess access, AuditLog log, AuditCheckpoints checkpoints, AuditExport export, AuditRetention retention,
-                     Ed25519KeyRing signingKeys, SigningKeyDirectory publishedKeys) {
+    AuditAdminRoutes(AdminAccess access, AuditLog log, AuditCheckpoints checkpoints, AuditExport export, AuditExportJobs exportJobs,
+                     AuditRetention retention, Ed25519KeyRing signingKeys, SigningKeyDirectory publishedKeys) {
         this.access = access;
         this.log = log;
         this.checkpoints = checkpoints;
         this.export = export;
+        this.exportJobs = exportJobs;
         this.retention = retention;
         this.signingKeys = signingKeys;
         this.publishedKeys = publishedKeys;
@@ -99,6 +105,8 @@ final class AuditAdminRoutes {
                 .andRoute(POST(BASE + "/checkpoints"), request -> reading(request, tenant -> signCheckpoint(tenant)))
                 .andRoute(GET(BASE + "/proofs/inclusion"), request -> reading(request, tenant -> inclusion(request, tenant)))
                 .andRoute(GET(BASE + "/proofs/consistency"), request -> reading(request, tenant -> consistency(request, tenant)))
+                .andRoute(POST(BASE + "/exports"), request -> reading(request, tenant -> startExport(request, tenant)))
+                .andRoute(GET(BASE + "/exports/{job}"), request -> reading(request, tenant -> exportJob(request, tenant)))
                 .andRoute(GET(BASE + "/retention"), request -> reading(request, tenant -> retentionOf(tenant)))
                 .andRoute(PUT(BASE + "/retention"), this::updateRetention)
                 .andRoute(GET("/admin/v1/audit/global/checkpoint"), this::globalCheckpoint)
@@ -106,6 +114,7 @@ final class AuditAdminRoutes {
                 .andRoute(GET(PLATFORM), request -> platformReading(request, platform -> search(request, platform)))
                 .andRoute(GET(PLATFORM + "/checkpoint"), request -> platformReading(request, this::latestCheckpoint));
         RouterFunction<ServerResponse> bundle = route(GET(BASE + "/export"), this::exportBundle)
+                .andRoute(GET(BASE + "/exports/{job}/bundle"), request -> reading(request, tenant -> jobBundle(request, tenant)))
                 .andRoute(GET(PLATFORM + "/export"), request -> platformReading(request, platform -> bundleOf(request, platform)));
         RouterFunction<ServerResponse> keys = route(GET(PUBLIC_KEYS_PATH), request -> Mono.fromCallable(() -> checkpoints.publicKeys().toPem())
                 .subscribeOn(Schedulers.boundedElastic())
@@ -368,6 +377,75 @@ final class AuditAdminRoutes {
                         throw new UncheckedIOException(e);
                     }
                 }, DefaultDataBufferFactory.sharedInstance, exportWriters, 64 * 1024)));
+    }
+
+    /**
+     * Starts an export job of the window: 202 with the job, and its address in {@code Location}. The
+     * job's record count is known at once; its state and percentage are polled at that address.
+     */
+    private Mono<ServerResponse> startExport(ServerRequest request, LogOf target) {
+        AdminRequests.requireKnownQueryParameters(request, EXPORT_PARAMETERS, "the audit export");
+        Instant from = instant(request, "from", Instant.EPOCH);
+        Instant to = instant(request, "to", Instant.parse("9999-12-31T23:59:59Z"));
+        requireOrdered(from, to);
+        AuditExport.Format format = request.queryParam("format").map(AuditAdminRoutes::format).orElse(AuditExport.Format.JSONL);
+        AuditExportJobs.Job job = exportJobs.start(target.id(), target.name(), from, to, format);
+        return ServerResponse.status(HttpStatus.ACCEPTED)
+                .location(URI.create(jobPath(target, job)))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(jobJson(target, job).toString());
+    }
+
+    private Mono<ServerResponse> exportJob(ServerRequest request, LogOf target) {
+        AuditExportJobs.Job job = jobOf(request, target);
+        return AdminRequests.json(HttpStatus.OK, jobJson(target, job));
+    }
+
+    /** The completed job's bundle, streamed from its file; 409 while it is being written or when it failed. */
+    private Mono<ServerResponse> jobBundle(ServerRequest request, LogOf target) {
+        AuditExportJobs.Job job = jobOf(request, target);
+        if (job.state() != AuditExportJobs.State.COMPLETED) {
+            throw new ApiProblem(ProblemType.CONFLICT, "The export job is " + job.state().code() + "; its bundle can be downloaded once it is completed.");
+        }
+        Path bundle = exportJobs.bundle(job).orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND,
+                "The bundle of this export job is not on this gateway (it is kept by the one that wrote it); ask for a new export."));
+        return ServerResponse.ok().contentType(ZIP)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-" + target.name() + "-" + job.id() + ".zip\"")
+                .contentLength(job.bundleBytes())
+                .body(BodyInserters.fromResource(new FileSystemResource(bundle)));
+    }
+
+    private AuditExportJobs.Job jobOf(ServerRequest request, LogOf target) {
+        UUID id;
+        try {
+            id = UUID.fromString(request.pathVariable("job"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(ProblemType.NOT_FOUND, "No such export job.");
+        }
+        return exportJobs.find(target.id(), id).orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No such export job."));
+    }
+
+    private static String jobPath(LogOf target, AuditExportJobs.Job job) {
+        return "/admin/v1/tenants/" + target.name() + "/audit/exports/" + job.id();
+    }
+
+    private static ObjectNode jobJson(LogOf target, AuditExportJobs.Job job) {
+        ObjectNode json = AdminRequests.JSON.createObjectNode();
+        json.put("id", job.id().toString());
+        json.put("state", job.state().code());
+        json.put("percentage", job.percentage());
+        json.put("records_done", job.recordsDone());
+        json.put("records_total", job.recordsTotal());
+        json.put("created_at", job.createdAt().toString());
+        json.put("finished_at", job.finishedAt() == null ? null : job.finishedAt().toString());
+        if (job.state() == AuditExportJobs.State.COMPLETED) {
+            json.put("bundle", jobPath(target, job) + "/bundle");
+            json.put("bundle_bytes", job.bundleBytes());
+        }
+        if (job.error() != null) {
+            json.put("error", job.error());
+        }
+        return json;
     }
 
     private static AuditExport.Format format(String value) {

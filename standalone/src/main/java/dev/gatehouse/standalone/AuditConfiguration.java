@@ -2,6 +2,7 @@ package dev.gatehouse.standalone;
 
 import dev.gatehouse.audit.AuditCheckpoints;
 import dev.gatehouse.audit.AuditExport;
+import dev.gatehouse.audit.AuditExportJobs;
 import dev.gatehouse.audit.AuditJournal;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AuditRetention;
@@ -97,11 +98,19 @@ class AuditConfiguration {
         return new ControlPlaneAuditFilter(auditJournal, callers, tenants, clock);
     }
 
+    /** Export jobs write their bundles to {@code <data-dir>/audit-exports}, two at a time. */
+    @Bean(destroyMethod = "close")
+    @DependsOn("auditLog")
+    AuditExportJobs auditExportJobs(DataSource dataSource, AuditExport auditExport, @Value("${gatehouse.data-dir}") Path dataDir, Clock clock) {
+        return AuditExportJobs.open(dataSource, auditExport, dataDir.resolve("audit-exports"), 2, clock);
+    }
+
     @Bean
     RouterFunction<ServerResponse> auditAdminRoutes(TenantDatabase database, BearerAuthenticator callers, AuditLog auditLog,
-                                                    AuditCheckpoints auditCheckpoints, AuditExport auditExport, AuditRetention auditRetention,
-                                                    Ed25519KeyRing auditSigningKeys, SigningKeyDirectory signingKeyDirectory) {
-        return new AuditAdminRoutes(new AdminAccess(callers, database), auditLog, auditCheckpoints, auditExport, auditRetention,
-                auditSigningKeys, signingKeyDirectory).routes();
+                                                    AuditCheckpoints auditCheckpoints, AuditExport auditExport, AuditExportJobs auditExportJobs,
+                                                    AuditRetention auditRetention, Ed25519KeyRing auditSigningKeys,
+                                                    SigningKeyDirectory signingKeyDirectory) {
+        return new AuditAdminRoutes(new AdminAccess(callers, database), auditLog, auditCheckpoints, auditExport, auditExportJobs,
+                auditRetention, auditSigningKeys, signingKeyDirectory).routes();
     }
 }

@@ -46,7 +46,7 @@ final class ControlPlaneAuditFilter implements WebFilter, Ordered {
     private static final String ADMIN_PREFIX = "/admin/v1/";
     /** Collections whose next path segment is a resource's identifier, which the action's name generalises. */
     private static final Set<String> COLLECTIONS = Set.of("tenants", "api-keys", "members", "clients", "models", "backends", "publishers",
-            "subscriptions");
+            "subscriptions", "exports");
 
     private final AuditJournal journal;
     private final BearerAuthenticator callers;
@@ -86,7 +86,8 @@ final class ControlPlaneAuditFilter implements WebFilter, Ordered {
         String path = exchange.getRequest().getPath().value();
         HttpMethod method = exchange.getRequest().getMethod();
         boolean reading = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
-        return path.startsWith(ADMIN_PREFIX) && (!reading || path.endsWith("/audit/export") || path.endsWith("/audit/platform/export"));
+        return path.startsWith(ADMIN_PREFIX) && (!reading || path.endsWith("/audit/export") || path.endsWith("/audit/platform/export")
+                || (path.contains("/audit/exports/") && path.endsWith("/bundle")));
     }
 
     private Mono<Void> write(ServerWebExchange exchange, String recordId, AtomicBoolean written, String outcome) {

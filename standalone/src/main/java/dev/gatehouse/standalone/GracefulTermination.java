@@ -12,8 +12,8 @@ import java.util.List;
  * How the process ends when asked to (SIGTERM from Kubernetes, systemd or {@code docker stop};
  * SIGINT from Ctrl-C): the application closes gracefully — readiness turns DOWN, the server
  * accepts no more connections, in-flight calls and streams get
- * {@code spring.lifecycle.timeout-per-shutdown-phase} to finish, then the usage, audit and content
- * writers write what they hold — and the process exits with 0 when every record was written, 1
+ * {@code spring.lifecycle.timeout-per-shutdown-phase} to finish, then the usage writer and the audit
+ * journal (logged content included) write what they hold — and the process exits with 0 when every record was written, 1
  * when some were not (each writer logs how many). The JVM's own handling of the signal would run
  * the same close from its shutdown hook, but always exit with 143, hiding whether records were lost.
  */

@@ -76,7 +76,7 @@ class OperationsConfiguration {
 
     /**
      * {@code gatehouse_writer_queue_records} and {@code gatehouse_writer_dropped_total} per writer
-     * (usage, content; the audit journal refuses calls instead of dropping records): what waits for the database, and what a full queue could not keep.
+     * (usage; the audit journal, which also holds logged content, refuses calls instead of dropping records): what waits for the database, and what a full queue could not keep.
      */
     @Bean
     MeterBinder writerMetrics(List<AsyncBatchWriter<?>> writers) {

@@ -7,7 +7,7 @@ import dev.gatehouse.audit.EncryptedContent;
 import dev.gatehouse.crypto.EncryptionContext;
 import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.crypto.TenantId;
-import dev.gatehouse.gateway.content.ContentRecorder;
+import dev.gatehouse.gateway.content.ContentSealer;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
 import dev.gatehouse.tenant.Plan;
@@ -81,12 +81,13 @@ class AbandonedKeyRotationTest {
     }
 
     private static void sealContent(ConfigurableApplicationContext app, UUID tenant) {
-        List<ContentRecorder.PlainContent> contents = new ArrayList<>();
+        List<ContentSealer.PlainContent> contents = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
-            contents.add(new ContentRecorder.PlainContent(callId(i), "archived-request", tenant, Instant.now(), 30,
+            contents.add(new ContentSealer.PlainContent(callId(i), "archived-request", tenant, Instant.now(), 30,
                     prompt(i).getBytes(StandardCharsets.UTF_8), "noted".getBytes(StandardCharsets.UTF_8)));
         }
-        new ContentRecorder(app.getBean(TenantCipher.class), new ContentLog(app.getBean(DataSource.class))).seal(contents);
+        ContentSealer sealer = new ContentSealer(app.getBean(TenantCipher.class));
+        new ContentLog(app.getBean(DataSource.class)).store(contents.stream().map(sealer::seal).toList());
     }
 
     private static HttpResponse<String> rotate(ConfigurableApplicationContext app, IssuedApiKey admin, Duration timeout) throws Exception {
@@ -108,7 +109,7 @@ class AbandonedKeyRotationTest {
         for (int i = 0; i < RECORDS; i++) {
             EncryptedContent stored = contentLog.find(tenant, callId(i)).orElseThrow();
             byte[] prompt = cipher.decrypt(TenantId.of(tenant.toString()), stored.promptCiphertext(),
-                    EncryptionContext.of(callId(i), ContentRecorder.PROMPT_PURPOSE));
+                    EncryptionContext.of(callId(i), ContentSealer.PROMPT_PURPOSE));
             assertThat(new String(prompt, StandardCharsets.UTF_8)).isEqualTo(prompt(i));
         }
     }

@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The audit API as auditors, tenant admins and platform admins use it: what is recorded of calls,
@@ -100,6 +101,9 @@ class AuditApiTest {
             assertThat(record.at("/event/facts/model").asText()).isEqualTo("chat-simulator");
             assertThat(record.at("/event/facts/policy_input_digest").asText()).isNotBlank();
             assertThat(record.at("/event/facts/key_id").asText()).isEqualTo(acmeDeveloper.keyId());
+            assertThat(record.at("/event/facts/prompt_tokens").asInt()).isPositive();
+            assertThat(record.at("/event/facts/cost").asText()).matches("[0-9]+(\\.[0-9]+)?");
+            assertThat(record.at("/event/facts/cost_currency").asText()).isEqualTo("USD");
         });
     }
 
@@ -222,6 +226,40 @@ class AuditApiTest {
         BundleVerifier.Result result = BundleVerifier.verify(export.body());
         assertThat(result.problems()).isEmpty();
         assertThat(result.notes()).first().asString().contains("log " + tenant(acme).id());
+    }
+
+    @Test
+    void anExportJobShowsItsProgressAndEndsWithABundleThatVerifiesOffline() throws Exception {
+        HttpResponse<String> started = post("/admin/v1/tenants/" + acme + "/audit/exports?format=jsonl", acmeAuditor);
+        JsonNode job = json(started, 202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(location).isEqualTo("/admin/v1/tenants/" + acme + "/audit/exports/" + job.path("id").asText());
+        assertThat(job.path("state").asText()).isIn("queued", "running");
+        assertThat(job.path("records_total").asLong()).isGreaterThanOrEqualTo(3);
+
+        JsonNode completed = await().atMost(Duration.ofSeconds(60)).until(() -> json(get(location, acmeAuditor), 200),
+                polled -> !polled.path("state").asText().matches("queued|running"));
+        assertThat(completed.path("state").asText()).isEqualTo("completed");
+        assertThat(completed.path("percentage").asInt()).isEqualTo(100);
+        assertThat(completed.path("records_done").asLong()).isEqualTo(job.path("records_total").asLong());
+        HttpResponse<Path> bundle = HTTP.send(HttpRequest.newBuilder(uri(completed.path("bundle").asText()))
+                .header("Authorization", "Bearer " + acmeAdmin).build(), HttpResponse.BodyHandlers.ofFile(downloads.resolve("job.zip")));
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.headers().firstValueAsLong("Content-Length")).hasValue(completed.path("bundle_bytes").asLong());
+        assertThat(BundleVerifier.verify(bundle.body()).problems()).isEmpty();
+        assertThat(get(location, platformAdmin).statusCode()).isEqualTo(200);
+        assertThat(journal.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(auditLog.recordsOfRequest(bundle.headers().firstValue("X-Request-Id").orElseThrow())).as("the download is audited")
+                .singleElement().satisfies(record -> assertThat(record.action()).isEqualTo("admin GET /admin/v1/tenants/{}/audit/exports/{}/bundle"));
+
+        String globexJob = "/admin/v1/tenants/" + globex + "/audit/exports/" + job.path("id").asText();
+        ProblemAnswer.of(get(globexJob, platformAdmin)).assertIs(404, "not_found");
+        ProblemAnswer.of(get(globexJob, acmeAuditor)).assertIs(404, "not_found");
+        ProblemAnswer.of(post("/admin/v1/tenants/" + globex + "/audit/exports", acmeAdmin)).assertIs(404, "not_found");
+        ProblemAnswer.of(post("/admin/v1/tenants/" + acme + "/audit/exports", acmeDeveloper.token())).assertIs(403, "forbidden");
+        ProblemAnswer.of(get(location, acmeDeveloper.token())).assertIs(403, "forbidden");
+        ProblemAnswer.of(get("/admin/v1/tenants/" + acme + "/audit/exports/not-a-job", acmeAuditor)).assertIs(404, "not_found");
+        ProblemAnswer.of(post("/admin/v1/tenants/" + acme + "/audit/exports?format=xml", acmeAuditor)).assertIs(400, "invalid_request");
     }
 
     @Test

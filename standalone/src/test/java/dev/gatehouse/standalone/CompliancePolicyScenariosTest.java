@@ -283,7 +283,7 @@ class CompliancePolicyScenariosTest {
         Tenant tenant = tenants.tenants().create("policy-" + TENANTS.incrementAndGet(), "Policy scenario",
                 new TenantSettings(Plan.DEFAULT, setup.residency(), setup.purposes(), setup.contentLogging(), setup.contentLogging() ? 30 : 0));
         profiles.save(tenant.id(), new ComplianceProfile(setup.defaultPurpose(), setup.transferBases(), setup.art9Bases(),
-                setup.transferChoice(), 0.5, setup.injectionAction(), false));
+                setup.transferChoice(), 0.5, setup.injectionAction(), false, false));
         if (setup.subscribed()) {
             for (String model : List.of("eu-us-chat", "us-chat", "uk-chat", "eu-chat", "eu-medical-chat")) {
                 catalog.subscribe(tenant.id(), model);

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A marketplace killed with SIGKILL under load and restarted at once (as a supervisor does): it
  * starts although its embedded PostgreSQL was left running, every call it had answered with 200 is
- * in the audit log, and the tenant's log exports as a bundle that verifies offline.
+ * in the audit log, every record that says {@code content_logged=true} has its content in the
+ * content log, and the tenant's log exports as a bundle that verifies offline.
  */
 class CrashRecoveryTest {
 
@@ -38,12 +39,18 @@ class CrashRecoveryTest {
     Path dataDir;
 
     @Test
-    void everyCallAnsweredBeforeASigkillIsInTheVerifiedLogAfterAnImmediateRestart() throws Exception {
+    void everyCallAnsweredBeforeASigkillIsInTheVerifiedLogWithTheContentItClaimsAfterAnImmediateRestart() throws Exception {
         int databasePort = freePort();
         String database = "--gatehouse.database.embedded-port=" + databasePort;
         Set<String> answered = ConcurrentHashMap.newKeySet();
-        MarketplaceProcess first = MarketplaceProcess.start(dataDir, database, "--gatehouse.audit.checkpoint-interval=500ms");
+        MarketplaceProcess first = MarketplaceProcess.start(dataDir, database, "--gatehouse.audit.checkpoint-interval=500ms",
+                "--gatehouse.gateway.cache-refresh-interval=200ms");
         String adminKey = first.bootstrapKey();
+        HttpResponse<String> logging = HttpClient.newHttpClient().send(HttpRequest.newBuilder(first.uri("/admin/v1/tenants/default"))
+                .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"content_logging\":true,\"retention_days\":30}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(logging.statusCode()).as(logging.body()).isEqualTo(200);
         AtomicBoolean loading = new AtomicBoolean(true);
         ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
         try {
@@ -69,6 +76,12 @@ class CrashRecoveryTest {
             List<String> logged = sql.sql("SELECT record_id FROM audit.entries WHERE record_id = ANY (:ids)")
                     .param("ids", answered.toArray(String[]::new)).query(String.class).list();
             assertThat(logged).as("calls answered with 200 before the kill, and audited").containsExactlyInAnyOrderElementsOf(answered);
+            List<String> claimingContent = sql.sql("SELECT record_id FROM audit.entries WHERE leaf LIKE '%\"content_logged\":true%'")
+                    .query(String.class).list();
+            assertThat(claimingContent).as("most answered calls logged their content").hasSizeGreaterThan(answered.size() / 2);
+            List<String> withContent = sql.sql("SELECT call_id FROM audit.content_records WHERE call_id = ANY (:ids)")
+                    .param("ids", claimingContent.toArray(String[]::new)).query(String.class).list();
+            assertThat(withContent).as("records saying content_logged=true, with their content").containsExactlyInAnyOrderElementsOf(claimingContent);
 
             HttpResponse<Path> export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(restarted.uri("/admin/v1/tenants/default/audit/export"))
                     .header("Authorization", "Bearer " + adminKey).build(), HttpResponse.BodyHandlers.ofFile(dataDir.resolve("bundle.zip")));

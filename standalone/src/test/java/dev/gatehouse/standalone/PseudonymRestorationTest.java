@@ -68,7 +68,7 @@ class PseudonymRestorationTest {
                 new TenantSettings(Plan.DEFAULT, Set.of("us-east"), Set.of("general"), false, 0));
         ComplianceProfile defaults = Bootstrap.DEFAULT_TENANT_PROFILE;
         context.getBean(ComplianceProfiles.class).save(key.tenantId(), new ComplianceProfile(defaults.defaultPurpose(), Map.of(), Map.of(),
-                "pseudonymise", defaults.injectionThreshold(), "block", false));
+                "pseudonymise", defaults.injectionThreshold(), "block", false, false));
         catalog.subscribe(key.tenantId(), "us-echo");
         context.getBean(CachedModelCatalog.class).refresh();
         context.getBean(TenantDirectory.class).refresh();

@@ -100,7 +100,7 @@ class ResponseInspectionTest {
         IssuedApiKey key = TestKeys.developerKey(context, "responses-" + UUID.randomUUID().toString().substring(0, 8), null);
         ComplianceProfile defaults = Bootstrap.DEFAULT_TENANT_PROFILE;
         context.getBean(ComplianceProfiles.class).save(key.tenantId(), new ComplianceProfile(defaults.defaultPurpose(),
-                Map.of(), Map.of(), "refuse", defaults.injectionThreshold(), "block", scanResponses));
+                Map.of(), Map.of(), "refuse", defaults.injectionThreshold(), "block", scanResponses, false));
         return key;
     }
 

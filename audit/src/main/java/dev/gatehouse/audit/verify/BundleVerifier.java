@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -33,6 +34,8 @@ public final class BundleVerifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Decoder BASE64 = Base64.getDecoder();
+    /** The global log's id (AuditLog.GLOBAL_LOG), spelled out so that the verifier needs nothing but the JDK and Jackson. */
+    private static final UUID GLOBAL_LOG = new UUID(-1, -1);
 
     private final List<String> problems = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -80,7 +83,8 @@ public final class BundleVerifier {
         }
 
         // 3. the checkpoint: signed, and for the size the manifest names
-        SignedNote checkpointNote = SignedNote.parse(text(zip, "checkpoint.txt"));
+        String checkpointText = text(zip, "checkpoint.txt");
+        SignedNote checkpointNote = SignedNote.parse(checkpointText);
         if (checkpointNote == null) {
             problems.add("checkpoint.txt: not a signed checkpoint");
             return;
@@ -167,11 +171,47 @@ public final class BundleVerifier {
                 problems.add("records " + first + " to " + (end - 1) + ": together they do not match the signed checkpoint of size " + checkpoint.size());
             }
         }
-        notes.add("log " + checkpoint.logId() + ", records " + first + " to " + (end - 1) + " of " + checkpoint.size()
+        // 7. the checkpoint is a leaf of the global log, whose own checkpoint is signed
+        if (manifest.path("format_version").asInt() >= 2) {
+            verifyInGlobalLog(zip, keys, checkpointText);
+        }
+        notes.add(0, "log " + checkpoint.logId() + ", records " + first + " to " + (end - 1) + " of " + checkpoint.size()
                 + ", checkpoint signed " + checkpoint.signedAt() + " by key " + checkpointNote.signature().substring(0, checkpointNote.signature().lastIndexOf('.')));
         if (removedBodies > 0) {
             notes.add(removedBodies + " records past their retention hold only their leaf hash");
         }
+    }
+
+    private void verifyInGlobalLog(ZipFile zip, OfflineKeys keys, String checkpointText) throws IOException {
+        if (zip.getEntry("global.json") == null) {
+            problems.add("global.json: missing (a bundle of format 2 proves its checkpoint in the global log)");
+            return;
+        }
+        JsonNode global = JSON.readTree(bytes(zip, "global.json"));
+        SignedNote globalNote = SignedNote.parse(global.path("global_checkpoint").asText());
+        Checkpoint globalHead;
+        try {
+            globalHead = globalNote == null ? null : Checkpoint.parse(globalNote.body());
+        } catch (IllegalArgumentException e) {
+            globalHead = null;
+        }
+        if (globalHead == null) {
+            problems.add("global.json: its global checkpoint is not a signed checkpoint");
+            return;
+        }
+        report("global.json: the global checkpoint", keys.check(globalNote.body().getBytes(StandardCharsets.UTF_8), globalNote.signature()));
+        if (!globalHead.logId().equals(GLOBAL_LOG)) {
+            problems.add("global.json: its checkpoint is of log " + globalHead.logId() + ", not of the global log");
+        }
+        long index = global.path("leaf_index").asLong(-1);
+        boolean included = index >= 0 && index < globalHead.size() && ProofVerifier.verifyInclusion(index, globalHead.size(),
+                MerkleHashes.leaf(checkpointText.getBytes(StandardCharsets.UTF_8)), hashes(global.path("inclusion_proof")), globalHead.root());
+        if (!included) {
+            problems.add("global.json: checkpoint.txt is not proved to be leaf " + index + " of the global log of size " + globalHead.size()
+                    + " (the checkpoint, the index or the proof was changed)");
+            return;
+        }
+        notes.add("the checkpoint is leaf " + index + " of the global log of size " + globalHead.size() + ", signed " + globalHead.signedAt());
     }
 
     private void report(String file, String problem) {

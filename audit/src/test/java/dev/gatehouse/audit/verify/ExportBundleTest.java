@@ -1,9 +1,13 @@
 package dev.gatehouse.audit.verify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.audit.AuditCheckpoints;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditExport;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.tree.Checkpoint;
 import dev.gatehouse.crypto.keystore.MasterSecret;
 import dev.gatehouse.crypto.signing.Ed25519KeyRing;
 import dev.gatehouse.testing.TestPostgres;
@@ -16,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,11 +44,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An export verifies offline, and each kind of change to it, or to the database before it, is found
  * and named: a modified, deleted, reordered or inserted record, a cut tail, a rewritten log, a
- * forged signature.
+ * forged signature, a checkpoint not proved in the global log.
  */
 class ExportBundleTest {
 
     private static final UUID ACME = UUID.randomUUID();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant START = Instant.parse("2026-11-27T12:00:00Z");
 
     @TempDir
@@ -82,6 +88,54 @@ class ExportBundleTest {
 
         assertThat(result.problems()).isEmpty();
         assertThat(result.notes()).first().asString().contains("records 5 to 35 of 40");
+        assertThat(result.notes()).anySatisfy(note -> assertThat(note).contains("of the global log of size"));
+    }
+
+    @Test
+    void theExportedCheckpointIsProvedALeafOfTheSignedGlobalLog() throws Exception {
+        Path bundle = exportWindow(5, 36, AuditExport.Format.JSONL);
+
+        JsonNode global = JSON.readTree(entryText(bundle, "global.json"));
+        String checkpoint = entryText(bundle, "checkpoint.txt");
+        Checkpoint globalHead = Checkpoint.parse(global.path("global_checkpoint").asText().substring(0,
+                global.path("global_checkpoint").asText().lastIndexOf("\u2014 ")));
+        assertThat(globalHead.logId()).isEqualTo(AuditLog.GLOBAL_LOG);
+        assertThat(log.record(AuditLog.GLOBAL_LOG, global.path("leaf_index").asLong()).orElseThrow().eventJson()).isEqualTo(checkpoint);
+    }
+
+    @Test
+    void findsAChangedInclusionProofInTheGlobalLog() throws Exception {
+        Path bundle = rewriteEntry(exportWindow(5, 36, AuditExport.Format.JSONL), "global.json", json -> {
+            ObjectNode global = (ObjectNode) readJson(json);
+            global.put("leaf_index", global.path("leaf_index").asLong() + 1);
+            return global.toString();
+        });
+
+        assertThat(BundleVerifier.verify(bundle).problems()).anySatisfy(problem -> assertThat(problem)
+                        .startsWith("global.json: checkpoint.txt is not proved to be leaf "))
+                .contains("global.json: its SHA-256 is not the one the signed manifest lists (the file was changed)");
+    }
+
+    @Test
+    void findsAForgedGlobalCheckpoint() throws Exception {
+        Path bundle = rewriteEntry(exportWindow(5, 36, AuditExport.Format.JSONL), "global.json", json -> {
+            ObjectNode global = (ObjectNode) readJson(json);
+            String note = global.path("global_checkpoint").asText();
+            String[] lines = note.split("\n", -1);
+            lines[1] = String.valueOf(Long.parseLong(lines[1]) + 1);
+            global.put("global_checkpoint", String.join("\n", lines));
+            return global.toString();
+        });
+
+        assertThat(BundleVerifier.verify(bundle).problems()).contains("global.json: the global checkpoint: the signature is wrong");
+    }
+
+    @Test
+    void findsTheGlobalLogProofRemoved() throws Exception {
+        Path bundle = removeEntry(exportWindow(5, 36, AuditExport.Format.JSONL), "global.json");
+
+        assertThat(BundleVerifier.verify(bundle).problems()).contains("global.json: listed in the manifest but missing from the bundle",
+                "global.json: missing (a bundle of format 2 proves its checkpoint in the global log)");
     }
 
     @Test
@@ -204,13 +258,40 @@ class ExportBundleTest {
     }
 
     private Path rewriteEntry(Path bundle, String name, UnaryOperator<String> change) throws IOException {
+        Map<String, byte[]> entries = entries(bundle);
+        entries.put(name, change.apply(new String(entries.get(name), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        return zipOf(entries);
+    }
+
+    private Path removeEntry(Path bundle, String name) throws IOException {
+        Map<String, byte[]> entries = entries(bundle);
+        entries.remove(name);
+        return zipOf(entries);
+    }
+
+    private static String entryText(Path bundle, String name) throws IOException {
+        return new String(entries(bundle).get(name), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, byte[]> entries(Path bundle) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(bundle.toFile())) {
             for (ZipEntry entry : Collections.list(zip.entries())) {
                 entries.put(entry.getName(), zip.getInputStream(entry).readAllBytes());
             }
         }
-        entries.put(name, change.apply(new String(entries.get(name), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        return entries;
+    }
+
+    private Path zipOf(Map<String, byte[]> entries) throws IOException {
         Path tampered = Files.createTempFile(directory, "tampered", ".zip");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tampered))) {
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {

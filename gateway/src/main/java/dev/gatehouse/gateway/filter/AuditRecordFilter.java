@@ -2,14 +2,14 @@ package dev.gatehouse.gateway.filter;
 
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditJournal;
+import dev.gatehouse.audit.EncryptedContent;
+import dev.gatehouse.crypto.CryptoException;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
-import dev.gatehouse.gateway.audit.ContentQueueBudget;
 import dev.gatehouse.gateway.audit.ResponseEndGate;
-import dev.gatehouse.gateway.content.ContentRecorder;
+import dev.gatehouse.gateway.content.ContentSealer;
 import dev.gatehouse.gateway.inspection.ComplianceVocabulary;
 import dev.gatehouse.gateway.inspection.PromptInspection;
-import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.routing.SkippedFallback;
 import dev.gatehouse.gateway.tracing.CallTracing;
 import dev.gatehouse.policy.PolicyDecision;
@@ -20,6 +20,7 @@ import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.scanner.Finding;
 import dev.gatehouse.scanner.ResponseVerdict;
 import dev.gatehouse.tenant.ApiKeyToken;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -29,6 +30,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -47,22 +49,26 @@ import java.util.stream.Collectors;
  * gets the end of the answer: the last piece of the body, or the error, waits for the journal's
  * fsync. Room in the journal is reserved when the call starts, so a journal that cannot take more
  * refuses calls up front (503 audit_unavailable, fail closed) instead of losing their records.
- * When the policy obliges content logging, the prompt and completion go to the content log, which
- * stores them encrypted with the tenant's key. Only non-personal facts are recorded: types of
- * personal data, never prompt or response content, and of a credential only its public key id.
+ * When the policy obliges content logging, the prompt and completion are sealed with the tenant's
+ * key and journaled in the same fsynced record as the call's audit record, so {@code content_logged=true}
+ * means the content is durable. Content that cannot be sealed (key service down, no key) or does not
+ * fit the journal's byte budget is not logged, and the record says why ({@code content_not_logged});
+ * a tenant whose compliance profile requires the content log then has its call fail (503
+ * {@code content_log_unavailable}) instead of being answered. Only non-personal facts are recorded:
+ * types of personal data, never prompt or response content, and of a credential only its public key id.
  */
 public final class AuditRecordFilter implements GlobalFilter, Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditRecordFilter.class);
 
     private final AuditJournal journal;
-    private final AsyncBatchWriter<ContentRecorder.PlainContent> contentLog;
-    private final ContentQueueBudget contentBudget;
+    private final ContentSealer sealer;
+    private final ComplianceProfiles profiles;
 
-    public AuditRecordFilter(AuditJournal journal, AsyncBatchWriter<ContentRecorder.PlainContent> contentLog, ContentQueueBudget contentBudget) {
+    public AuditRecordFilter(AuditJournal journal, ContentSealer sealer, ComplianceProfiles profiles) {
         this.journal = journal;
-        this.contentLog = contentLog;
-        this.contentBudget = contentBudget;
+        this.sealer = sealer;
+        this.profiles = profiles;
     }
 
     @Override
@@ -104,13 +110,27 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
             if (!written.compareAndSet(false, true)) {
                 return Mono.empty();
             }
-            String contentNotLogged = failure == null ? logContent(context) : null;
-            AuditEvent event = eventOf(context, exchange, failure, outcome, failure == null && contentNotLogged == null && obligedToLog(context));
-            if (contentNotLogged != null && obligedToLog(context)) {
-                event = withFact(event, "content_not_logged", contentNotLogged);
+            if (failure != null || !obligedToLog(context)) {
+                return journal(eventOf(context, exchange, failure, outcome, false), null);
             }
-            AuditEvent recorded = event;
-            return Mono.fromFuture(() -> journal.appendReserved(recorded));
+            // sealing may wait for the key service (Vault Transit): off the event loop
+            return Mono.fromCallable(() -> reservedSealedContent(context)).subscribeOn(Schedulers.boundedElastic()).flatMap(sealing -> {
+                if (sealing.content() != null) {
+                    return journal(eventOf(context, exchange, null, outcome, true), sealing.content());
+                }
+                if (profiles.of(context.tenant().id()).requireContentLog()) {
+                    ApiProblem refusal = new ApiProblem(ProblemType.CONTENT_LOG_UNAVAILABLE,
+                            "The call's content could not be stored in the content log (" + sealing.notLogged()
+                                    + "), which this tenant requires; the answer was withheld.");
+                    return journal(withFact(eventOf(context, exchange, refusal, null, false), "content_not_logged", sealing.notLogged()), null)
+                            .then(Mono.error(refusal));
+                }
+                return journal(withFact(eventOf(context, exchange, null, outcome, false), "content_not_logged", sealing.notLogged()), null);
+            });
+        }
+
+        private Mono<Void> journal(AuditEvent event, EncryptedContent content) {
+            return Mono.fromFuture(() -> journal.appendReserved(event, content));
         }
     }
 
@@ -119,27 +139,25 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
         return decision != null && decision.obligations().logContent() && context.completion() != null;
     }
 
-    /**
-     * Hands the call's content to the content log when the policy obliges it; returns null when it did
-     * (or had nothing to do), else why not.
-     */
-    private String logContent(CallContext context) {
-        if (!obligedToLog(context)) {
-            return null;
+    /** The call's content sealed, with room for it reserved in the journal; or why there is none. */
+    private record Sealing(EncryptedContent content, String notLogged) {
+    }
+
+    private Sealing reservedSealedContent(CallContext context) {
+        EncryptedContent sealed;
+        try {
+            sealed = sealer.seal(new ContentSealer.PlainContent(context.callId(), context.requestId(), context.tenant().id(),
+                    context.receivedAt(), context.decision().obligations().retentionDays(),
+                    context.body().toString().getBytes(StandardCharsets.UTF_8), context.completion()));
+        } catch (CryptoException e) {
+            LOG.error("content of call {} not logged: it cannot be sealed ({})", context.callId(), e.code());
+            return new Sealing(null, e.code().name().toLowerCase(Locale.ROOT));
         }
-        byte[] prompt = context.body().toString().getBytes(StandardCharsets.UTF_8);
-        long bytes = (long) prompt.length + context.completion().length;
-        if (!contentBudget.tryTake(bytes)) {
-            LOG.error("content of call {} not logged: the content queue holds its limit of bytes ({} refused so far)",
-                    context.callId(), contentBudget.refusedCount());
-            return "queue_full";
+        if (!journal.tryReserveContent((long) sealed.promptCiphertext().length + sealed.completionCiphertext().length)) {
+            LOG.error("content of call {} not logged: the content waiting for the database holds its limit of bytes", context.callId());
+            return new Sealing(null, "queue_full");
         }
-        if (!contentLog.submit(new ContentRecorder.PlainContent(context.callId(), context.requestId(), context.tenant().id(), context.receivedAt(),
-                context.decision().obligations().retentionDays(), prompt, context.completion()))) {
-            contentBudget.release(bytes);
-            return "queue_full";
-        }
-        return null;
+        return new Sealing(sealed, null);
     }
 
     private static AuditEvent withFact(AuditEvent event, String name, Object value) {
@@ -229,6 +247,10 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
             facts.put("prompt_tokens", context.usage().promptTokens());
             facts.put("completion_tokens", context.usage().completionTokens());
             facts.put("usage_reported", context.usage().reportedByBackend());
+        }
+        if (context.cost() != null) {
+            facts.put("cost", context.cost().amount().toPlainString());
+            facts.put("cost_currency", context.cost().currency());
         }
         facts.put("latency_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.receivedNanos()));
         return new AuditEvent(context.callId(), context.requestId(), tenantId, context.receivedAt(),

@@ -112,7 +112,7 @@ public final class BudgetFilter implements GlobalFilter, Ordered {
     }
 
     private void settle(CallContext context, Admission admission) {
-        BigDecimal cost = context.cost() != null ? context.cost()
+        BigDecimal cost = context.cost() != null ? context.cost().amount()
                 : context.backendAttempts().isEmpty() ? BigDecimal.ZERO : admission.reservedUsd();
         guard.settle(admission, context.callId(), cost).whenComplete((spends, error) -> {
             if (error != null) {

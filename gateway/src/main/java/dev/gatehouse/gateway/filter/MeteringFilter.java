@@ -7,6 +7,7 @@ import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
 import dev.gatehouse.gateway.metering.BufferedUsageTap;
+import dev.gatehouse.gateway.metering.CallCost;
 import dev.gatehouse.gateway.metering.CallMetrics;
 import dev.gatehouse.gateway.metering.StreamingUsageTap;
 import dev.gatehouse.gateway.metering.TokenCounter;
@@ -28,9 +29,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -160,12 +159,12 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                 return;
             }
             TokenUsage usage = reported.orElseGet(counted);
-            context.usage(usage);
             CatalogModel model = context.model();
+            CallCost cost = CallCost.of(model, usage, context.receivedAt());
+            context.usage(usage);
+            context.cost(cost);
             HttpStatusCode status = getStatusCode();
             long firstByte = firstByteNanos;
-            BigDecimal cost = costOf(model, usage, context.receivedAt());
-            context.cost(cost);
             UsageRecord record = new UsageRecord(
                     context.callId(),
                     context.requestId(),
@@ -179,18 +178,13 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                     context.streamed(),
                     usage,
                     usage.reportedByBackend() ? null : tokens.encodingFor(model.id()),
-                    cost,
+                    cost.amount(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - context.receivedNanos()),
                     firstByte == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstByte - context.receivedNanos()),
                     context.receivedAt());
             ledger.submit(record);
             metrics.record(context.tenant().slug(), record);
         }
-    }
-
-    /** The cost at the price in force when the call was received, so a later price change never re-prices it. */
-    static BigDecimal costOf(CatalogModel model, TokenUsage usage, Instant receivedAt) {
-        return model.priceAt(receivedAt).costOf(usage.promptTokens(), usage.completionTokens());
     }
 
     @Override

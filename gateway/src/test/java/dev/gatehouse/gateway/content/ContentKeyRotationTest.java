@@ -68,12 +68,13 @@ class ContentKeyRotationTest {
         rotation = new ContentKeyRotation(cipher, contentLog);
         tenant = UUID.randomUUID();
         cipher.createTenantKey(TenantId.of(tenant.toString()));
-        List<ContentRecorder.PlainContent> contents = new ArrayList<>();
+        List<ContentSealer.PlainContent> contents = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
-            contents.add(new ContentRecorder.PlainContent("call-" + i, "request-" + i, tenant, NOW, 7,
+            contents.add(new ContentSealer.PlainContent("call-" + i, "request-" + i, tenant, NOW, 7,
                     ("prompt " + i).getBytes(StandardCharsets.UTF_8), ("answer " + i).getBytes(StandardCharsets.UTF_8)));
         }
-        new ContentRecorder(cipher, contentLog).seal(contents);
+        ContentSealer sealer = new ContentSealer(cipher);
+        contentLog.store(contents.stream().map(sealer::seal).toList());
     }
 
     @AfterEach
@@ -143,9 +144,9 @@ class ContentKeyRotationTest {
         for (int i = 0; i < RECORDS; i++) {
             EncryptedContent stored = contentLog.find(tenant, "call-" + i).orElseThrow();
             assertThat(new String(cipher.decrypt(tenantKey, stored.promptCiphertext(),
-                    EncryptionContext.of("call-" + i, ContentRecorder.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).isEqualTo("prompt " + i);
+                    EncryptionContext.of("call-" + i, ContentSealer.PROMPT_PURPOSE)), StandardCharsets.UTF_8)).isEqualTo("prompt " + i);
             assertThat(new String(cipher.decrypt(tenantKey, stored.completionCiphertext(),
-                    EncryptionContext.of("call-" + i, ContentRecorder.COMPLETION_PURPOSE)), StandardCharsets.UTF_8)).isEqualTo("answer " + i);
+                    EncryptionContext.of("call-" + i, ContentSealer.COMPLETION_PURPOSE)), StandardCharsets.UTF_8)).isEqualTo("answer " + i);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.gatehouse.catalog.ModelDescription;
 import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.catalog.ModelLifecycle;
 import dev.gatehouse.catalog.ModelPrice;
+import dev.gatehouse.gateway.metering.CallCost;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +27,10 @@ class MeteringCostTest {
         CatalogModel model = CatalogModel.platformModel("m", ModelKind.CHAT, ModelDescription.of("M", "acme", ""),
                 ModelPrice.perMillionTokens(Instant.EPOCH, "0.50", "1.50"), false, Set.of(), List.of());
 
-        BigDecimal cost = MeteringFilter.costOf(model, new TokenUsage(1_000, 200, true), Instant.now());
+        CallCost cost = CallCost.of(model, new TokenUsage(1_000, 200, true), Instant.now());
 
-        assertThat(cost).isEqualByComparingTo("0.000800000");
+        assertThat(cost.amount()).isEqualByComparingTo("0.000800000");
+        assertThat(cost.currency()).isEqualTo(ModelPrice.DEFAULT_CURRENCY);
     }
 
     @Test
@@ -40,7 +42,7 @@ class MeteringCostTest {
                 false, Instant.EPOCH, List.of(), List.of());
         TokenUsage usage = new TokenUsage(1_000_000, 0, true);
 
-        assertThat(MeteringFilter.costOf(model, usage, CHANGE.minusMillis(1))).isEqualByComparingTo("1");
-        assertThat(MeteringFilter.costOf(model, usage, CHANGE)).isEqualByComparingTo("2.01");
+        assertThat(CallCost.of(model, usage, CHANGE.minusMillis(1)).amount()).isEqualByComparingTo("1");
+        assertThat(CallCost.of(model, usage, CHANGE).amount()).isEqualByComparingTo("2.01");
     }
 }

@@ -27,13 +27,15 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 /**
  * {@code /admin/v1/tenants/{slug}/compliance}: what the tenant records for the compliance policy
  * and the prompt scanner (default purpose, legal bases for transfers and special categories, the
- * transfer choice, the injection threshold and action). {@code PUT} replaces the whole profile;
+ * transfer choice, the injection threshold and action, response scanning, whether content logging is
+ * required). {@code PUT} replaces the whole profile;
  * gateways pick it up within their refresh interval, without a restart.
  */
 public final class ComplianceAdminApi {
 
     private static final Set<String> FIELDS = Set.of("default_purpose", "transfer_bases", "special_category_bases",
-            "transfer_choice", "injection_threshold", "injection_action", "scan_responses");
+            "transfer_choice", "injection_threshold", "injection_action", "scan_responses",
+            "require_content_log");
 
     private final AdminAccess access;
     private final ComplianceProfiles profiles;
@@ -86,7 +88,12 @@ public final class ComplianceAdminApi {
                 text(body, "transfer_choice", defaults.transferChoice()),
                 threshold == null ? defaults.injectionThreshold() : threshold.doubleValue(),
                 text(body, "injection_action", defaults.injectionAction()),
-                body.has("scan_responses") ? AdminRequests.requiredBoolean(body.get("scan_responses"), "scan_responses") : defaults.scanResponses());
+                flag(body, "scan_responses", defaults.scanResponses()),
+                flag(body, "require_content_log", defaults.requireContentLog()));
+    }
+
+    private static boolean flag(JsonNode body, String field, boolean fallback) {
+        return body.has(field) ? AdminRequests.requiredBoolean(body.get(field), field) : fallback;
     }
 
     private static String text(JsonNode body, String field, String fallback) {
@@ -129,6 +136,7 @@ public final class ComplianceAdminApi {
         body.put("injection_threshold", profile.injectionThreshold());
         body.put("injection_action", profile.injectionAction());
         body.put("scan_responses", profile.scanResponses());
+        body.put("require_content_log", profile.requireContentLog());
         return body;
     }
 }

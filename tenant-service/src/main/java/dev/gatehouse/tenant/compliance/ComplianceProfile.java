@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * @param injectionThreshold   combined injection score (above 0, at most 1) at which the action applies
  * @param injectionAction      {@code block}, {@code flag} or {@code log_only}
  * @param scanResponses        whether model output is scanned too (leakage, personal data)
+ * @param requireContentLog    whether a call whose content the policy obliges to log fails (503
+ *                             {@code content_log_unavailable}) when that content cannot be stored durably,
+ *                             rather than being answered with {@code content_logged=false} in its audit record
  */
 public record ComplianceProfile(
         String defaultPurpose,
@@ -26,7 +29,8 @@ public record ComplianceProfile(
         String transferChoice,
         double injectionThreshold,
         String injectionAction,
-        boolean scanResponses) {
+        boolean scanResponses,
+        boolean requireContentLog) {
 
     private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     private static final Set<String> TRANSFER_MECHANISMS = Set.of("scc", "bcr");
@@ -35,7 +39,7 @@ public record ComplianceProfile(
     private static final int MAX_ENTRIES = 64;
 
     /** Declared after the patterns it is validated with. */
-    public static final ComplianceProfile DEFAULTS = new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0.5, "block", false);
+    public static final ComplianceProfile DEFAULTS = new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0.5, "block", false, false);
 
     /** Whether personal data the policy says to redact is pseudonymised and restored in the answer. */
     public boolean pseudonymisesTransfers() {

@@ -31,7 +31,8 @@ public final class ComplianceProfiles {
                     row.getString("transfer_choice"),
                     row.getDouble("injection_threshold"),
                     row.getString("injection_action"),
-                    row.getBoolean("scan_responses")));
+                    row.getBoolean("scan_responses"),
+                    row.getBoolean("require_content_log")));
 
     private final JdbcClient jdbc;
     private volatile Map<UUID, ComplianceProfile> byTenant = Map.of();
@@ -46,7 +47,7 @@ public final class ComplianceProfiles {
         byTenant = jdbc.sql("""
                 SELECT tenant_id, default_purpose, transfer_bases::text AS transfer_bases,
                        special_category_bases::text AS special_category_bases, transfer_choice,
-                       injection_threshold, injection_action, scan_responses
+                       injection_threshold, injection_action, scan_responses, require_content_log
                 FROM tenant.compliance_profiles
                 """)
                 .query(ROW)
@@ -63,13 +64,14 @@ public final class ComplianceProfiles {
     public void save(UUID tenantId, ComplianceProfile profile) {
         jdbc.sql("""
                 INSERT INTO tenant.compliance_profiles (tenant_id, default_purpose, transfer_bases, special_category_bases,
-                    transfer_choice, injection_threshold, injection_action, scan_responses, updated_at)
+                    transfer_choice, injection_threshold, injection_action, scan_responses, require_content_log, updated_at)
                 VALUES (:tenantId, :defaultPurpose, CAST(:transferBases AS jsonb), CAST(:specialCategoryBases AS jsonb),
-                    :transferChoice, :injectionThreshold, :injectionAction, :scanResponses, clock_timestamp())
+                    :transferChoice, :injectionThreshold, :injectionAction, :scanResponses, :requireContentLog, clock_timestamp())
                 ON CONFLICT (tenant_id) DO UPDATE SET default_purpose = EXCLUDED.default_purpose,
                     transfer_bases = EXCLUDED.transfer_bases, special_category_bases = EXCLUDED.special_category_bases,
                     transfer_choice = EXCLUDED.transfer_choice, injection_threshold = EXCLUDED.injection_threshold,
                     injection_action = EXCLUDED.injection_action, scan_responses = EXCLUDED.scan_responses,
+                    require_content_log = EXCLUDED.require_content_log,
                     updated_at = EXCLUDED.updated_at
                 """)
                 .param("tenantId", tenantId)
@@ -80,6 +82,7 @@ public final class ComplianceProfiles {
                 .param("injectionThreshold", profile.injectionThreshold())
                 .param("injectionAction", profile.injectionAction())
                 .param("scanResponses", profile.scanResponses())
+                .param("requireContentLog", profile.requireContentLog())
                 .update();
         refresh();
     }

@@ -34,7 +34,7 @@ class ComplianceProfilesTest {
         Tenant acme = TenantDatabase.migrate(dataSource).tenants().create("acme", "Acme");
         ComplianceProfiles profiles = new ComplianceProfiles(dataSource);
         ComplianceProfile recorded = new ComplianceProfile("customer_support", Map.of("us-east", "scc"),
-                Map.of("health", "explicit_consent"), "redact", 0.7, "flag", true);
+                Map.of("health", "explicit_consent"), "redact", 0.7, "flag", true, true);
 
         profiles.save(acme.id(), recorded);
 
@@ -43,17 +43,17 @@ class ComplianceProfilesTest {
 
     @Test
     void refusesUnknownTransferMechanismAndActions() {
-        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of("us-east", "handshake"), Map.of(), "refuse", 0.5, "block", false))
+        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of("us-east", "handshake"), Map.of(), "refuse", 0.5, "block", false, false))
                 .isInstanceOf(InvalidAttributeException.class);
-        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "ignore", 0.5, "block", false))
+        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "ignore", 0.5, "block", false, false))
                 .isInstanceOf(InvalidAttributeException.class);
-        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 1.5, "block", false))
+        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 1.5, "block", false, false))
                 .isInstanceOf(InvalidAttributeException.class);
-        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0, "block", false))
+        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0, "block", false, false))
                 .isInstanceOf(InvalidAttributeException.class);
-        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", Double.NaN, "block", false))
+        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", Double.NaN, "block", false, false))
                 .isInstanceOf(InvalidAttributeException.class);
-        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0.5, "shrug", false))
+        assertThatThrownBy(() -> new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0.5, "shrug", false, false))
                 .isInstanceOf(InvalidAttributeException.class);
     }
 }

@@ -1,4 +1,4 @@
-package dev.gatehouse.gateway.audit;
+package dev.gatehouse.audit;
 
 import org.junit.jupiter.api.Test;
 

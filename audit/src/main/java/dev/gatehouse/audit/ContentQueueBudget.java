@@ -1,11 +1,12 @@
-package dev.gatehouse.gateway.audit;
+package dev.gatehouse.audit;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bounds the plaintext content waiting in memory to be sealed, in bytes rather than records (one
- * call's content can be a megabyte, another's a line): content that would exceed the budget is not
- * queued, and the call's audit record says so ({@code content_logged=false}, {@code content_not_logged=queue_full}).
+ * Bounds the sealed content held by the audit journal until the content log has stored it, in bytes
+ * rather than records (one call's content can be a megabyte, another's a line): content that would
+ * exceed the budget is not journaled, and the call's audit record says so
+ * ({@code content_logged=false}, {@code content_not_logged=queue_full}).
  */
 public final class ContentQueueBudget {
 
@@ -33,7 +34,7 @@ public final class ContentQueueBudget {
         return true;
     }
 
-    /** Gives room back once content is sealed and stored (or discarded). */
+    /** Gives room back once content is stored (or was not journaled after all). */
     public void release(long bytes) {
         queuedBytes.addAndGet(-bytes);
     }
