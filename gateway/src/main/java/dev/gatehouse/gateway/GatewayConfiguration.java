@@ -383,8 +383,10 @@ public class GatewayConfiguration {
     RouteLocator openAiRoutes(RouteLocatorBuilder routes, CachedModelCatalog catalog, Clock clock) {
         ModelListingFilter modelListing = new ModelListingFilter(catalog, clock);
         return routes.routes()
-                .route("models", route -> route.path(Endpoint.MODELS.path()).filters(filters -> filters.filter(modelListing)).uri(UNROUTED))
+                .route("models", route -> route.path(Endpoint.MODELS.path(), Endpoint.MODELS.path() + "/**")
+                        .filters(filters -> filters.filter(modelListing)).uri(UNROUTED))
                 .route("chat-completions", route -> route.path(Endpoint.CHAT_COMPLETIONS.path()).uri(UNROUTED))
+                .route("completions", route -> route.path(Endpoint.COMPLETIONS.path()).uri(UNROUTED))
                 .route("embeddings", route -> route.path(Endpoint.EMBEDDINGS.path()).uri(UNROUTED))
                 .build();
     }

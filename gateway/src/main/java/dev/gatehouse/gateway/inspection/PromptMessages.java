@@ -16,8 +16,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Every piece of text a request would show a model, with who wrote it: chat messages of all roles
- * (content strings and text parts, tool results, and the arguments of earlier tool calls), and
- * embeddings inputs (documents, so scanned as retrieved content). The same walk rewrites those
+ * (content strings and text parts, tool results, and the arguments of earlier tool calls), text
+ * completion prompts and suffixes (the caller's own text), and embeddings inputs (documents, so scanned as retrieved content). The same walk rewrites those
  * texts for redaction, so what is scanned and what is redacted cannot drift apart.
  */
 public final class PromptMessages {
@@ -61,6 +61,7 @@ public final class PromptMessages {
     private static void visit(Endpoint endpoint, ObjectNode body, TextVisitor visitor) {
         switch (endpoint) {
             case CHAT_COMPLETIONS -> visitChat(body, visitor);
+            case COMPLETIONS -> visitCompletionPrompt(body, visitor);
             case EMBEDDINGS -> visitEmbeddingsInput(body, visitor);
             default -> {
             }
@@ -135,6 +136,35 @@ public final class PromptMessages {
             });
         } else if (node instanceof ArrayNode array) {
             array.forEach(item -> visitDescriptions(item, visitor));
+        }
+    }
+
+    /**
+     * A legacy completion's {@code prompt} (a string or strings) and {@code suffix}. Prompts of
+     * token ids are refused: the scanner cannot read them, and an unread prompt must not pass.
+     */
+    private static void visitCompletionPrompt(ObjectNode body, TextVisitor visitor) {
+        JsonNode prompt = body.get("prompt");
+        if (prompt != null && prompt.isTextual()) {
+            body.put("prompt", visitor.visit(MessageRole.USER, prompt.asText()));
+        } else if (prompt != null && prompt.isArray() && !prompt.isEmpty() && prompt.size() <= MAX_MESSAGES) {
+            ArrayNode prompts = (ArrayNode) prompt;
+            for (int index = 0; index < prompts.size(); index++) {
+                if (!prompts.get(index).isTextual()) {
+                    throw new ApiProblem(ProblemType.INVALID_REQUEST, "'prompt' must be a string or an array of at most " + MAX_MESSAGES
+                            + " strings; prompts of token ids are not accepted, since they cannot be inspected.", "prompt");
+                }
+                prompts.set(index, TextNode.valueOf(visitor.visit(MessageRole.USER, prompts.get(index).asText())));
+            }
+        } else {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'prompt' must be a string or an array of at most " + MAX_MESSAGES
+                    + " strings; prompts of token ids are not accepted, since they cannot be inspected.", "prompt");
+        }
+        JsonNode suffix = body.get("suffix");
+        if (suffix != null && suffix.isTextual()) {
+            body.put("suffix", visitor.visit(MessageRole.USER, suffix.asText()));
+        } else if (suffix != null && !suffix.isNull()) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'suffix' must be a string or null.", "suffix");
         }
     }
 

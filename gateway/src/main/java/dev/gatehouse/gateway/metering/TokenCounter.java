@@ -43,7 +43,7 @@ public final class TokenCounter {
         return text == null ? 0 : count(encoding(modelId), text);
     }
 
-    /** The input tokens of a chat ({@code messages}) or embeddings ({@code input}) request body. */
+    /** The input tokens of a chat ({@code messages}), text completion ({@code prompt}) or embeddings ({@code input}) request body. */
     public int countPrompt(String modelId, JsonNode body) {
         Encoding encoding = encoding(modelId);
         JsonNode messages = body.get("messages");
@@ -58,7 +58,7 @@ public final class TokenCounter {
             }
             return tokens;
         }
-        return countInput(encoding, body.get("input"));
+        return countInput(encoding, body.has("prompt") ? body.get("prompt") : body.get("input"));
     }
 
     private static int countContent(Encoding encoding, JsonNode content) {
@@ -75,7 +75,7 @@ public final class TokenCounter {
         return tokens;
     }
 
-    /** Embeddings input: a string, strings, or already tokenized arrays (counted by their length). */
+    /** Embeddings input or completion prompt: a string, strings, or already tokenized arrays (counted by their length). */
     private static int countInput(Encoding encoding, JsonNode input) {
         if (input == null || input.isNull()) {
             return 0;
