@@ -17,6 +17,8 @@ public enum Endpoint {
     MODEL("/v1/models/{model}", HttpMethod.GET, null, null, false),
     CHAT_COMPLETIONS("/v1/chat/completions", HttpMethod.POST, "/chat/completions", ModelKind.CHAT, true),
     COMPLETIONS("/v1/completions", HttpMethod.POST, "/completions", ModelKind.CHAT, true),
+    /** Translated to a chat completion for the backend (ResponsesTranslationFilter), so every later step sees a chat call. */
+    RESPONSES("/v1/responses", HttpMethod.POST, "/chat/completions", ModelKind.CHAT, true),
     EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "/embeddings", ModelKind.EMBEDDINGS, false);
 
     private static final String TEMPLATE_START = "/{";

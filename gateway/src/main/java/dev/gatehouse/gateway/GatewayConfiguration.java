@@ -24,6 +24,7 @@ import dev.gatehouse.gateway.filter.PseudonymRestorationFilter;
 import dev.gatehouse.gateway.filter.RateLimitFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
 import dev.gatehouse.gateway.filter.ResponseInspectionFilter;
+import dev.gatehouse.gateway.filter.ResponsesTranslationFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
 import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.limits.LimitBuckets;
@@ -363,6 +364,11 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    ResponsesTranslationFilter responsesTranslationFilter() {
+        return new ResponsesTranslationFilter();
+    }
+
+    @Bean
     BackendResponseFilter backendResponseFilter() {
         return new BackendResponseFilter();
     }
@@ -387,6 +393,7 @@ public class GatewayConfiguration {
                         .filters(filters -> filters.filter(modelListing)).uri(UNROUTED))
                 .route("chat-completions", route -> route.path(Endpoint.CHAT_COMPLETIONS.path()).uri(UNROUTED))
                 .route("completions", route -> route.path(Endpoint.COMPLETIONS.path()).uri(UNROUTED))
+                .route("responses", route -> route.path(Endpoint.RESPONSES.path()).uri(UNROUTED))
                 .route("embeddings", route -> route.path(Endpoint.EMBEDDINGS.path()).uri(UNROUTED))
                 .build();
     }

@@ -3,8 +3,8 @@ package dev.gatehouse.gateway.filter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.gateway.CallContext;
-import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.inspection.PromptMessages;
 import dev.gatehouse.gateway.sse.RewrittenAnswer;
@@ -75,7 +75,7 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         CallContext context = CallContext.of(exchange);
-        if (context.endpoint() != Endpoint.CHAT_COMPLETIONS && context.endpoint() != Endpoint.COMPLETIONS) {
+        if (!context.endpoint().callsModel() || context.endpoint().modelKind() != ModelKind.CHAT) {
             return chain.filter(exchange);
         }
         ComplianceProfile profile = profiles.of(context.tenant().id());

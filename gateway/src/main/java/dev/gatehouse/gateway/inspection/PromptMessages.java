@@ -60,7 +60,8 @@ public final class PromptMessages {
 
     private static void visit(Endpoint endpoint, ObjectNode body, TextVisitor visitor) {
         switch (endpoint) {
-            case CHAT_COMPLETIONS -> visitChat(body, visitor);
+            // a Responses API body has been translated to chat by the time any step reads it
+            case CHAT_COMPLETIONS, RESPONSES -> visitChat(body, visitor);
             case COMPLETIONS -> visitCompletionPrompt(body, visitor);
             case EMBEDDINGS -> visitEmbeddingsInput(body, visitor);
             default -> {
