@@ -70,7 +70,7 @@ class ApiKeyScopesAtTheGatewayTest {
     }
 
     @Test
-    void modelsScopeAdmitsOneModelsDetailsAndCompletionsNeedTheirOwnScope() throws Exception {
+    void modelsScopeAdmitsOneModelsDetailsAndCompletionsAndResponsesNeedTheirOwnScopes() throws Exception {
         IssuedApiKey unscoped = TestKeys.developerKey(context, "new-endpoint-scope-tests", null);
         IssuedApiKey modelsOnly = context.getBean(TenantDatabase.class).apiKeys().create(unscoped.tenantId(), "catalog reader",
                 Set.of(Role.DEVELOPER), new ApiKeyScopes(null, Set.of("/v1/models")), null);
@@ -86,6 +86,9 @@ class ApiKeyScopesAtTheGatewayTest {
         assertThat(JSON.readTree(refused.body()).at("/error/code").asText()).isEqualTo("forbidden");
         assertThat(post("/v1/completions", completion, modelsOnly).statusCode()).isEqualTo(403);
         assertThat(post("/v1/completions", completion, unscoped).statusCode()).isEqualTo(200);
+        String response = "{\"model\":\"chat-simulator\",\"input\":\"Hello there\"}";
+        assertThat(post("/v1/responses", response, chatOnly).statusCode()).isEqualTo(403);
+        assertThat(post("/v1/responses", response, unscoped).statusCode()).isEqualTo(200);
     }
 
     private HttpResponse<String> get(String path, IssuedApiKey key) throws Exception {
