@@ -19,7 +19,8 @@ public enum Endpoint {
     COMPLETIONS("/v1/completions", HttpMethod.POST, "/completions", ModelKind.CHAT, true),
     /** Translated to a chat completion for the backend (ResponsesTranslationFilter), so every later step sees a chat call. */
     RESPONSES("/v1/responses", HttpMethod.POST, "/chat/completions", ModelKind.CHAT, true),
-    EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "/embeddings", ModelKind.EMBEDDINGS, false);
+    EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "/embeddings", ModelKind.EMBEDDINGS, false),
+    RERANK("/v1/rerank", HttpMethod.POST, "/rerank", ModelKind.RERANK, false);
 
     private static final String TEMPLATE_START = "/{";
 

@@ -395,6 +395,7 @@ public class GatewayConfiguration {
                 .route("completions", route -> route.path(Endpoint.COMPLETIONS.path()).uri(UNROUTED))
                 .route("responses", route -> route.path(Endpoint.RESPONSES.path()).uri(UNROUTED))
                 .route("embeddings", route -> route.path(Endpoint.EMBEDDINGS.path()).uri(UNROUTED))
+                .route("rerank", route -> route.path(Endpoint.RERANK.path()).uri(UNROUTED))
                 .build();
     }
 

@@ -50,7 +50,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -78,13 +77,12 @@ class ResponsesApiTest {
     @Autowired
     UsageLedger ledger;
 
-    private final WireMockServer toolBackend = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    private final WireMockServer toolBackend = RecordingBackends.startedServer();
     private IssuedApiKey key;
     private OpenAIClient client;
 
     @BeforeAll
     void catalogueToolBackend() {
-        toolBackend.start();
         toolBackend.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(okJson(TOOL_CALL_ANSWER)));
         context.getBean(CatalogRepository.class).saveModel(CatalogModel.platformModel("tool-caller", ModelKind.CHAT,
                 ModelDescription.of("tool-caller", "test publisher", "recorded backend"), ModelPrice.perMillionTokens(Instant.now(), "1", "1"),
@@ -146,6 +144,7 @@ class ResponsesApiTest {
 
     @Test
     void translatesFunctionCallsToolsAndTextFormatToChatAndTheToolCallBack() throws Exception {
+        RecordingBackends.awaitAdmitted(context, "tool-caller@eu");
         toolBackend.resetRequests();
         Response response = client.responses().create(ResponseCreateParams.builder().model("tool-caller")
                 .input(ResponseCreateParams.Input.ofResponse(List.of(

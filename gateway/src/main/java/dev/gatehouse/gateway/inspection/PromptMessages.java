@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
 /**
  * Every piece of text a request would show a model, with who wrote it: chat messages of all roles
  * (content strings and text parts, tool results, and the arguments of earlier tool calls), text
- * completion prompts and suffixes (the caller's own text), and embeddings inputs (documents, so scanned as retrieved content). The same walk rewrites those
+ * completion prompts and suffixes (the caller's own text), rerank queries (the caller's) and
+ * documents, and embeddings inputs (documents, so scanned as retrieved content). The same walk rewrites those
  * texts for redaction, so what is scanned and what is redacted cannot drift apart.
  */
 public final class PromptMessages {
@@ -64,6 +65,7 @@ public final class PromptMessages {
             case CHAT_COMPLETIONS, RESPONSES -> visitChat(body, visitor);
             case COMPLETIONS -> visitCompletionPrompt(body, visitor);
             case EMBEDDINGS -> visitEmbeddingsInput(body, visitor);
+            case RERANK -> visitRerankInput(body, visitor);
             default -> {
             }
         }
@@ -184,6 +186,33 @@ public final class PromptMessages {
                     requireVisible(items.get(index).asText(), "'input' item " + index);
                     items.set(index, TextNode.valueOf(visitor.visit(MessageRole.RETRIEVED_DOCUMENT, items.get(index).asText())));
                 }
+            }
+        }
+    }
+
+    /** A rerank {@code query} (the caller's text) and its {@code documents} (strings or objects with a {@code text}: retrieved content). */
+    private static void visitRerankInput(ObjectNode body, TextVisitor visitor) {
+        JsonNode query = body.get("query");
+        if (query == null || !query.isTextual()) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'query' is required and must be a string.", "query");
+        }
+        requireVisible(query.asText(), "'query'");
+        body.put("query", visitor.visit(MessageRole.USER, query.asText()));
+        JsonNode documents = body.get("documents");
+        if (documents == null || !documents.isArray() || documents.isEmpty() || documents.size() > MAX_MESSAGES) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'documents' must be an array of 1 to " + MAX_MESSAGES
+                    + " strings or objects with a string 'text'.", "documents");
+        }
+        ArrayNode items = (ArrayNode) documents;
+        for (int index = 0; index < items.size(); index++) {
+            JsonNode document = items.get(index);
+            if (document.isTextual()) {
+                items.set(index, TextNode.valueOf(visitor.visit(MessageRole.RETRIEVED_DOCUMENT, document.asText())));
+            } else if (document.isObject() && document.path("text").isTextual()) {
+                ((ObjectNode) document).put("text", visitor.visit(MessageRole.RETRIEVED_DOCUMENT, document.get("text").asText()));
+            } else {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "'documents' item " + index
+                        + " must be a string or an object with a string 'text'.", "documents");
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.metering;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
@@ -43,7 +45,10 @@ public final class TokenCounter {
         return text == null ? 0 : count(encoding(modelId), text);
     }
 
-    /** The input tokens of a chat ({@code messages}), text completion ({@code prompt}) or embeddings ({@code input}) request body. */
+    /**
+     * The input tokens of a chat ({@code messages}), text completion ({@code prompt}), rerank
+     * ({@code query} and {@code documents}) or embeddings ({@code input}) request body.
+     */
     public int countPrompt(String modelId, JsonNode body) {
         Encoding encoding = encoding(modelId);
         JsonNode messages = body.get("messages");
@@ -58,7 +63,19 @@ public final class TokenCounter {
             }
             return tokens;
         }
+        if (body.has("query")) {
+            return count(encoding, body.path("query").asText("")) + countInput(encoding, documentTexts(body.get("documents")));
+        }
         return countInput(encoding, body.has("prompt") ? body.get("prompt") : body.get("input"));
+    }
+
+    /** Rerank documents as strings: each a string, or an object's {@code text}. */
+    private static JsonNode documentTexts(JsonNode documents) {
+        ArrayNode texts = JsonNodeFactory.instance.arrayNode();
+        if (documents != null && documents.isArray()) {
+            documents.forEach(document -> texts.add(document.isTextual() ? document.asText() : document.path("text").asText("")));
+        }
+        return texts;
     }
 
     private static int countContent(Encoding encoding, JsonNode content) {
