@@ -25,7 +25,8 @@ import java.util.function.Function;
  * gateway reaches them exactly as it reaches remote GPU servers. Two OpenAI-compatible backends:
  * <ul>
  *   <li>{@code /minilm/v1/embeddings}: all-MiniLM-L6-v2, a real sentence encoder;</li>
- *   <li>{@code /chat-simulator/v1/chat/completions}: a paced chat simulator (not a model).</li>
+ *   <li>{@code /chat-simulator/v1/chat/completions} and {@code /chat-simulator/v1/completions}: a paced chat
+ *   simulator (not a model), answering chats and legacy text completions.</li>
  * </ul>
  */
 public final class BuiltinBackendServer implements AutoCloseable {
@@ -64,17 +65,10 @@ public final class BuiltinBackendServer implements AutoCloseable {
                         .post("/minilm/v1/embeddings", (request, response) -> handleJson(request, response, json, body ->
                                 Mono.fromCallable(() -> embeddings.embed(body)).subscribeOn(inferenceThreads)
                                         .flatMap(answer -> sendJson(response, answer))))
-                        .post("/chat-simulator/v1/chat/completions", (request, response) -> handleJson(request, response, json, body -> {
-                            ChatSimulator.Completion completion = chat.plan(body);
-                            if (body.path("stream").asBoolean(false)) {
-                                boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-                                return response.header("Content-Type", "text/event-stream")
-                                        .header("Cache-Control", "no-cache")
-                                        .sendString(chat.stream(completion, includeUsage))
-                                        .then();
-                            }
-                            return chat.complete(completion).flatMap(answer -> sendJson(response, answer));
-                        }))
+                        .post("/chat-simulator/v1/chat/completions", (request, response) -> handleJson(request, response, json,
+                                body -> answer(response, chat, body, chat.plan(body))))
+                        .post("/chat-simulator/v1/completions", (request, response) -> handleJson(request, response, json,
+                                body -> answer(response, chat, body, chat.planText(body))))
                         .get("/minilm/health", (request, response) -> sendJson(response, "{\"status\":\"ok\"}"))
                         .get("/chat-simulator/health", (request, response) -> sendJson(response, "{\"status\":\"ok\"}")))
                 .bindNow();
@@ -121,6 +115,17 @@ public final class BuiltinBackendServer implements AutoCloseable {
                 })
                 .onErrorResume(InvalidRequestException.class,
                         error -> Mono.from(OpenAiError.send(response, json, HttpResponseStatus.BAD_REQUEST, error.getMessage())));
+    }
+
+    private static Mono<Void> answer(HttpServerResponse response, ChatSimulator chat, JsonNode body, ChatSimulator.Completion completion) {
+        if (body.path("stream").asBoolean(false)) {
+            boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+            return response.header("Content-Type", "text/event-stream")
+                    .header("Cache-Control", "no-cache")
+                    .sendString(chat.stream(completion, includeUsage))
+                    .then();
+        }
+        return chat.complete(completion).flatMap(answer -> sendJson(response, answer));
     }
 
     private static Mono<Void> sendJson(HttpServerResponse response, String body) {

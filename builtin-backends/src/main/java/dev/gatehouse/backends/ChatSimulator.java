@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * An OpenAI-compatible chat completions server that is honestly not a model: it answers every
- * conversation with a fixed sentence that quotes the last user message, paced like a real
- * server. It exists so that the gateway can be run and tested end to end without a GPU.
+ * An OpenAI-compatible chat completions (and legacy text completions) server that is honestly not
+ * a model: it answers every conversation with a fixed sentence that quotes the last user message
+ * (or the prompt), paced like a real server. It exists so that the gateway can be run and tested end to end without a GPU.
  * Tokens are whitespace-separated words.
  */
 final class ChatSimulator {
@@ -35,7 +35,7 @@ final class ChatSimulator {
     }
 
     /** A planned completion: what will be said, and the token counts of prompt and answer. */
-    record Completion(String id, String model, long created, List<String> tokens, int promptTokens, String finishReason) {
+    record Completion(String id, String model, long created, List<String> tokens, int promptTokens, String finishReason, boolean text) {
         int completionTokens() {
             return tokens.size();
         }
@@ -57,29 +57,57 @@ final class ChatSimulator {
                 lastUserText = text;
             }
         }
+        return planned("chatcmpl-", model, request, lastUserText, promptTokens, false);
+    }
+
+    /** A legacy text completion of {@code prompt} (a string, or strings answered as one). */
+    Completion planText(JsonNode request) {
+        String model = requiredText(request, "model");
+        JsonNode prompt = request.get("prompt");
+        StringBuilder text = new StringBuilder();
+        if (prompt != null && prompt.isTextual()) {
+            text.append(prompt.asText());
+        } else if (prompt != null && prompt.isArray() && !prompt.isEmpty()) {
+            for (JsonNode item : prompt) {
+                if (!item.isTextual()) {
+                    throw new InvalidRequestException("'prompt' must be a string or an array of strings");
+                }
+                text.append(item.asText()).append(' ');
+            }
+        } else {
+            throw new InvalidRequestException("'prompt' must be a string or an array of strings");
+        }
+        return planned("cmpl-", model, request, text.toString(), words(text.toString()).size(), true);
+    }
+
+    private Completion planned(String idPrefix, String model, JsonNode request, String quoted, int promptTokens, boolean text) {
         List<String> reply = new ArrayList<>(words(REPLY_PREFIX));
-        reply.addAll(words(lastUserText));
+        reply.addAll(words(quoted));
         int limit = maxTokens(request);
         String finishReason = "stop";
         if (reply.size() > limit) {
             reply = reply.subList(0, limit);
             finishReason = "length";
         }
-        return new Completion("chatcmpl-" + UUID.randomUUID(), model, clock.instant().getEpochSecond(),
-                List.copyOf(reply), promptTokens, finishReason);
+        return new Completion(idPrefix + UUID.randomUUID(), model, clock.instant().getEpochSecond(),
+                List.copyOf(reply), promptTokens, finishReason, text);
     }
 
     Mono<String> complete(Completion completion) {
         ObjectNode body = json.createObjectNode();
         body.put("id", completion.id());
-        body.put("object", "chat.completion");
+        body.put("object", completion.text() ? "text_completion" : "chat.completion");
         body.put("created", completion.created());
         body.put("model", completion.model());
         ObjectNode choice = body.putArray("choices").addObject();
         choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        message.put("content", String.join(" ", completion.tokens()));
+        String answer = String.join(" ", completion.tokens());
+        if (completion.text()) {
+            choice.put("text", answer);
+            choice.putNull("logprobs");
+        } else {
+            choice.putObject("message").put("role", "assistant").put("content", answer);
+        }
         choice.put("finish_reason", completion.finishReason());
         body.set("usage", usage(completion));
         long delayMillis = settings.firstTokenLatency().toMillis()
@@ -87,24 +115,38 @@ final class ChatSimulator {
         return Mono.delay(java.time.Duration.ofMillis(delayMillis)).thenReturn(body.toString());
     }
 
-    /** Server-sent events as OpenAI streams them: role, one chunk per token, finish, optional usage, [DONE]. */
+    /**
+     * Server-sent events as OpenAI streams them: role (chat only), one chunk per token, finish,
+     * optional usage, [DONE].
+     */
     Flux<String> stream(Completion completion, boolean includeUsage) {
         Flux<String> tokens = Flux.range(0, completion.completionTokens())
                 .delayElements(settings.interTokenLatency())
-                .map(index -> event(chunk(completion, delta -> delta.put("content", (index == 0 ? "" : " ") + completion.tokens().get(index)), null)));
-        Flux<String> opening = Mono.just(event(chunk(completion, delta -> delta.put("role", "assistant").put("content", ""), null)))
-                .delayElement(settings.firstTokenLatency())
-                .flux();
-        Flux<String> closing = Flux.just(event(chunk(completion, delta -> { }, completion.finishReason())));
+                .map(index -> event(chunk(completion, (index == 0 ? "" : " ") + completion.tokens().get(index), null)));
+        Flux<String> opening = completion.text() ? Flux.empty()
+                : Mono.just(event(chunk(completion, "", null))).delayElement(settings.firstTokenLatency()).flux();
+        Flux<String> closing = Flux.just(event(chunk(completion, null, completion.finishReason())));
         Flux<String> usage = includeUsage ? Flux.just(event(usageChunk(completion))) : Flux.empty();
         return Flux.concat(opening, tokens, closing, usage, Flux.just("data: [DONE]\n\n"));
     }
 
-    private ObjectNode chunk(Completion completion, java.util.function.Consumer<ObjectNode> delta, String finishReason) {
+    /** A chunk adding {@code content} (none when null; the chat role comes with the first, empty one). */
+    private ObjectNode chunk(Completion completion, String content, String finishReason) {
         ObjectNode chunk = chunkEnvelope(completion);
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", 0);
-        delta.accept(choice.putObject("delta"));
+        if (completion.text()) {
+            choice.put("text", content == null ? "" : content);
+            choice.putNull("logprobs");
+        } else {
+            ObjectNode delta = choice.putObject("delta");
+            if (content != null && content.isEmpty()) {
+                delta.put("role", "assistant");
+            }
+            if (content != null) {
+                delta.put("content", content);
+            }
+        }
         if (finishReason == null) {
             choice.putNull("finish_reason");
         } else {
@@ -123,7 +165,7 @@ final class ChatSimulator {
     private ObjectNode chunkEnvelope(Completion completion) {
         ObjectNode chunk = json.createObjectNode();
         chunk.put("id", completion.id());
-        chunk.put("object", "chat.completion.chunk");
+        chunk.put("object", completion.text() ? "text_completion" : "chat.completion.chunk");
         chunk.put("created", completion.created());
         chunk.put("model", completion.model());
         return chunk;

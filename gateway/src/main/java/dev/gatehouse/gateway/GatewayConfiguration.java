@@ -33,6 +33,7 @@ import dev.gatehouse.gateway.filter.PseudonymRestorationFilter;
 import dev.gatehouse.gateway.filter.RateLimitFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
 import dev.gatehouse.gateway.filter.ResponseInspectionFilter;
+import dev.gatehouse.gateway.filter.ResponsesTranslationFilter;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
 import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.limits.LimitBuckets;
@@ -444,6 +445,11 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    ResponsesTranslationFilter responsesTranslationFilter() {
+        return new ResponsesTranslationFilter();
+    }
+
+    @Bean
     BackendResponseFilter backendResponseFilter() {
         return new BackendResponseFilter();
     }
@@ -466,9 +472,13 @@ public class GatewayConfiguration {
     RouteLocator openAiRoutes(RouteLocatorBuilder routes, CachedModelCatalog catalog, Clock clock) {
         ModelListingFilter modelListing = new ModelListingFilter(catalog, clock);
         return routes.routes()
-                .route("models", route -> route.path(Endpoint.MODELS.path()).filters(filters -> filters.filter(modelListing)).uri(UNROUTED))
+                .route("models", route -> route.path(Endpoint.MODELS.path(), Endpoint.MODELS.path() + "/**")
+                        .filters(filters -> filters.filter(modelListing)).uri(UNROUTED))
                 .route("chat-completions", route -> route.path(Endpoint.CHAT_COMPLETIONS.path()).uri(UNROUTED))
+                .route("completions", route -> route.path(Endpoint.COMPLETIONS.path()).uri(UNROUTED))
+                .route("responses", route -> route.path(Endpoint.RESPONSES.path()).uri(UNROUTED))
                 .route("embeddings", route -> route.path(Endpoint.EMBEDDINGS.path()).uri(UNROUTED))
+                .route("rerank", route -> route.path(Endpoint.RERANK.path()).uri(UNROUTED))
                 .build();
     }
 

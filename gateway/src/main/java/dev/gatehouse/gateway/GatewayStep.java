@@ -14,9 +14,11 @@ import java.util.Optional;
  * BackendCall sends the call just ahead of its WebsocketRoutingFilter and NettyRoutingFilter
  * (orders {@code MAX_VALUE - 1} and {@code MAX_VALUE}), which then find the exchange routed.
  * AuditRecord wraps every step after it, so that refusals are audited too, refused
- * authentications included. RateLimit counts a call as soon as its model is known, before the
- * costly scans, and settles once the call has ended; Budget reserves the call's greatest cost right
- * after it, likewise settled once the call has ended. Response decorators
+ * authentications included. ResponsesTranslation turns a Responses API call into the chat call
+ * every later step reads, and its answer back as the outermost rewrite. RateLimit counts a call as
+ * soon as its model is known, before the costly scans, and settles once the call has ended; Budget
+ * reserves the call's greatest cost right after it, likewise settled once the call has ended.
+ * Response decorators
  * see the answer in reverse order of installation: BackendResponse (installed last) sees the
  * backend's bytes first and ends a broken stream with an error event, Metering counts what the
  * caller gets, PseudonymRestoration puts personal data back, and ResponseInspection judges what
@@ -29,6 +31,7 @@ public enum GatewayStep {
     TENANT_CONTEXT(-800),
     MODEL_LISTING(-600),
     MODEL_RESOLUTION(-500),
+    RESPONSES_TRANSLATION(-490),
     RATE_LIMIT(-475),
     BUDGET(-465),
     PROMPT_INSPECTION(-450),

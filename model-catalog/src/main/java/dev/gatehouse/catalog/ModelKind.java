@@ -6,7 +6,9 @@ package dev.gatehouse.catalog;
  */
 public enum ModelKind {
     CHAT("chat"),
-    EMBEDDINGS("embeddings");
+    EMBEDDINGS("embeddings"),
+    /** Scores documents against a query ({@code /v1/rerank}, the shape vLLM, TEI and Cohere-compatible servers share). */
+    RERANK("rerank");
 
     private final String code;
 

@@ -69,6 +69,33 @@ class ApiKeyScopesAtTheGatewayTest {
         assertThat(JSON.readTree(embeddings.body()).at("/error/param").asText()).isEqualTo("model");
     }
 
+    @Test
+    void modelsScopeAdmitsOneModelsDetailsAndCompletionsAndResponsesNeedTheirOwnScopes() throws Exception {
+        IssuedApiKey unscoped = TestKeys.developerKey(context, "new-endpoint-scope-tests", null);
+        IssuedApiKey modelsOnly = context.getBean(TenantDatabase.class).apiKeys().create(unscoped.tenantId(), "catalog reader",
+                Set.of(Role.DEVELOPER), new ApiKeyScopes(null, Set.of("/v1/models")), null);
+        IssuedApiKey chatOnly = context.getBean(TenantDatabase.class).apiKeys().create(unscoped.tenantId(), "chat only",
+                Set.of(Role.DEVELOPER), new ApiKeyScopes(null, Set.of("/v1/chat/completions")), null);
+        context.getBean(ApiKeyAuthenticator.class).refresh();
+        String completion = "{\"model\":\"chat-simulator\",\"prompt\":\"Once upon a time\"}";
+
+        assertThat(get("/v1/models/chat-simulator", modelsOnly).statusCode()).isEqualTo(200);
+        assertThat(get("/v1/models/chat-simulator", chatOnly).statusCode()).isEqualTo(403);
+        HttpResponse<String> refused = post("/v1/completions", completion, chatOnly);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(refused.body()).at("/error/code").asText()).isEqualTo("forbidden");
+        assertThat(post("/v1/completions", completion, modelsOnly).statusCode()).isEqualTo(403);
+        assertThat(post("/v1/completions", completion, unscoped).statusCode()).isEqualTo(200);
+        String response = "{\"model\":\"chat-simulator\",\"input\":\"Hello there\"}";
+        assertThat(post("/v1/responses", response, chatOnly).statusCode()).isEqualTo(403);
+        assertThat(post("/v1/responses", response, unscoped).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> get(String path, IssuedApiKey key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key.token()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> post(String path, String body, IssuedApiKey key) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(path))
                 .header("Authorization", "Bearer " + key.token())

@@ -3,16 +3,28 @@ package dev.gatehouse.standalone;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionChoice;
+import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.completions.CompletionUsage;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.gatehouse.audit.AuditCheckpoints;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.catalog.ModelDescription;
+import dev.gatehouse.catalog.ModelKind;
+import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
@@ -23,9 +35,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,6 +75,74 @@ class OpenAiSdkEndToEndTest {
         List<String> ids = client.models().list().data().stream().map(Model::id).toList();
 
         assertThat(ids).contains("chat-simulator", "all-minilm-l6-v2");
+    }
+
+    @Test
+    void retrievesAnEntitledModel() {
+        Model model = client.models().retrieve("chat-simulator");
+
+        assertThat(model.id()).isEqualTo("chat-simulator");
+        assertThat(model.ownedBy()).isNotBlank();
+        assertThat(model._additionalProperties()).containsKey("gatehouse");
+    }
+
+    @Test
+    void retrievesAModelWhoseIdHoldsASlash() {
+        catalogue("acme/slashed-model");
+        context.getBean(CatalogRepository.class).subscribe(key.tenantId(), "acme/slashed-model");
+        context.getBean(CachedModelCatalog.class).refresh();
+
+        assertThat(client.models().retrieve("acme/slashed-model").id()).isEqualTo("acme/slashed-model");
+    }
+
+    @Test
+    void anUnentitledModelIsNotFoundExactlyLikeOneThatDoesNotExist() {
+        catalogue("not-subscribed-model");
+
+        assertThatThrownBy(() -> client.models().retrieve("not-subscribed-model"))
+                .isInstanceOfSatisfying(NotFoundException.class, unentitled -> assertThatThrownBy(() -> client.models().retrieve("no-such-model"))
+                        .isInstanceOfSatisfying(NotFoundException.class, unknown -> assertThat(unentitled.getMessage().replace("not-subscribed-model", "?"))
+                                .isEqualTo(unknown.getMessage().replace("no-such-model", "?"))));
+        assertThat(client.models().list().data()).extracting(Model::id).doesNotContain("not-subscribed-model");
+    }
+
+    @Test
+    void answersTextCompletionWithExactUsageMetered() {
+        Completion completion = client.completions().create(textCompletion("Once upon a time there was a lighthouse"));
+
+        assertThat(completion.choices().get(0).text()).endsWith("You said: Once upon a time there was a lighthouse");
+        CompletionUsage usage = completion.usage().orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(usageOfThisKey()).singleElement().satisfies(record -> {
+            assertThat(record.endpoint()).isEqualTo("/v1/completions");
+            assertThat(record.tokens().reportedByBackend()).isTrue();
+            assertThat(record.tokens().promptTokens()).isEqualTo(usage.promptTokens());
+            assertThat(record.tokens().completionTokens()).isEqualTo(usage.completionTokens());
+        }));
+    }
+
+    @Test
+    void streamsTextCompletionAndMetersItExactlyWithoutShowingUsage() {
+        List<Completion> chunks = new ArrayList<>();
+        try (StreamResponse<Completion> stream = client.completions().createStreaming(textCompletion("Stream a short line please"))) {
+            stream.stream().forEach(chunks::add);
+        }
+
+        String text = chunks.stream().flatMap(chunk -> chunk.choices().stream()).map(CompletionChoice::text).reduce("", String::concat);
+        assertThat(text).endsWith("You said: Stream a short line please");
+        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.usage()).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(usageOfThisKey()).singleElement().satisfies(record -> {
+            assertThat(record.streamed()).isTrue();
+            assertThat(record.tokens().reportedByBackend()).isTrue();
+            assertThat(record.tokens().completionTokens()).isEqualTo(text.strip().split("\\s+").length);
+        }));
+    }
+
+    @Test
+    void promptOfTokenIdsIsRefusedAsUninspectable() {
+        assertThatThrownBy(() -> client.completions().create(CompletionCreateParams.builder().model("chat-simulator")
+                .promptOfArrayOfTokens(List.of(9906L, 1917L)).build()))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("cannot be inspected");
     }
 
     @Test
@@ -168,6 +251,17 @@ class OpenAiSdkEndToEndTest {
                 .model("gpt-9-imaginary").addUserMessage("hi").build()))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("gpt-9-imaginary");
+    }
+
+    private void catalogue(String modelId) {
+        context.getBean(CatalogRepository.class).saveModel(CatalogModel.platformModel(modelId, ModelKind.CHAT,
+                ModelDescription.of(modelId, "test publisher", "never called"), ModelPrice.perMillionTokens(Instant.now(), "1", "1"),
+                false, Set.of(), List.of(new ModelBackend(modelId + "@eu", modelId, URI.create("http://127.0.0.1:9/v1"), modelId, "eu-west"))));
+        context.getBean(CachedModelCatalog.class).refresh();
+    }
+
+    private static CompletionCreateParams textCompletion(String prompt) {
+        return CompletionCreateParams.builder().model("chat-simulator").prompt(prompt).build();
     }
 
     private List<UsageRecord> usageOfThisKey() {

@@ -9,8 +9,15 @@ import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.catalog.ModelDescription;
 import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.catalog.ModelKind;
+import dev.gatehouse.gateway.routing.BackendHealthBoard;
+import org.springframework.context.ApplicationContext;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +25,13 @@ import java.util.Map;
 import java.util.Set;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Stand-ins for remote GPU servers in three regions (they cannot run here): OpenAI-compatible
@@ -57,6 +66,29 @@ final class RecordingBackends implements AutoCloseable {
                     .willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
             byRegion.put(region, server);
         }
+    }
+
+    /**
+     * A recording server of one's own, started and warmed up (answering the gateway's health
+     * probes), so that a slow first answer on a loaded machine does not get it ejected.
+     */
+    static WireMockServer startedServer() {
+        WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        server.stubFor(get(urlEqualTo("/v1/models")).willReturn(okJson("{\"object\":\"list\",\"data\":[]}")));
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/models")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("the recording server did not answer its warm-up", e);
+        }
+        return server;
+    }
+
+    /** Waits until the gateway routes calls to the backend (a probe that timed out meanwhile ejects it until the next one). */
+    static void awaitAdmitted(ApplicationContext context, String backendId) {
+        BackendHealthBoard board = context.getBean(BackendHealthBoard.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> board.of(backendId).admitsCalls());
     }
 
     /** Catalogues a chat model served by the backends of the given regions. */

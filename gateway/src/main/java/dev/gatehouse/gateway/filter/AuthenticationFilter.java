@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
 /**
  * Step 2: establishes who is calling from {@code Authorization: Bearer} (an API key, or an
  * identity-provider access token when one is configured), checks that the caller may call models,
- * and that a scoped key may use this endpoint. The model scope is checked once the model is
+ * and that a scoped key may use this endpoint (a resource's collection path admits the resource too). The model scope is checked once the model is
  * known, by ModelResolution, through {@code principal().scopes().allowsModel(id)}. The refusal says
  * which of missing, invalid, revoked or expired applies, but never whether an unknown key id exists.
  */
@@ -41,11 +41,11 @@ public final class AuthenticationFilter implements GlobalFilter, Ordered {
             if (!mayCallModels(principal)) {
                 return Mono.error(new ApiProblem(ProblemType.FORBIDDEN, "This credential may not call models; it needs the developer role."));
             }
-            String path = exchange.getRequest().getPath().pathWithinApplication().value();
-            if (!principal.scopes().allowsEndpoint(path)) {
+            CallContext context = CallContext.of(exchange);
+            if (!principal.scopes().allowsEndpoint(context.endpoint().scopePath())) {
                 return Mono.error(new ApiProblem(ProblemType.FORBIDDEN, "This API key is not allowed to use this endpoint."));
             }
-            CallContext.of(exchange).principal(principal);
+            context.principal(principal);
             return chain.filter(exchange);
         });
     }

@@ -57,9 +57,10 @@ import javax.net.ssl.SSLException;
 /**
  * Sends the call to a backend of the resolved model in a region the policy permits (obligation
  * {@code route_regions}), chosen and leased by {@link BackendSelector}: the body is re-serialised
- * with the backend's own model name, and the caller's credentials and cookies are removed, so a
+ * with the backend's own model name, the caller's credentials and cookies are removed, so a
  * backend never sees a Gatehouse API key; a backend that needs a key of its own gets its upstream
- * credential from the catalog instead.
+ * credential from the catalog instead; and so is the caller's {@code Accept-Encoding}, since the
+ * steps after this one read the answer as it passes and need it uncompressed.
  *
  * <p>While nothing of an answer has reached the caller, a call that failed is sent to another
  * permitted backend, up to the configured attempts and within the retry deadline: when the
@@ -335,6 +336,8 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
                         headers.remove(HttpHeaders.AUTHORIZATION);
                         headers.remove(HttpHeaders.COOKIE);
                         headers.remove(HttpHeaders.TRANSFER_ENCODING);
+                        // the answer is read on its way (usage, inspection, translation), so it must come uncompressed
+                        headers.remove(HttpHeaders.ACCEPT_ENCODING);
                         headers.setContentLength(bytes.length);
                         UpstreamCredential credential = backend.credential();
                         if (credential != null) {

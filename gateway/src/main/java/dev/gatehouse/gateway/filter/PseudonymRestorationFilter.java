@@ -76,6 +76,9 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
                 return bytes;
             }
             answer.get("choices").forEach(choice -> {
+                if (choice.path("text").isTextual()) {
+                    ((ObjectNode) choice).put("text", pseudonyms.restore(choice.get("text").asText()));
+                }
                 JsonNode message = choice.path("message");
                 if (message.path("content").isTextual()) {
                     ((ObjectNode) message).put("content", pseudonyms.restore(message.get("content").asText()));
@@ -100,6 +103,10 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
                 return event;
             }
             String restored = restorer.accept(content) + (finishing ? restorer.finish() : "");
+            if (choice.path("text").isTextual()) {
+                ((ObjectNode) choice).put("text", restored);
+                return ("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8);
+            }
             ObjectNode delta = choice.path("delta").isObject() ? (ObjectNode) choice.get("delta") : ((ObjectNode) choice).putObject("delta");
             if (!restored.isEmpty() || delta.has("content")) {
                 delta.put("content", restored);

@@ -97,11 +97,11 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
     }
 
     /**
-     * A streamed chat answers with server-sent events, but the OpenAI SDKs ask for it with
+     * A streamed answer comes as server-sent events, but the OpenAI SDKs ask for it with
      * {@code Accept: application/json}, so either type admits it.
      */
     private static MediaType[] answerTypes(Endpoint endpoint, ObjectNode body) {
-        boolean streamed = endpoint == Endpoint.CHAT_COMPLETIONS && body.path("stream").booleanValue();
+        boolean streamed = endpoint.streams() && body.path("stream").booleanValue();
         return streamed ? new MediaType[] {MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON}
                 : new MediaType[] {MediaType.APPLICATION_JSON};
     }

@@ -3,8 +3,8 @@ package dev.gatehouse.gateway.filter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.gateway.CallContext;
-import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.inspection.PromptMessages;
 import dev.gatehouse.gateway.sse.RewrittenAnswer;
@@ -75,7 +75,7 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         CallContext context = CallContext.of(exchange);
-        if (context.endpoint() != Endpoint.CHAT_COMPLETIONS) {
+        if (!context.endpoint().callsModel() || context.endpoint().modelKind() != ModelKind.CHAT) {
             return chain.filter(exchange);
         }
         ComplianceProfile profile = profiles.of(context.tenant().id());
@@ -133,10 +133,13 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
             List<ResponseVerdict> verdicts = new ArrayList<>();
             boolean withheld = false;
             for (JsonNode choice : response.get("choices")) {
-                ResponseVerdict verdict = scanner.scan(textOf(choice.path("message")));
+                ResponseVerdict verdict = scanner.scan(textOf(choice));
                 verdicts.add(verdict);
                 if (verdict.blocks() && choice instanceof ObjectNode blocked) {
                     blocked.put("finish_reason", "content_filter");
+                    if (blocked.has("text")) {
+                        blocked.put("text", "");
+                    }
                     if (blocked.path("message") instanceof ObjectNode message) {
                         message.put("content", "");
                         message.remove("tool_calls");
@@ -153,9 +156,10 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
         }
     }
 
-    /** A message's or a delta's text the caller reads: its content and the arguments of its tool calls. */
-    private static String textOf(JsonNode messageOrDelta) {
-        StringBuilder text = new StringBuilder(messageOrDelta.path("content").asText(""));
+    /** A choice's (or a chunk's choice's) text the caller reads: its content or completion text and the arguments of its tool calls. */
+    private static String textOf(JsonNode choice) {
+        StringBuilder text = new StringBuilder(ServerSentEvents.choiceText(choice));
+        JsonNode messageOrDelta = choice.has("delta") ? choice.path("delta") : choice.path("message");
         for (JsonNode call : messageOrDelta.path("tool_calls")) {
             text.append(call.path("function").path("arguments").asText(""));
         }
@@ -181,7 +185,7 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
         ResponseVerdict accept(JsonNode chunk) {
             if (chunk != null) {
                 for (JsonNode choice : chunk.path("choices")) {
-                    String text = textOf(choice.path("delta"));
+                    String text = textOf(choice);
                     if (!text.isEmpty()) {
                         byIndex.computeIfAbsent(choice.path("index").asInt(0), index -> scanner.openStream()).accept(text);
                     }

@@ -16,8 +16,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Every piece of text a request would show a model, with who wrote it: chat messages of all roles
- * (content strings and text parts, tool results, and the arguments of earlier tool calls), and
- * embeddings inputs (documents, so scanned as retrieved content). The same walk rewrites those
+ * (content strings and text parts, tool results, and the arguments of earlier tool calls), text
+ * completion prompts and suffixes (the caller's own text), rerank queries (the caller's) and
+ * documents, and embeddings inputs (documents, so scanned as retrieved content). The same walk rewrites those
  * texts for redaction, so what is scanned and what is redacted cannot drift apart.
  */
 public final class PromptMessages {
@@ -60,8 +61,11 @@ public final class PromptMessages {
 
     private static void visit(Endpoint endpoint, ObjectNode body, TextVisitor visitor) {
         switch (endpoint) {
-            case CHAT_COMPLETIONS -> visitChat(body, visitor);
+            // a Responses API body has been translated to chat by the time any step reads it
+            case CHAT_COMPLETIONS, RESPONSES -> visitChat(body, visitor);
+            case COMPLETIONS -> visitCompletionPrompt(body, visitor);
             case EMBEDDINGS -> visitEmbeddingsInput(body, visitor);
+            case RERANK -> visitRerankInput(body, visitor);
             default -> {
             }
         }
@@ -138,6 +142,35 @@ public final class PromptMessages {
         }
     }
 
+    /**
+     * A legacy completion's {@code prompt} (a string or strings) and {@code suffix}. Prompts of
+     * token ids are refused: the scanner cannot read them, and an unread prompt must not pass.
+     */
+    private static void visitCompletionPrompt(ObjectNode body, TextVisitor visitor) {
+        JsonNode prompt = body.get("prompt");
+        if (prompt != null && prompt.isTextual()) {
+            body.put("prompt", visitor.visit(MessageRole.USER, prompt.asText()));
+        } else if (prompt != null && prompt.isArray() && !prompt.isEmpty() && prompt.size() <= MAX_MESSAGES) {
+            ArrayNode prompts = (ArrayNode) prompt;
+            for (int index = 0; index < prompts.size(); index++) {
+                if (!prompts.get(index).isTextual()) {
+                    throw new ApiProblem(ProblemType.INVALID_REQUEST, "'prompt' must be a string or an array of at most " + MAX_MESSAGES
+                            + " strings; prompts of token ids are not accepted, since they cannot be inspected.", "prompt");
+                }
+                prompts.set(index, TextNode.valueOf(visitor.visit(MessageRole.USER, prompts.get(index).asText())));
+            }
+        } else {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'prompt' must be a string or an array of at most " + MAX_MESSAGES
+                    + " strings; prompts of token ids are not accepted, since they cannot be inspected.", "prompt");
+        }
+        JsonNode suffix = body.get("suffix");
+        if (suffix != null && suffix.isTextual()) {
+            body.put("suffix", visitor.visit(MessageRole.USER, suffix.asText()));
+        } else if (suffix != null && !suffix.isNull()) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'suffix' must be a string or null.", "suffix");
+        }
+    }
+
     private static void visitEmbeddingsInput(ObjectNode body, TextVisitor visitor) {
         JsonNode input = body.get("input");
         if (input != null && input.isTextual()) {
@@ -153,6 +186,33 @@ public final class PromptMessages {
                     requireVisible(items.get(index).asText(), "'input' item " + index);
                     items.set(index, TextNode.valueOf(visitor.visit(MessageRole.RETRIEVED_DOCUMENT, items.get(index).asText())));
                 }
+            }
+        }
+    }
+
+    /** A rerank {@code query} (the caller's text) and its {@code documents} (strings or objects with a {@code text}: retrieved content). */
+    private static void visitRerankInput(ObjectNode body, TextVisitor visitor) {
+        JsonNode query = body.get("query");
+        if (query == null || !query.isTextual()) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'query' is required and must be a string.", "query");
+        }
+        requireVisible(query.asText(), "'query'");
+        body.put("query", visitor.visit(MessageRole.USER, query.asText()));
+        JsonNode documents = body.get("documents");
+        if (documents == null || !documents.isArray() || documents.isEmpty() || documents.size() > MAX_MESSAGES) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "'documents' must be an array of 1 to " + MAX_MESSAGES
+                    + " strings or objects with a string 'text'.", "documents");
+        }
+        ArrayNode items = (ArrayNode) documents;
+        for (int index = 0; index < items.size(); index++) {
+            JsonNode document = items.get(index);
+            if (document.isTextual()) {
+                items.set(index, TextNode.valueOf(visitor.visit(MessageRole.RETRIEVED_DOCUMENT, document.asText())));
+            } else if (document.isObject() && document.path("text").isTextual()) {
+                ((ObjectNode) document).put("text", visitor.visit(MessageRole.RETRIEVED_DOCUMENT, document.get("text").asText()));
+            } else {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "'documents' item " + index
+                        + " must be a string or an object with a string 'text'.", "documents");
             }
         }
     }

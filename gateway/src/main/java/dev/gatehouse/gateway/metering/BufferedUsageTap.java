@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.metering;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.gateway.sse.ServerSentEvents;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 
@@ -41,14 +42,14 @@ public final class BufferedUsageTap {
         return overflowed ? new byte[0] : copy.toByteArray();
     }
 
-    /** The text the model answered (every choice's message content), for counting its tokens; empty if unreadable. */
+    /** The text the model answered (every choice's message content, or a text completion's text), for counting its tokens; empty if unreadable. */
     public String answerText() {
         JsonNode response = parsed();
         if (response == null) {
             return "";
         }
         StringBuilder text = new StringBuilder();
-        response.path("choices").forEach(choice -> text.append(choice.path("message").path("content").asText("")));
+        response.path("choices").forEach(choice -> text.append(ServerSentEvents.choiceText(choice)));
         return text.toString();
     }
 

@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.metering;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
@@ -44,7 +46,10 @@ public final class TokenCounter {
         return text == null ? 0 : count(encoding(modelId), text);
     }
 
-    /** The input tokens of a chat ({@code messages}) or embeddings ({@code input}) request body. */
+    /**
+     * The input tokens of a chat ({@code messages}), text completion ({@code prompt}), rerank
+     * ({@code query} and {@code documents}) or embeddings ({@code input}) request body.
+     */
     public int countPrompt(String modelId, JsonNode body) {
         Encoding encoding = encoding(modelId);
         JsonNode messages = body.get("messages");
@@ -59,7 +64,19 @@ public final class TokenCounter {
             }
             return tokens;
         }
-        return countInput(encoding, body.get("input"));
+        if (body.has("query")) {
+            return count(encoding, body.path("query").asText("")) + countInput(encoding, documentTexts(body.get("documents")));
+        }
+        return countInput(encoding, body.has("prompt") ? body.get("prompt") : body.get("input"));
+    }
+
+    /** Rerank documents as strings: each a string, or an object's {@code text}. */
+    private static JsonNode documentTexts(JsonNode documents) {
+        ArrayNode texts = JsonNodeFactory.instance.arrayNode();
+        if (documents != null && documents.isArray()) {
+            documents.forEach(document -> texts.add(document.isTextual() ? document.asText() : document.path("text").asText("")));
+        }
+        return texts;
     }
 
     private static int countContent(Encoding encoding, JsonNode content) {
@@ -76,7 +93,7 @@ public final class TokenCounter {
         return tokens;
     }
 
-    /** Embeddings input: a string, strings, or already tokenized arrays (counted by their length). */
+    /** Embeddings input or completion prompt: a string, strings, or already tokenized arrays (counted by their length). */
     private static int countInput(Encoding encoding, JsonNode input) {
         if (input == null || input.isNull()) {
             return 0;

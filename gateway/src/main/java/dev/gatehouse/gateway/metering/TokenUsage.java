@@ -14,9 +14,16 @@ public record TokenUsage(int promptTokens, int completionTokens, boolean reporte
         return promptTokens + completionTokens;
     }
 
-    /** Reads OpenAI's {@code usage} object from a response or chunk, if it has a usable one. */
+    /**
+     * Reads OpenAI's {@code usage} object from a response or chunk, if it has a usable one. A usage
+     * of {@code total_tokens} alone (vLLM's rerank answers) is all input: a reranker generates nothing.
+     */
     public static Optional<TokenUsage> fromResponse(JsonNode response) {
         JsonNode usage = response.get("usage");
+        if (usage != null && usage.isObject() && !usage.has("prompt_tokens") && !usage.has("completion_tokens")
+                && usage.path("total_tokens").canConvertToInt()) {
+            return Optional.of(new TokenUsage(Math.max(0, usage.get("total_tokens").asInt()), 0, true));
+        }
         if (usage == null || !usage.isObject() || !usage.path("prompt_tokens").canConvertToInt()) {
             return Optional.empty();
         }

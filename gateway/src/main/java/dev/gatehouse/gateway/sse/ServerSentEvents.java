@@ -63,10 +63,22 @@ public final class ServerSentEvents {
         }
     }
 
-    /** The text a chat completion chunk adds to the first choice, or the empty string. */
+    /** The text a chat completion chunk (or a text completion's) adds to the first choice, or the empty string. */
     public static String deltaContent(JsonNode chunk) {
         JsonNode choices = chunk == null ? null : chunk.path("choices");
-        return choices != null && choices.isArray() && !choices.isEmpty() ? choices.get(0).path("delta").path("content").asText("") : "";
+        return choices != null && choices.isArray() && !choices.isEmpty() ? choiceText(choices.get(0)) : "";
+    }
+
+    /**
+     * The answer text of one choice, whichever endpoint's shape it has: a chat message's content,
+     * a chat chunk's delta content, or a text completion's {@code text}.
+     */
+    public static String choiceText(JsonNode choice) {
+        if (choice.path("text").isTextual()) {
+            return choice.get("text").asText();
+        }
+        JsonNode message = choice.has("delta") ? choice.path("delta") : choice.path("message");
+        return message.path("content").asText("");
     }
 
     private static List<byte[]> completeEvents(ByteArrayOutputStream partial, byte[] bytes) {

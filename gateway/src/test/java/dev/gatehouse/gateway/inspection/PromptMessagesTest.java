@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.inspection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.Endpoint;
+import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.scanner.MessageRole;
 import dev.gatehouse.scanner.ScannedMessage;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every text of a request that the model reads is scanned, and the same walk rewrites it. */
 class PromptMessagesTest {
@@ -46,5 +48,30 @@ class PromptMessagesTest {
         assertThat(body.at("/tools/0/function/parameters/properties/days/items/description").asText()).isEqualTo("Mail [EMAIL_1]");
         assertThat(body.at("/tools/0/function/name").asText()).isEqualTo("weather");
         assertThat(body.at("/tools/0/function/parameters/properties/description/type").asText()).isEqualTo("string");
+    }
+
+    @Test
+    void completionPromptsAndSuffixAreTheCallersText() throws Exception {
+        List<ScannedMessage> messages = PromptMessages.extract(Endpoint.COMPLETIONS,
+                (ObjectNode) JSON.readTree("{\"model\":\"m\",\"prompt\":[\"Once upon a time\",\"In a land\"],\"suffix\":\"The end.\"}"));
+
+        assertThat(messages).containsExactly(new ScannedMessage(MessageRole.USER, "Once upon a time"),
+                new ScannedMessage(MessageRole.USER, "In a land"), new ScannedMessage(MessageRole.USER, "The end."));
+    }
+
+    @Test
+    void completionPromptsOfTokenIdsCannotBeInspectedSoAreRefused() {
+        assertThatThrownBy(() -> PromptMessages.extract(Endpoint.COMPLETIONS, (ObjectNode) JSON.readTree("{\"model\":\"m\",\"prompt\":[[1,2,3]]}")))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> assertThat(problem.param()).isEqualTo("prompt"));
+    }
+
+    @Test
+    void rerankQueryIsTheCallersTextAndDocumentsAreRetrievedContent() throws Exception {
+        List<ScannedMessage> messages = PromptMessages.extract(Endpoint.RERANK, (ObjectNode) JSON.readTree(
+                "{\"model\":\"m\",\"query\":\"Which is about refunds?\",\"documents\":[\"Refunds take five days.\",{\"text\":\"We open at nine.\"}]}"));
+
+        assertThat(messages).containsExactly(new ScannedMessage(MessageRole.USER, "Which is about refunds?"),
+                new ScannedMessage(MessageRole.RETRIEVED_DOCUMENT, "Refunds take five days."),
+                new ScannedMessage(MessageRole.RETRIEVED_DOCUMENT, "We open at nine."));
     }
 }

@@ -48,4 +48,16 @@ class TokenCounterTest {
         assertThat(counter.countPrompt("m", JSON.readTree("{\"input\":[\"hello world\",\"hello\"]}"))).isEqualTo(3);
         assertThat(counter.countPrompt("m", JSON.readTree("{\"input\":[[1,2,3],[4]]}"))).isEqualTo(4);
     }
+
+    @Test
+    void countsACompletionPromptOfStrings() throws Exception {
+        assertThat(counter.countPrompt("m", JSON.readTree("{\"prompt\":\"hello world\"}"))).isEqualTo(2);
+        assertThat(counter.countPrompt("m", JSON.readTree("{\"prompt\":[\"hello world\",\"hello\"]}"))).isEqualTo(3);
+    }
+
+    @Test
+    void countsARerankQueryAndItsDocumentsWhetherStringsOrObjects() throws Exception {
+        assertThat(counter.countPrompt("m", JSON.readTree("{\"query\":\"hello\",\"documents\":[\"hello world\",{\"text\":\"hello world\"}]}")))
+                .isEqualTo(1 + 2 + 2);
+    }
 }

@@ -25,8 +25,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The OpenAI-compatible endpoints under hostile chat and embeddings bodies (wrong types for every
- * field, odd roles and content parts, tool calls, stream flags, blank and Unicode-edge inputs, JSON
+ * The OpenAI-compatible endpoints under hostile chat, Responses API, text completion and
+ * embeddings bodies (wrong types for every field, odd roles, items and content parts, tool calls
+ * and function outputs, stream flags, blank and Unicode-edge inputs, JSON
  * that is truncated, trailing or nested too deep) and headers (Content-Type, Accept, X-Request-Id,
  * X-Gatehouse-Purpose, Authorization, large ones within the limits). Every answer is a 2xx, a
  * documented 4xx problem or a backend's own OpenAI error passed through; none is a 5xx, none
@@ -79,7 +80,11 @@ class OpenAiEndpointsFuzzTest {
         List<Endpoint> endpoints = List.of(
                 new Endpoint("POST", "/v1/chat/completions", 12, OpenAiEndpointsFuzzTest::chat),
                 new Endpoint("POST", "/v1/embeddings", 9, OpenAiEndpointsFuzzTest::embeddings),
-                new Endpoint("GET", "/v1/models", 1, random -> NODES.objectNode()));
+                new Endpoint("POST", "/v1/responses", 10, OpenAiEndpointsFuzzTest::responses),
+                new Endpoint("POST", "/v1/completions", 5, OpenAiEndpointsFuzzTest::completion),
+                new Endpoint("GET", "/v1/models", 1, random -> NODES.objectNode()),
+                new Endpoint("GET", "/v1/models/chat-simulator", 1, random -> NODES.objectNode()),
+                new Endpoint("GET", "/v1/models/no%2Fsuch-model", 1, random -> NODES.objectNode()));
         List<Endpoint> weighted = endpoints.stream().flatMap(endpoint -> Collections.nCopies(endpoint.share(), endpoint).stream()).toList();
         Random random = new Random(SEED);
         for (int n = 0; n < REQUESTS && !fuzzer.exhausted(BUDGET); n++) {
@@ -182,6 +187,99 @@ class OpenAiEndpointsFuzzTest {
             message.put("name", HostileText.next(random, 2));
         }
         return message;
+    }
+
+    private static ObjectNode responses(Random random) {
+        ObjectNode body = NODES.objectNode().put("model", "chat-simulator");
+        if (random.nextInt(3) == 0) {
+            body.put("input", HostileText.next(random, 10));
+        } else {
+            ArrayNode items = body.putArray("input");
+            for (int i = 1 + random.nextInt(4); i > 0; i--) {
+                items.add(responsesItem(random));
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            body.put("instructions", HostileText.next(random, 6));
+        }
+        if (random.nextInt(3) == 0) {
+            body.put("stream", true);
+        }
+        if (random.nextInt(4) == 0) {
+            ObjectNode tool = body.putArray("tools").addObject().put("type", random.nextInt(4) == 0 ? "web_search" : "function")
+                    .put("name", "lookup").put("description", HostileText.next(random, 4));
+            tool.putObject("parameters").put("type", "object");
+            body.put("tool_choice", HostileHttp.pick(List.of("auto", "none", "required", "lookup"), random));
+        }
+        if (random.nextInt(5) == 0) {
+            ObjectNode format = body.putObject("text").putObject("format")
+                    .put("type", HostileHttp.pick(List.of("text", "json_object", "json_schema", "grammar"), random));
+            if (format.get("type").asText().equals("json_schema")) {
+                format.put("name", "answer").putObject("schema").put("type", "object");
+            }
+        }
+        if (random.nextInt(6) == 0) {
+            body.put(HostileHttp.pick(List.of("store", "background"), random), random.nextBoolean());
+        }
+        if (random.nextInt(8) == 0) {
+            body.put(HostileHttp.pick(List.of("previous_response_id", "truncation", "reasoning", "include"), random), HostileText.next(random, 2));
+        }
+        if (random.nextInt(4) == 0) {
+            body.put("max_output_tokens", 1 + random.nextInt(64)).put("temperature", random.nextInt(21) / 10.0);
+        }
+        return body;
+    }
+
+    private static ObjectNode responsesItem(Random random) {
+        return switch (random.nextInt(6)) {
+            case 0 -> NODES.objectNode().put("type", "function_call").put("call_id", "call_" + random.nextInt(1000)).put("name", "lookup")
+                    .put("arguments", RandomJson.oneLine(RandomJson.object(random, 2)));
+            case 1 -> NODES.objectNode().put("type", "function_call_output").put("call_id", "call_" + random.nextInt(1000))
+                    .put("output", HostileText.next(random, 6));
+            case 2 -> {
+                ObjectNode message = NODES.objectNode().put("role", HostileHttp.pick(List.of("user", "assistant", "developer", "system", "tool"), random));
+                ArrayNode parts = message.putArray("content");
+                parts.addObject().put("type", HostileHttp.pick(List.of("input_text", "output_text", "input_file"), random))
+                        .put("text", HostileText.next(random, 8));
+                if (random.nextBoolean()) {
+                    parts.addObject().put("type", "input_image").put("image_url", "data:image/png;base64,iVBORw0KGgo=");
+                }
+                yield message;
+            }
+            case 3 -> NODES.objectNode().put("type", HostileHttp.pick(List.of("reasoning", "item_reference", "message", ""), random))
+                    .put("id", HostileText.next(random, 2));
+            default -> NODES.objectNode().put("role", random.nextInt(4) == 0 ? HostileHttp.pick(ROLES, random) : "user")
+                    .put("content", HostileText.next(random, 12));
+        };
+    }
+
+    private static ObjectNode completion(Random random) {
+        ObjectNode body = NODES.objectNode().put("model", "chat-simulator");
+        if (random.nextBoolean()) {
+            body.put("prompt", HostileText.next(random, 10));
+        } else {
+            ArrayNode prompts = body.putArray("prompt");
+            for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                if (random.nextInt(6) == 0) {
+                    prompts.add(random.nextInt(50_000));
+                } else {
+                    prompts.add(HostileText.next(random, 6));
+                }
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            body.put("stream", true);
+            if (random.nextBoolean()) {
+                body.putObject("stream_options").put("include_usage", random.nextBoolean());
+            }
+        }
+        if (random.nextInt(4) == 0) {
+            body.put("max_tokens", 1 + random.nextInt(64)).put("suffix", HostileText.next(random, 2));
+        }
+        if (random.nextInt(6) == 0) {
+            body.put("echo", random.nextBoolean()).put("logprobs", random.nextInt(5)).put("n", 1);
+        }
+        return body;
     }
 
     private static ObjectNode embeddings(Random random) {
