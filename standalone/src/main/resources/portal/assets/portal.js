@@ -26,19 +26,26 @@
     var element = document.getElementById("usage-chart");
     if (!element || !window.uPlot) { return; }
     var groups = JSON.parse(element.getAttribute("data-usage"));
-    var days = groups.map(function (g) { return Date.parse(g.day + "T00:00:00Z") / 1000; });
+    var days = groups.map(function (g) { return day(g.day); });
     var requests = groups.map(function (g) { return g.requests; });
     var spend = groups.map(function (g) { return Number(g.cost); });
+    var day = function (text) { return Date.parse(text + "T00:00:00Z") / 1000; };
     var width = Math.max(280, element.clientWidth - 16);
     new window.uPlot({
       width: width,
       height: 260,
+      // The whole period asked for, so that one busy day does not stretch over years.
+      scales: {
+        x: { time: true, range: [day(element.getAttribute("data-from")) - 43200, day(element.getAttribute("data-to")) + 43200] },
+        spend: { range: function (u, min, max) { return [0, max > 0 ? max * 1.2 : 1]; } }
+      },
       series: [
         {},
         { label: "Requests", stroke: "#1f5fbf", fill: "rgba(31,95,191,0.15)", paths: window.uPlot.paths.bars({ size: [0.6] }) },
         { label: "Spend", stroke: "#b3261e", scale: "spend" }
       ],
-      axes: [{}, { label: "requests" }, { side: 1, scale: "spend", label: "spend", grid: { show: false } }]
+      axes: [{}, { label: "requests" }, { side: 1, scale: "spend", label: "spend", size: 70, grid: { show: false },
+        values: function (u, values) { return values.map(function (v) { return v.toPrecision(2); }); } }]
     }, [days, requests, spend], element);
   }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.standalone.portal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.core.env.Environment;
@@ -15,6 +16,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
@@ -58,7 +60,7 @@ final class PortalApi {
         WebClient.RequestBodySpec request = client.method(method).uri(base() + path)
                 .header(HttpHeaders.AUTHORIZATION, user.bearer())
                 .accept(MediaType.APPLICATION_JSON);
-        WebClient.RequestHeadersSpec<?> ready = body == null ? request : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+        WebClient.RequestHeadersSpec<?> ready = body == null ? request : request.contentType(MediaType.APPLICATION_JSON).bodyValue(json(body));
         return ready.exchangeToMono(response -> response.statusCode().isError()
                         ? problemOf(response).flatMap(Mono::error)
                         : response.bodyToMono(String.class).map(PortalApi::parse).defaultIfEmpty(JSON.createObjectNode()))
@@ -74,10 +76,19 @@ final class PortalApi {
         });
     }
 
+    /** Written with the same Jackson as the APIs read it (the client's own codecs would pick another Jackson major). */
+    private static String json(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write the request body", e);
+        }
+    }
+
     private static JsonNode parse(String text) {
         try {
             return text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("The API answered something other than JSON", e);
         }
     }
@@ -85,7 +96,7 @@ final class PortalApi {
     private static JsonNode parseOrEmpty(String text) {
         try {
             return JSON.readTree(text);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return JSON.createObjectNode();
         }
     }

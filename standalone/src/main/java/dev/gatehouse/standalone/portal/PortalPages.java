@@ -1,5 +1,6 @@
 package dev.gatehouse.standalone.portal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
@@ -277,7 +279,7 @@ final class PortalPages {
             Map<String, Object> shown = new HashMap<>(record);
             try {
                 shown.put("event_text", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record.get("event")));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
             return shown;
@@ -405,8 +407,8 @@ final class PortalPages {
         return response.body(BodyInserters.fromDataBuffers(answer.getBody()));
     }
 
-    private static java.util.Optional<String> expiry(MultiValueMap<String, String> form) {
-        return java.util.Optional.ofNullable(form.getFirst("expires_in_days")).filter(days -> !days.isBlank()).map(days -> {
+    private static Optional<String> expiry(MultiValueMap<String, String> form) {
+        return Optional.ofNullable(form.getFirst("expires_in_days")).filter(days -> !days.isBlank()).map(days -> {
             try {
                 return Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Long.parseLong(days.strip()), ChronoUnit.DAYS).toString();
             } catch (NumberFormatException | ArithmeticException e) {
@@ -415,8 +417,8 @@ final class PortalPages {
         });
     }
 
-    private static java.util.Optional<List<String>> words(String text) {
-        return java.util.Optional.ofNullable(text).map(String::strip).filter(value -> !value.isEmpty())
+    private static Optional<List<String>> words(String text) {
+        return Optional.ofNullable(text).map(String::strip).filter(value -> !value.isEmpty())
                 .map(value -> Arrays.stream(value.split("[,\\s]+")).filter(word -> !word.isEmpty()).toList());
     }
 
