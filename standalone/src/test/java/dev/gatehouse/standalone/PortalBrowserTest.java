@@ -50,9 +50,9 @@ import static org.awaitility.Awaitility.await;
  * marketplace: the platform admin creates a tenant and its admin key; the tenant admin finds a
  * model by search, subscribes, creates a key, calls the model with the OpenAI SDK and finds the
  * call in usage and in the audit search; an auditor searches and exports the audit log; a
- * publisher sees its backends' health. Nobody reaches another tenant's pages, and a form posted
- * without its CSRF token is refused. Screenshots of the main pages go to
- * target/portal-screenshots/ (build artefacts).
+ * publisher sees its backends' health; the platform admin suspends, resumes and erases a
+ * tenant. Nobody reaches another tenant's pages, and a form posted without its CSRF token is
+ * refused. Screenshots of the main pages go to target/portal-screenshots/ (build artefacts).
  */
 @MarketplaceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -251,6 +251,28 @@ class PortalBrowserTest {
         browser.manage().window().setSize(new Dimension(1280, 1000));
     }
 
+    @Test
+    @Order(11)
+    void platformAdminSuspendsResumesAndErasesATenantOnlyWhenItIsNamedAgain() {
+        String slug = "initech-portal";
+        open("/portal/tenants");
+        browser.findElement(By.id("slug")).sendKeys(slug);
+        browser.findElement(By.id("display_name")).sendKeys("Initech");
+        browser.findElement(By.cssSelector("form[action='/portal/tenants'] button")).click();
+        assertThat(flash()).contains("Tenant '" + slug + "' created");
+
+        tenantRow(slug).findElement(By.xpath(".//button[text()='Suspend']")).click();
+        assertThat(flash()).isEqualTo("Tenant '" + slug + "' suspended.");
+        tenantRow(slug).findElement(By.xpath(".//button[text()='Resume']")).click();
+        assertThat(flash()).isEqualTo("Tenant '" + slug + "' resumed.");
+
+        erase(slug, "initech");
+        assertThat(flash()).isEqualTo("Type the tenant's slug '" + slug + "' to confirm erasing it.");
+        erase(slug, slug);
+        assertThat(flash()).startsWith("Tenant '" + slug + "' erased");
+        assertThat(browser.findElements(tenantRowLocator(slug))).isEmpty();
+    }
+
     private void signIn(String key) {
         open("/portal/sign-in");
         browser.findElement(By.id("api_key")).sendKeys(key, Keys.ENTER);
@@ -285,6 +307,21 @@ class PortalBrowserTest {
         browser.navigate().refresh();
         assertThat(browser.findElements(By.id("new-key-token"))).as("a key is shown only once").isEmpty();
         return token;
+    }
+
+    private void erase(String slug, String typed) {
+        WebElement erase = tenantRow(slug).findElement(By.cssSelector("details.erase"));
+        erase.findElement(By.tagName("summary")).click();
+        erase.findElement(By.name("confirm_slug")).sendKeys(typed);
+        erase.findElement(By.cssSelector("button.danger")).click();
+    }
+
+    private WebElement tenantRow(String slug) {
+        return browser.findElement(tenantRowLocator(slug));
+    }
+
+    private static By tenantRowLocator(String slug) {
+        return By.xpath("//tr[td/code[text()='" + slug + "']]");
     }
 
     private static By modelLink(String model) {

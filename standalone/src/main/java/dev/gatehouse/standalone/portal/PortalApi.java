@@ -71,8 +71,7 @@ final class PortalApi {
         int status = response.statusCode().value();
         return response.bodyToMono(String.class).defaultIfEmpty("{}").map(text -> {
             JsonNode problem = parseOrEmpty(text);
-            return new PortalApiProblem(status, problem.path("detail").asText("The request was refused (" + status + ")."),
-                    problem.path("error").path("code").asText(""));
+            return new PortalApiProblem(status, problem.path("detail").asText("The request was refused (" + status + ")."));
         });
     }
 

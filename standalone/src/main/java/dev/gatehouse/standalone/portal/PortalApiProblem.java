@@ -4,20 +4,14 @@ package dev.gatehouse.standalone.portal;
 final class PortalApiProblem extends RuntimeException {
 
     private final int status;
-    private final String code;
 
-    PortalApiProblem(int status, String detail, String code) {
+    PortalApiProblem(int status, String detail) {
         super(detail);
         this.status = status;
-        this.code = code;
     }
 
     int status() {
         return status;
-    }
-
-    String code() {
-        return code;
     }
 
     boolean signedOut() {

@@ -19,10 +19,12 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.WebSession;
 import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,6 +32,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,17 +107,11 @@ final class PortalPages {
     // --- tenant members: the catalog --------------------------------------------------------------
 
     private Mono<ServerResponse> catalog(ServerRequest request) {
-        UriComponentsBuilder query = UriComponentsBuilder.fromPath("/catalog/v1/models");
-        Map<String, String> filters = new HashMap<>();
-        for (String name : List.of("q", "kind", "region", "certification", "sort")) {
-            request.queryParam(name).filter(value -> !value.isBlank()).ifPresent(value -> {
-                filters.put(name, value);
-                query.queryParam(name, value);
-            });
-        }
-        request.queryParam("cursor").filter(value -> !value.isBlank()).ifPresent(value -> query.queryParam("cursor", value));
+        Map<String, String> filters = given(request, "q", "kind", "region", "certification", "sort");
+        Map<String, String> query = new LinkedHashMap<>(filters);
+        query.putAll(given(request, "cursor"));
         String view = request.headers().firstHeader("HX-Request") != null ? "portal/catalog :: results" : "portal/catalog";
-        return user(request).flatMap(user -> api.get(user, query.encode().build().toUriString())
+        return user(request).flatMap(user -> api.get(user, withQuery("/catalog/v1/models", query))
                 .flatMap(answer -> page(request, user, view, Map.of(
                         "models", list(answer.path("data")),
                         "nextCursor", answer.path("next_cursor").asText(""),
@@ -211,8 +208,7 @@ final class PortalPages {
         String from = request.queryParam("from").filter(value -> !value.isBlank()).orElse(to.minusDays(USAGE_DAYS - 1).toString());
         String until = request.queryParam("to").filter(value -> !value.isBlank()).orElse(to.toString());
         Function<String, Mono<JsonNode>> grouped = grouping -> user(request).flatMap(user -> api.get(user,
-                UriComponentsBuilder.fromPath("/admin/v1/tenants/{slug}/usage").queryParam("from", from).queryParam("to", until)
-                        .queryParam("group_by", grouping).encode().buildAndExpand(slug).toUriString()));
+                withQuery(path("/admin/v1/tenants/{slug}/usage", slug), Map.of("from", from, "to", until, "group_by", grouping))));
         return user(request).flatMap(user -> Mono.zip(grouped.apply("day"), grouped.apply("model"), grouped.apply("key"),
                         planOf(user, slug))
                 .flatMap(all -> {
@@ -239,27 +235,21 @@ final class PortalPages {
 
     private Mono<ServerResponse> usageExport(ServerRequest request) {
         String slug = request.pathVariable("slug");
-        String query = UriComponentsBuilder.fromPath("/admin/v1/tenants/{slug}/usage/export")
-                .queryParam("from", request.queryParam("from").orElse(""))
-                .queryParam("to", request.queryParam("to").orElse(""))
-                .queryParam("format", "csv").encode().buildAndExpand(slug).toUriString();
-        return download(request, query, "usage-" + slug + ".csv");
+        Map<String, String> query = new LinkedHashMap<>(given(request, "from", "to"));
+        query.put("format", "csv");
+        String export = withQuery(path("/admin/v1/tenants/{slug}/usage/export", slug), query);
+        return download(request, export, "usage-" + slug + ".csv");
     }
 
     // --- auditors: the audit log ------------------------------------------------------------------
 
     private Mono<ServerResponse> audit(ServerRequest request) {
         String slug = request.pathVariable("slug");
-        UriComponentsBuilder query = UriComponentsBuilder.fromPath("/admin/v1/tenants/{slug}/audit").queryParam("limit", 50);
-        Map<String, String> filters = new HashMap<>();
-        for (String name : List.of("action", "from", "to", "cursor")) {
-            request.queryParam(name).filter(value -> !value.isBlank()).ifPresent(value -> {
-                filters.put(name, value);
-                query.queryParam(name, value);
-            });
-        }
+        Map<String, String> filters = given(request, "action", "from", "to", "cursor");
+        Map<String, String> query = new LinkedHashMap<>(filters);
+        query.put("limit", "50");
         return user(request).flatMap(user -> Mono.zip(
-                        api.get(user, query.encode().buildAndExpand(slug).toUriString()),
+                        api.get(user, withQuery(path("/admin/v1/tenants/{slug}/audit", slug), query)),
                         api.get(user, path("/admin/v1/tenants/{slug}/audit/checkpoint", slug))
                                 .onErrorResume(PortalApiProblem.class, problem -> problem.status() == 404
                                         ? Mono.just(JSON.createObjectNode()) : Mono.error(problem)))
@@ -288,10 +278,9 @@ final class PortalPages {
 
     private Mono<ServerResponse> auditExport(ServerRequest request) {
         String slug = request.pathVariable("slug");
-        String query = UriComponentsBuilder.fromPath("/admin/v1/tenants/{slug}/audit/export")
-                .queryParam("from", request.queryParam("from").filter(value -> !value.isBlank()).orElse(Instant.EPOCH.toString()))
-                .queryParam("format", "jsonl").encode().buildAndExpand(slug).toUriString();
-        return download(request, query, "audit-" + slug + ".zip");
+        String from = request.queryParam("from").filter(value -> !value.isBlank()).orElse(Instant.EPOCH.toString());
+        String export = withQuery(path("/admin/v1/tenants/{slug}/audit/export", slug), Map.of("from", from, "format", "jsonl"));
+        return download(request, export, "audit-" + slug + ".zip");
     }
 
     // --- publishers -------------------------------------------------------------------------------
@@ -341,7 +330,7 @@ final class PortalPages {
             Mono<String> erased = slug.equals(form.getFirst("confirm_slug"))
                     ? api.send(user, HttpMethod.DELETE, path("/admin/v1/tenants/{slug}", slug), null)
                             .map(answer -> "Tenant '" + slug + "' erased: its encryption key is destroyed and its API keys deleted.")
-                    : Mono.error(new PortalApiProblem(400, "Type the tenant's slug '" + slug + "' to confirm erasing it.", "invalid_request"));
+                    : Mono.error(new PortalApiProblem(400, "Type the tenant's slug '" + slug + "' to confirm erasing it."));
             return posted(request, "/portal/tenants", erased);
         }));
     }
@@ -412,7 +401,7 @@ final class PortalPages {
             try {
                 return Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Long.parseLong(days.strip()), ChronoUnit.DAYS).toString();
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new PortalApiProblem(400, "'Expires in' must be a whole number of days.", "invalid_request");
+                throw new PortalApiProblem(400, "'Expires in' must be a whole number of days.");
             }
         });
     }
@@ -420,6 +409,22 @@ final class PortalPages {
     private static Optional<List<String>> words(String text) {
         return Optional.ofNullable(text).map(String::strip).filter(value -> !value.isEmpty())
                 .map(value -> Arrays.stream(value.split("[,\\s]+")).filter(word -> !word.isEmpty()).toList());
+    }
+
+    /** The non-blank query parameters of these names that the page was asked with. */
+    private static Map<String, String> given(ServerRequest request, String... names) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String name : names) {
+            request.queryParam(name).filter(value -> !value.isBlank()).ifPresent(value -> given.put(name, value));
+        }
+        return given;
+    }
+
+    /** Each value encoded whole, so that a '&' or '=' typed into a filter stays part of that filter. */
+    private static String withQuery(String encodedPath, Map<String, String> query) {
+        UriComponentsBuilder builder = UriComponentsBuilder.fromPath(encodedPath);
+        query.forEach((name, value) -> builder.queryParam(name, UriUtils.encodeQueryParam(value, StandardCharsets.UTF_8)));
+        return builder.build(true).toUriString();
     }
 
     private static String path(String template, Object... variables) {
