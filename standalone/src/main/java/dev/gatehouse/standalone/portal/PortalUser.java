@@ -1,0 +1,47 @@
+package dev.gatehouse.standalone.portal;
+
+import dev.gatehouse.tenant.Role;
+
+import java.util.Set;
+
+/**
+ * Who is signed in to the portal: the API key they signed in with, which every page sends to the
+ * public APIs on their behalf (so the APIs' own checks decide what they see), and what the pages
+ * need to lay out the navigation. The credential lives only in the server's memory, in the
+ * session; the browser holds a random session id.
+ */
+record PortalUser(String credential, String keyId, String tenantSlug, Set<Role> roles) {
+
+    PortalUser {
+        roles = Set.copyOf(roles);
+    }
+
+    boolean has(Role role) {
+        return roles.contains(role);
+    }
+
+    boolean tenantAdmin() {
+        return has(Role.TENANT_ADMIN) || has(Role.PLATFORM_ADMIN);
+    }
+
+    boolean auditor() {
+        return tenantAdmin() || has(Role.AUDITOR);
+    }
+
+    boolean publisher() {
+        return has(Role.PUBLISHER) || has(Role.PLATFORM_ADMIN);
+    }
+
+    boolean platformAdmin() {
+        return has(Role.PLATFORM_ADMIN);
+    }
+
+    String bearer() {
+        return "Bearer " + credential;
+    }
+
+    @Override
+    public String toString() {
+        return "PortalUser[keyId=" + keyId + ", tenant=" + tenantSlug + ", roles=" + roles + "]";
+    }
+}
