@@ -133,7 +133,7 @@ class PortalSessionTest {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri("/admin/v1/tenants/%00"))
                 .header("Authorization", "Bearer " + adminKey).build(), HttpResponse.BodyHandlers.ofString());
 
-        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.statusCode()).as("no such tenant, as the admin API says it").isEqualTo(404);
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     }
 
