@@ -128,6 +128,20 @@ class PortalSessionTest {
         assertThat(models.headers().firstValue("Set-Cookie")).isEmpty();
     }
 
+    @Test
+    void theApisStillAnswerHostilePathsWithTheirOwnProblems() throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri("/admin/v1/tenants/%00"))
+                .header("Authorization", "Bearer " + adminKey).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as("no such tenant, as the admin API says it").isEqualTo(404);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void thePortalRefusesEncodedTraversal() throws Exception {
+        assertThat(get("/portal/t/%2e%2e/keys", signIn()).statusCode()).isEqualTo(400);
+    }
+
     private String signIn() throws Exception {
         HttpResponse<String> form = get("/portal/sign-in", null);
         return sessionOf(post("/portal/sign-in", sessionOf(form), "api_key=" + encode(adminKey) + "&_csrf=" + csrfOf(form)));

@@ -22,8 +22,10 @@ import org.springframework.security.web.server.authentication.logout.DelegatingS
 import org.springframework.security.web.server.authentication.logout.RedirectServerLogoutSuccessHandler;
 import org.springframework.security.web.server.authentication.logout.SecurityContextServerLogoutHandler;
 import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -50,6 +52,7 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 public class PortalConfiguration {
 
     static final String SESSION_COOKIE = "GATEHOUSE_PORTAL";
+    private static final ServerWebExchangeMatcher PORTAL_PATHS = ServerWebExchangeMatchers.pathMatchers("/portal", "/portal/**");
     /** Scripts, styles and images only from the portal itself; nothing inline, no frames, forms post only here. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -71,7 +74,7 @@ public class PortalConfiguration {
         signInFilter.setAuthenticationFailureHandler(new RedirectServerAuthenticationFailureHandler(PortalPages.SIGN_IN + "?error"));
 
         return http
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/portal", "/portal/**"))
+                .securityMatcher(PORTAL_PATHS)
                 .securityContextRepository(sessions)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers(PortalPages.SIGN_IN, PortalPages.ASSETS + "**", PortalPages.WEBJARS + "**").permitAll()
@@ -90,6 +93,11 @@ public class PortalConfiguration {
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .build();
+    }
+
+    @Bean
+    ServerWebExchangeFirewall portalFirewall() {
+        return new PortalFirewall(PORTAL_PATHS);
     }
 
     private static RedirectServerLogoutSuccessHandler signedOut() {
