@@ -128,7 +128,7 @@ class LimitsAcrossReplicasTest {
 
     @Test
     void twoReplicasTogetherSpendNoMoreThanOneBudgetAndATenantThatChoseSoGoesOnWithoutRedis() throws Exception {
-        try (ConfigurableApplicationContext b = RunningMarketplace.start(dataDir.resolve("b"), sharedStores())) {
+        try (ConfigurableApplicationContext b = RunningMarketplace.start(dataDir.resolve("b"), storesForConcurrentCalls())) {
             b.getBean(CatalogRepository.class).saveModel(CatalogModel.platformModel(PRICEY_MODEL, ModelKind.CHAT,
                     ModelDescription.of("Pricey simulator", "test", "the simulator at a high price"),
                     ModelPrice.perMillionTokens(Instant.now().minusSeconds(60), "100", "1000"), true, Set.of(),
@@ -144,7 +144,7 @@ class LimitsAcrossReplicasTest {
             budgets.save(new TenantBudgetSettings(admitted.tenantId(), new BigDecimal("100.00"), BudgetPeriod.MONTHLY,
                     TenantBudgetSettings.DEFAULT_THRESHOLDS, null, true));
             b.getBean(BudgetDirectory.class).refresh();
-            try (MarketplaceProcess a = MarketplaceProcess.start(dataDir.resolve("a"), sharedStores())) {
+            try (MarketplaceProcess a = MarketplaceProcess.start(dataDir.resolve("a"), storesForConcurrentCalls())) {
                 List<Function<String, URI>> replicas = List.of(a::uri, path -> RunningMarketplace.uri(b, path));
                 awaitKnown(a.uri("/v1/chat/completions"), admitted, PRICEY_HELLO);
 
@@ -189,6 +189,15 @@ class LimitsAcrossReplicasTest {
     private static List<UsageTotal> monthSoFar(ConfigurableApplicationContext app, IssuedApiKey key) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         return app.getBean(UsageLedger.class).totals(key.tenantId(), today.withDayOfMonth(1), today.plusDays(1), UsageGrouping.DAY);
+    }
+
+    /**
+     * Forty calls at once make four Redis round trips each on a machine that may be heavily loaded:
+     * a longer command timeout than the 250 ms default, so that slowness is not taken for an outage.
+     */
+    private static String[] storesForConcurrentCalls() {
+        return database.marketplaceArguments("--gatehouse.gateway.cache-refresh-interval=300ms", "--gatehouse.limits.redis-url=" + redis.uri(),
+                "--gatehouse.limits.redis-timeout=3s");
     }
 
     private static String[] sharedStores() {
