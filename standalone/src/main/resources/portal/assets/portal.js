@@ -25,11 +25,11 @@
   function drawUsage() {
     var element = document.getElementById("usage-chart");
     if (!element || !window.uPlot) { return; }
+    var day = function (text) { return Date.parse(text + "T00:00:00Z") / 1000; };
     var groups = JSON.parse(element.getAttribute("data-usage"));
     var days = groups.map(function (g) { return day(g.day); });
     var requests = groups.map(function (g) { return g.requests; });
     var spend = groups.map(function (g) { return Number(g.cost); });
-    var day = function (text) { return Date.parse(text + "T00:00:00Z") / 1000; };
     var width = Math.max(280, element.clientWidth - 16);
     new window.uPlot({
       width: width,
