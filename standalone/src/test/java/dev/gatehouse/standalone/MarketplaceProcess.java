@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  */
 final class MarketplaceProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Generous: on a machine shared with other builds a start has been seen to take over two minutes. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern BOOTSTRAP_KEY = Pattern.compile("gatehouse_k[a-z2-7]{16}_[A-Za-z0-9_-]{43}");
 
