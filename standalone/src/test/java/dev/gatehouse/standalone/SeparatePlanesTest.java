@@ -2,6 +2,7 @@ package dev.gatehouse.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.standalone.portal.PortalConfiguration;
 import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.keycloak.KeycloakDirectory;
 import org.junit.jupiter.api.AfterAll;
@@ -94,7 +95,7 @@ class SeparatePlanesTest {
 
     @Test
     void theGatewayServesNoControlPlaneApiAndHasNoKeycloakAdminClient() throws Exception {
-        for (String path : List.of("/admin/v1/tenants", "/admin/v1/openapi.yaml", "/catalog/v1/models")) {
+        for (String path : List.of("/admin/v1/tenants", "/admin/v1/openapi.yaml", "/catalog/v1/models", "/portal", "/portal/catalog")) {
             ProblemAnswer answer = ProblemAnswer.of(send(RunningMarketplace.uri(gateway, path), "GET", platformAdminKey, null));
             answer.assertIs(404, "not_found");
             assertThat(answer.json().get("detail").asText()).as(path)
@@ -107,6 +108,7 @@ class SeparatePlanesTest {
         assertThat(gateway.getBeanNamesForType(KeycloakDirectory.class)).isEmpty();
         assertThat(gateway.getBeanNamesForType(Keycloak.class)).isEmpty();
         assertThat(gateway.getBeanNamesForType(TenantLifecycle.class)).as("no provisioning").isEmpty();
+        assertThat(gateway.getBeanNamesForType(PortalConfiguration.class)).as("no portal").isEmpty();
     }
 
     @Test

@@ -6,8 +6,8 @@ import java.util.List;
 public enum Plane {
     /** The gateway: the OpenAI-compatible model calls, served from the read models in memory. */
     DATA("the gateway (data plane)", List.of("/v1")),
-    /** Tenants, keys, members, the catalog, usage and audit, and Keycloak provisioning. */
-    CONTROL("the control plane", List.of("/admin", "/catalog"));
+    /** Tenants, keys, members, the catalog, usage and audit, Keycloak provisioning, and the portal. */
+    CONTROL("the control plane", List.of("/admin", "/catalog", "/portal"));
 
     private final String description;
     private final List<String> pathPrefixes;

@@ -1,5 +1,7 @@
 package dev.gatehouse.standalone.portal;
 
+import dev.gatehouse.gateway.plane.OnPlane;
+import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import org.springframework.beans.factory.annotation.Value;
@@ -42,11 +44,13 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 
 /**
  * The web portal at {@code /portal}: every bean it needs, in one class, so that a process that
- * serves no people (a gateway-only replica) leaves it out with {@code gatehouse.portal.enabled=false}.
+ * serves no people leaves it out: a gateway-only replica ({@code gatehouse.mode=gateway}) always,
+ * any other with {@code gatehouse.portal.enabled=false}.
  * Spring Security guards {@code /portal/**} only; the APIs keep their own bearer authentication
  * and are untouched by these filters (decision 0900).
  */
 @Configuration(proxyBeanMethods = false)
+@OnPlane(Plane.CONTROL)
 @ConditionalOnProperty(name = "gatehouse.portal.enabled", havingValue = "true", matchIfMissing = true)
 @EnableWebFluxSecurity
 public class PortalConfiguration {
