@@ -107,7 +107,7 @@ class LimitsAcrossReplicasTest {
                         .contains("gatehouse_model_calls_total{backend=\"builtin-chat-simulator\",model=\"chat-simulator\",status=\"2xx\",tenant=\"replicated-limits\"}")
                         .contains("gatehouse_model_first_token_seconds_bucket{")
                         .contains("gatehouse_writer_queue_records{writer=\"usage\"}")
-                        .contains("gatehouse_writer_dropped_total{writer=\"content\"} 0.0");
+                        .contains("gatehouse_writer_dropped_total{writer=\"usage\"} 0.0");
 
                 redis.stop();
                 try {

@@ -288,14 +288,27 @@ final class PortalPages {
     private Mono<ServerResponse> publishing(ServerRequest request) {
         return user(request).flatMap(user -> api.get(user, "/admin/v1/catalog/models")
                 .flatMap(answer -> Flux.fromIterable(answer.path("data"))
-                        .concatMap(model -> api.get(user, path("/admin/v1/catalog/models/{id}/backends", model.path("id").asText()))
-                                .map(backends -> {
-                                    Map<String, Object> shown = map(model);
-                                    shown.put("backends", list(backends.path("data")));
-                                    return shown;
-                                }))
+                        .concatMap(model -> backendsOf(user, model))
                         .collectList())
                 .flatMap(models -> page(request, user, "portal/publishing", Map.of("models", models))));
+    }
+
+    /** One model's backends; when the API refuses them, the model is still shown, with the API's reason instead. */
+    private Mono<Map<String, Object>> backendsOf(PortalUser user, JsonNode model) {
+        Map<String, Object> shown = map(model);
+        return api.get(user, path("/admin/v1/catalog/models/{id}/backends", model.path("id").asText()))
+                .map(backends -> {
+                    shown.put("backends", list(backends.path("data")));
+                    return shown;
+                })
+                .onErrorResume(PortalApiProblem.class, problem -> {
+                    if (problem.signedOut()) {
+                        return Mono.error(problem);
+                    }
+                    shown.put("backends", List.of());
+                    shown.put("backends_refused", problem.getMessage() + " (" + problem.status() + ")");
+                    return Mono.just(shown);
+                });
     }
 
     // --- platform admins: tenants -----------------------------------------------------------------
