@@ -101,15 +101,6 @@ public final class RedisSpendCounters implements SpendCounters {
                 });
     }
 
-    /** Whether Redis answers now, for readiness. */
-    public boolean reachable() {
-        try {
-            return "PONG".equals(redis.connection().sync().ping());
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     @Override
     public void close() {
         redis.close();

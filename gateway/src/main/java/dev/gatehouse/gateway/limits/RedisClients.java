@@ -49,6 +49,15 @@ public final class RedisClients {
     /** A client and its one connection, closed together. */
     public record Connected<K, V>(RedisClient client, StatefulRedisConnection<K, V> connection) implements AutoCloseable {
 
+        /** Whether Redis answers now, for readiness. */
+        public boolean reachable() {
+            try {
+                return "PONG".equals(connection.sync().ping());
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
         @Override
         public void close() {
             connection.close();

@@ -56,11 +56,7 @@ public final class RedisLimitBuckets implements LimitBuckets {
 
     /** Whether Redis answers now, for readiness. */
     public boolean reachable() {
-        try {
-            return "PONG".equals(redis.connection().sync().ping());
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return redis.reachable();
     }
 
     @Override
