@@ -1,13 +1,5 @@
 package dev.gatehouse.standalone;
 
-import dev.gatehouse.backends.BuiltinBackendServer;
-import dev.gatehouse.catalog.CachedModelCatalog;
-import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.CatalogRepository;
-import dev.gatehouse.catalog.ModelBackend;
-import dev.gatehouse.catalog.ModelDescription;
-import dev.gatehouse.catalog.ModelKind;
-import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.gateway.budgets.BudgetDirectory;
 import dev.gatehouse.gateway.budgets.BudgetPeriod;
 import dev.gatehouse.gateway.budgets.BudgetStore;
@@ -32,12 +24,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -57,8 +47,7 @@ class LimitsAcrossReplicasTest {
     private static final int REQUESTS_PER_MINUTE = 20;
     private static final String HELLO = RunningMarketplace.CHAT_BODY_TEMPLATE.formatted("Hello, what is the capital of Italy?");
     /** Priced so that a short call costs about two cents: input 100 USD and output 1000 USD per million tokens. */
-    private static final String PRICEY_MODEL = "pricey-chat";
-    private static final String PRICEY_HELLO = "{\"model\":\"" + PRICEY_MODEL + "\",\"max_tokens\":40,\"messages\":[{\"role\":\"user\","
+    private static final String PRICEY_HELLO = "{\"model\":\"" + TestCatalog.PRICEY_MODEL + "\",\"max_tokens\":40,\"messages\":[{\"role\":\"user\","
             + "\"content\":\"Hello, what is the capital of Italy?\"}]}";
 
     @RegisterExtension
@@ -129,12 +118,7 @@ class LimitsAcrossReplicasTest {
     @Test
     void twoReplicasTogetherSpendNoMoreThanOneBudgetAndATenantThatChoseSoGoesOnWithoutRedis() throws Exception {
         try (ConfigurableApplicationContext b = RunningMarketplace.start(dataDir.resolve("b"), storesForConcurrentCalls())) {
-            b.getBean(CatalogRepository.class).saveModel(CatalogModel.platformModel(PRICEY_MODEL, ModelKind.CHAT,
-                    ModelDescription.of("Pricey simulator", "test", "the simulator at a high price"),
-                    ModelPrice.perMillionTokens(Instant.now().minusSeconds(60), "100", "1000"), true, Set.of(),
-                    List.of(new ModelBackend("pricey@eu-central", PRICEY_MODEL, b.getBean(BuiltinBackendServer.class).chatBaseUrl(),
-                            BuiltinBackendServer.CHAT_UPSTREAM_MODEL, "eu-central"))));
-            b.getBean(CachedModelCatalog.class).refresh();
+            TestCatalog.priceySimulator(b);
             Plan generous = new Plan(10_000, 10_000_000, null);
             IssuedApiKey budgeted = TestKeys.developerKeyOnPlan(b, "replicated-budget", generous);
             IssuedApiKey admitted = TestKeys.developerKeyOnPlan(b, "admitted-without-redis", generous);

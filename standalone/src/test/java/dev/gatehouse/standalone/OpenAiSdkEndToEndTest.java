@@ -19,12 +19,9 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.gatehouse.audit.AuditCheckpoints;
 import dev.gatehouse.catalog.CachedModelCatalog;
-import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.ModelBackend;
-import dev.gatehouse.catalog.ModelDescription;
 import dev.gatehouse.catalog.ModelKind;
-import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
@@ -37,10 +34,8 @@ import org.springframework.context.ApplicationContext;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -254,10 +249,8 @@ class OpenAiSdkEndToEndTest {
     }
 
     private void catalogue(String modelId) {
-        context.getBean(CatalogRepository.class).saveModel(CatalogModel.platformModel(modelId, ModelKind.CHAT,
-                ModelDescription.of(modelId, "test publisher", "never called"), ModelPrice.perMillionTokens(Instant.now(), "1", "1"),
-                false, Set.of(), List.of(new ModelBackend(modelId + "@eu", modelId, URI.create("http://127.0.0.1:9/v1"), modelId, "eu-west"))));
-        context.getBean(CachedModelCatalog.class).refresh();
+        TestCatalog.platformModel(context, modelId, ModelKind.CHAT, "never called", "1", "1",
+                new ModelBackend(modelId + "@eu", modelId, URI.create("http://127.0.0.1:9/v1"), modelId, "eu-west"));
     }
 
     private static CompletionCreateParams textCompletion(String prompt) {

@@ -3,13 +3,7 @@ package dev.gatehouse.standalone;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.gatehouse.catalog.CachedModelCatalog;
-import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.CatalogRepository;
-import dev.gatehouse.catalog.ModelBackend;
-import dev.gatehouse.catalog.ModelDescription;
 import dev.gatehouse.catalog.ModelKind;
-import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.tenant.IssuedApiKey;
 import org.junit.jupiter.api.AfterAll;
@@ -26,9 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Set;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -68,11 +59,8 @@ class RerankTest {
     @BeforeAll
     void catalogueReranker() {
         reranker.stubFor(post(urlEqualTo("/v1/rerank")).willReturn(okJson(RANKED)));
-        context.getBean(CatalogRepository.class).saveModel(CatalogModel.platformModel("reranker", ModelKind.RERANK,
-                ModelDescription.of("reranker", "test publisher", "recorded reranker"), ModelPrice.perMillionTokens(Instant.now(), "1", "0"),
-                false, Set.of(), List.of(new ModelBackend("reranker@eu", "reranker",
-                        URI.create("http://127.0.0.1:" + reranker.port() + "/v1"), "upstream-reranker", "eu-west"))));
-        context.getBean(CachedModelCatalog.class).refresh();
+        TestCatalog.platformModel(context, "reranker", ModelKind.RERANK, "recorded reranker", "1", "0",
+                TestCatalog.recordedBackend(reranker, "reranker"));
     }
 
     @AfterAll

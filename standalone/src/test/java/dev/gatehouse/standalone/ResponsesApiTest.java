@@ -19,13 +19,7 @@ import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ResponseTextConfig;
 import com.openai.models.responses.ResponseUsage;
 import com.openai.models.responses.WebSearchTool;
-import dev.gatehouse.catalog.CachedModelCatalog;
-import dev.gatehouse.catalog.CatalogModel;
-import dev.gatehouse.catalog.CatalogRepository;
-import dev.gatehouse.catalog.ModelBackend;
-import dev.gatehouse.catalog.ModelDescription;
 import dev.gatehouse.catalog.ModelKind;
-import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.tenant.IssuedApiKey;
@@ -38,13 +32,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
-import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -84,11 +75,8 @@ class ResponsesApiTest {
     @BeforeAll
     void catalogueToolBackend() {
         toolBackend.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(okJson(TOOL_CALL_ANSWER)));
-        context.getBean(CatalogRepository.class).saveModel(CatalogModel.platformModel("tool-caller", ModelKind.CHAT,
-                ModelDescription.of("tool-caller", "test publisher", "recorded backend"), ModelPrice.perMillionTokens(Instant.now(), "1", "1"),
-                false, Set.of(), List.of(new ModelBackend("tool-caller@eu", "tool-caller",
-                        URI.create("http://127.0.0.1:" + toolBackend.port() + "/v1"), "upstream-tool-caller", "eu-west"))));
-        context.getBean(CachedModelCatalog.class).refresh();
+        TestCatalog.platformModel(context, "tool-caller", ModelKind.CHAT, "recorded backend", "1", "1",
+                TestCatalog.recordedBackend(toolBackend, "tool-caller"));
     }
 
     @AfterAll
