@@ -10,15 +10,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * Holds back the end of a response until a step (the audit record) is done: a caller never has
- * the whole answer, nor the end of a stream, before the call's record is durable. A plain answer's
- * last piece waits; every piece of an event stream passes at once, so that tokens are never held
- * behind the next one, but for the piece that carries the stream's {@code [DONE]}, which waits, as
- * does the stream's end.
+ * any of a plain answer, nor the end of a stream, before the call's record is durable. A plain
+ * answer is held whole, so that a step refusing it (the content log a tenant requires could not be
+ * written) can still answer with a problem instead, and no part of the withheld answer, nor its
+ * headers, has been sent. Every piece of an event stream passes at once, so that tokens are never
+ * held behind the next one, but for the piece that carries the stream's {@code [DONE]}, which
+ * waits, as does the stream's end.
  */
 public final class ResponseEndGate extends ServerHttpResponseDecorator {
 
@@ -34,7 +35,7 @@ public final class ResponseEndGate extends ServerHttpResponseDecorator {
     @Override
     public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
         Flux<DataBuffer> pieces = Flux.from(body);
-        return super.writeWith(isEventStream() ? gatingDone(pieces).concatWith(end()) : holdingLast(pieces, DataBufferUtils::release));
+        return isEventStream() ? super.writeWith(gatingDone(pieces).concatWith(end())) : super.writeWith(holdingAll(pieces));
     }
 
     @Override
@@ -43,7 +44,7 @@ public final class ResponseEndGate extends ServerHttpResponseDecorator {
         if (isEventStream()) {
             return super.writeAndFlushWith(chunks.<Publisher<? extends DataBuffer>>map(chunk -> gatingDone(Flux.from(chunk))).concatWith(end()));
         }
-        return super.writeAndFlushWith(holdingLast(chunks, chunk -> Flux.from(chunk).subscribe(DataBufferUtils::release)));
+        return super.writeAndFlushWith(holdingAll(chunks.concatMap(Flux::from)).map(Mono::just));
     }
 
     private boolean isEventStream() {
@@ -64,18 +65,11 @@ public final class ResponseEndGate extends ServerHttpResponseDecorator {
         return piece.toString(piece.readPosition(), piece.readableByteCount(), StandardCharsets.UTF_8).contains(DONE_EVENT);
     }
 
-    private <T> Flux<T> holdingLast(Flux<T> source, java.util.function.Consumer<T> discard) {
-        AtomicReference<T> held = new AtomicReference<>();
-        Flux<T> allButLast = source.concatMap(next -> {
-            T previous = held.getAndSet(next);
-            return previous == null ? Flux.empty() : Flux.just(previous);
-        });
-        Mono<T> last = Mono.defer(() -> beforeEnd.get().then(Mono.justOrEmpty(held.getAndSet(null))));
-        return allButLast.concatWith(last).doFinally(signal -> {
-                    T unsent = held.getAndSet(null);
-                    if (unsent != null) {
-                        discard.accept(unsent);
-                    }
-                });
+    /** The whole answer, once the step is done; released if the step fails or the caller leaves first. */
+    private Mono<DataBuffer> holdingAll(Flux<? extends DataBuffer> pieces) {
+        return DataBufferUtils.join(pieces).flatMap(answer -> Mono.defer(beforeEnd)
+                .doOnError(failure -> DataBufferUtils.release(answer))
+                .doOnCancel(() -> DataBufferUtils.release(answer))
+                .thenReturn(answer));
     }
 }

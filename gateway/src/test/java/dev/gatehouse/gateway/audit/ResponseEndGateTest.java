@@ -19,22 +19,22 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The end of an answer waits for the step before it; everything before the end passes at once. */
+/** A plain answer waits whole for the step before it; a stream's pieces pass at once, and only its end waits. */
 class ResponseEndGateTest {
 
     @Test
-    void thePiecesBeforeTheLastPassAtOnceAndTheLastWaitsForTheStep() {
+    void noPieceOfAPlainAnswerPassesBeforeTheStepIsDone() {
         Sinks.Empty<Void> recorded = Sinks.empty();
         List<String> written = new ArrayList<>();
         ServerHttpResponse response = recording(written);
         ResponseEndGate gate = new ResponseEndGate(response, recorded::asMono);
 
-        Mono<Void> writing = gate.writeWith(Flux.just(buffer("data: one"), buffer("data: two"), buffer("data: [DONE]")));
+        Mono<Void> writing = gate.writeWith(Flux.just(buffer("{\"choices\":"), buffer("[{\"index\":0}"), buffer("]}")));
         writing.subscribe();
 
-        assertThat(written).containsExactly("data: one", "data: two");
+        assertThat(written).isEmpty();
         recorded.tryEmitEmpty();
-        assertThat(written).containsExactly("data: one", "data: two", "data: [DONE]");
+        assertThat(written).containsExactly("{\"choices\":[{\"index\":0}]}");
     }
 
     @Test
@@ -58,7 +58,7 @@ class ResponseEndGateTest {
     }
 
     @Test
-    void aFailedStepWithholdsTheEnd() {
+    void aFailedStepWithholdsTheWholeAnswer() {
         List<String> written = new ArrayList<>();
         ServerHttpResponse response = recording(written);
         ResponseEndGate gate = new ResponseEndGate(response, () -> Mono.error(new IllegalStateException("journal cannot be written")));
@@ -67,7 +67,7 @@ class ResponseEndGateTest {
                 .onErrorResume(Mono::just).block(Duration.ofSeconds(5));
 
         assertThat(failure).hasMessage("journal cannot be written");
-        assertThat(written).containsExactly("{\"partial\":");
+        assertThat(written).as("a problem can still be answered in its place").isEmpty();
     }
 
     /** A response that notes each piece as the server would send it. */
