@@ -1,6 +1,7 @@
 package dev.gatehouse.standalone;
 
 import dev.gatehouse.crypto.kms.OpenBaoServer;
+import dev.gatehouse.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -18,7 +19,7 @@ final class SharedDatabaseServer implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestPostgres.nonDurable(EmbeddedPostgres.builder()).start();
         vault.beforeAll(context);
     }
 

@@ -38,13 +38,23 @@ public final class TestPostgres {
     private static EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                server = nonDurable(EmbeddedPostgres.builder()).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::stop));
         }
         return server;
+    }
+
+    /**
+     * A server whose data is thrown away with the test JVM need not survive a crash of the machine:
+     * without flushing every commit to disk, the suite's thousands of small transactions cost CPU, not
+     * waits on the disk. A process that a test kills is never this server.
+     */
+    public static EmbeddedPostgres.Builder nonDurable(EmbeddedPostgres.Builder builder) {
+        return builder.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off");
     }
 
     private static synchronized void stop() {
