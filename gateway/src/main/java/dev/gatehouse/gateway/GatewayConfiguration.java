@@ -195,8 +195,8 @@ public class GatewayConfiguration {
     /** Reads the metering schema's daily totals, so only after {@link #usageLedger} has migrated it. */
     @Bean
     @DependsOn("usageLedger")
-    BudgetStore budgetStore(DataSource dataSource) {
-        return BudgetStore.migrate(dataSource);
+    BudgetStore budgetStore(DataSource dataSource, TenantCipher cipher) {
+        return BudgetStore.migrate(dataSource, cipher);
     }
 
     @Bean

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.UnsafeBackendUrlException;
+import dev.gatehouse.crypto.CryptoException;
+import dev.gatehouse.crypto.ErrorCode;
 import dev.gatehouse.gateway.budgets.AlertWebhook;
 import dev.gatehouse.gateway.budgets.Budget;
 import dev.gatehouse.gateway.budgets.BudgetDirectory;
@@ -116,7 +118,16 @@ final class BudgetAdminRoutes {
                     directory.refresh();
                     return tenantJson(tenant);
                 })
+                .onErrorMap(CryptoException.class, BudgetAdminRoutes::webhookSecretNotSealed)
                 .flatMap(body -> AdminRequests.json(HttpStatus.OK, body));
+    }
+
+    private static ApiProblem webhookSecretNotSealed(CryptoException error) {
+        if (error.code() == ErrorCode.KEY_SERVICE_UNAVAILABLE || error.code() == ErrorCode.KEYSTORE_UNAVAILABLE) {
+            return new ApiProblem(ProblemType.KEY_SERVICE_UNAVAILABLE,
+                    "The key service is unavailable, so the webhook's secret cannot be sealed; nothing was changed, retry shortly.");
+        }
+        return new ApiProblem(ProblemType.CONFLICT, "This tenant has no key to seal the webhook's secret with; nothing was changed.");
     }
 
     private Mono<ServerResponse> deleteTenant(ServerRequest request) {

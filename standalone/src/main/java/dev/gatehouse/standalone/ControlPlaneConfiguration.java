@@ -97,6 +97,12 @@ class ControlPlaneConfiguration {
         return BudgetAdminRoutes.routes(new AdminAccess(callers, database), database, store, directory, guard, urls, clock);
     }
 
+    /** An erased tenant's budgets, alerts and their undelivered webhook posts go with it. */
+    @Bean
+    TenantErasureListener tenantBudgetsEraser(BudgetStore store) {
+        return tenant -> store.eraseTenant(tenant.id());
+    }
+
     @Bean
     RouterFunction<ServerResponse> tenantKeyAdminRoutes(TenantDatabase database, BearerAuthenticator callers, ContentKeyRotation rotation) {
         return TenantKeyAdminRoutes.routes(new AdminAccess(callers, database), rotation);

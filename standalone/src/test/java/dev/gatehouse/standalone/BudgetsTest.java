@@ -12,6 +12,8 @@ import com.openai.errors.UnexpectedStatusCodeException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.crypto.TenantId;
 import dev.gatehouse.gateway.budgets.AlertWebhookSender;
 import dev.gatehouse.gateway.budgets.BudgetAlerts;
 import dev.gatehouse.gateway.metering.UsageGrouping;
@@ -28,12 +30,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,11 +45,14 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+
+import javax.sql.DataSource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -95,6 +102,7 @@ class BudgetsTest {
         TestCatalog.priceySimulator(context);
         slug = "budget-" + UUID.randomUUID().toString().substring(0, 8);
         developer = TestKeys.developerKey(context, slug, null);
+        context.getBean(TenantCipher.class).createTenantKey(TenantId.of(developer.tenantId().toString()));
         tenantAdmin = keyWithRoles(developer, Role.TENANT_ADMIN).token();
     }
 
@@ -217,6 +225,34 @@ class BudgetsTest {
                 .anySatisfy(event -> assertThat(event).contains("\"threshold_percent\":5"))
                 .anySatisfy(event -> assertThat(event).contains("\"threshold_percent\":30"));
         assertThat(awaitSettled().at("/budgets/0/thresholds_crossed").toString()).isEqualTo("[5,30]");
+    }
+
+    @Test
+    void theWebhookSecretIsStoredSealedWithTheTenantsKeyAndTheTenantsBudgetsGoWithItsErasure() throws Exception {
+        String path = "/alerts/" + slug;
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(503)));
+        HttpResponse<String> saved = admin("PUT", "/budget", tenantAdmin, "{\"limit_usd\":0.20,\"alert_thresholds\":[5],"
+                + "\"webhook\":{\"url\":\"" + receiver.baseUrl() + path + "\",\"secret\":\"" + SECRET + "\"}}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(admin("PUT", "/api-keys/" + developer.keyId() + "/budget", tenantAdmin, "{\"limit_usd\":0.10}").statusCode()).isEqualTo(200);
+        assertThat(chat(developer, 20).statusCode()).isEqualTo(200);
+        JdbcClient database = JdbcClient.create(context.getBean(DataSource.class));
+        await().atMost(Duration.ofSeconds(10)).until(() -> rowsOfTenant(database, "webhook_outbox") > 0);
+
+        Map<String, Object> stored = database.sql("SELECT webhook_secret, webhook_secret_sealed FROM budgets.tenant_settings WHERE tenant_id = ?")
+                .param(developer.tenantId()).query().singleRow();
+        assertThat(stored.get("webhook_secret")).isNull();
+        assertThat(new String((byte[]) stored.get("webhook_secret_sealed"), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
+
+        HttpResponse<String> erased = admin("DELETE", "", TestKeys.platformAdminKey(context), null);
+        assertThat(erased.statusCode()).as(erased.body()).isEqualTo(204);
+        for (String table : List.of("tenant_settings", "key_budgets", "alerts", "webhook_outbox")) {
+            assertThat(rowsOfTenant(database, table)).as(table).isZero();
+        }
+    }
+
+    private long rowsOfTenant(JdbcClient database, String table) {
+        return database.sql("SELECT count(*) FROM budgets." + table + " WHERE tenant_id = ?").param(developer.tenantId()).query(Long.class).single();
     }
 
     @Test

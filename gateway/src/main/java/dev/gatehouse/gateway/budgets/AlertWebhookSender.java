@@ -94,7 +94,7 @@ public final class AlertWebhookSender implements AutoCloseable {
     /** Null when the receiver took it, else why not. */
     private String attempt(BudgetStore.Delivery delivery) throws InterruptedException {
         if (delivery.webhook() == null) {
-            return "the tenant has no webhook now";
+            return delivery.unsendable();
         }
         try {
             urlCheck.accept(delivery.webhook().url());

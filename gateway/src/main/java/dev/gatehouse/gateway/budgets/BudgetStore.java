@@ -1,12 +1,19 @@
 package dev.gatehouse.gateway.budgets;
 
+import dev.gatehouse.crypto.CryptoException;
+import dev.gatehouse.crypto.EncryptionContext;
+import dev.gatehouse.crypto.TenantCipher;
+import dev.gatehouse.crypto.TenantId;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Date;
 import java.sql.ResultSet;
@@ -26,39 +33,68 @@ import javax.sql.DataSource;
  * budgets, the thresholds crossed in each period (each once, whichever replica saw it first), and
  * the outbox of webhook deliveries, which holds every alert until its receiver has taken it. What a
  * period has spent so far is read from the metering schema's daily totals, the record of every call.
+ * A webhook's secret is sealed with the tenant's own key, so a copy of the database does not sign
+ * alerts, and erasing the tenant shreds it with the rest of its data.
  */
 public final class BudgetStore {
 
+    private static final String WEBHOOK_SECRET_PURPOSE = "budget-alert-webhook-secret";
+
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final TransactionTemplate transactions;
+    private final TenantCipher cipher;
 
-    private BudgetStore(DataSource dataSource) {
+    private BudgetStore(DataSource dataSource, TenantCipher cipher) {
         this.jdbc = JdbcClient.create(dataSource);
         this.template = new JdbcTemplate(dataSource);
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.cipher = cipher;
     }
 
-    public static BudgetStore migrate(DataSource dataSource) {
+    public static BudgetStore migrate(DataSource dataSource, TenantCipher cipher) {
         Flyway.configure().dataSource(dataSource).schemas("budgets").locations("classpath:db/budgets").load().migrate();
-        return new BudgetStore(dataSource);
+        BudgetStore store = new BudgetStore(dataSource, cipher);
+        store.sealPlainWebhookSecrets();
+        return store;
     }
 
+    /** Secrets stored before they were sealed: sealed now, and the plain copy cleared. */
+    private void sealPlainWebhookSecrets() {
+        jdbc.sql("SELECT tenant_id, webhook_secret FROM budgets.tenant_settings WHERE webhook_secret IS NOT NULL")
+                .query((row, index) -> {
+                    UUID tenantId = row.getObject("tenant_id", UUID.class);
+                    return jdbc.sql("UPDATE budgets.tenant_settings SET webhook_secret_sealed = ?, webhook_secret = NULL WHERE tenant_id = ?")
+                            .params(sealed(tenantId, row.getString("webhook_secret")), tenantId).update();
+                }).list();
+    }
+
+    /** The settings, their webhooks' secrets left sealed: only a delivery opens one ({@link #claimDue}). */
     public List<TenantBudgetSettings> tenantSettings() {
         return jdbc.sql("SELECT * FROM budgets.tenant_settings").query((row, index) -> new TenantBudgetSettings(
                 row.getObject("tenant_id", UUID.class), row.getBigDecimal("limit_usd"), period(row),
                 Arrays.stream((Integer[]) row.getArray("alert_thresholds").getArray()).toList(),
-                row.getString("webhook_url") == null ? null : new AlertWebhook(URI.create(row.getString("webhook_url")), row.getString("webhook_secret")),
+                row.getString("webhook_url") == null ? null : AlertWebhook.withSealedSecret(URI.create(row.getString("webhook_url"))),
                 row.getBoolean("admit_when_limits_unreachable"))).list();
+    }
+
+    private byte[] sealed(UUID tenantId, String secret) {
+        return cipher.encrypt(TenantId.of(tenantId.toString()), secret.getBytes(StandardCharsets.UTF_8), webhookSecretContext(tenantId));
+    }
+
+    private static EncryptionContext webhookSecretContext(UUID tenantId) {
+        return EncryptionContext.of("budgets/tenant-settings/" + tenantId, WEBHOOK_SECRET_PURPOSE);
     }
 
     public void save(TenantBudgetSettings settings) {
         template.execute((ConnectionCallback<Integer>) connection -> {
             try (var upsert = connection.prepareStatement("""
                     INSERT INTO budgets.tenant_settings (tenant_id, limit_usd, period_start, period_days, alert_thresholds, webhook_url,
-                                                         webhook_secret, admit_when_limits_unreachable, updated_at)
+                                                         webhook_secret_sealed, admit_when_limits_unreachable, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())
                     ON CONFLICT (tenant_id) DO UPDATE SET limit_usd = EXCLUDED.limit_usd, period_start = EXCLUDED.period_start,
                         period_days = EXCLUDED.period_days, alert_thresholds = EXCLUDED.alert_thresholds, webhook_url = EXCLUDED.webhook_url,
-                        webhook_secret = EXCLUDED.webhook_secret, admit_when_limits_unreachable = EXCLUDED.admit_when_limits_unreachable,
+                        webhook_secret_sealed = EXCLUDED.webhook_secret_sealed, webhook_secret = NULL, admit_when_limits_unreachable = EXCLUDED.admit_when_limits_unreachable,
                         updated_at = now()""")) {
                 Array thresholds = connection.createArrayOf("int4", settings.alertThresholds().toArray());
                 upsert.setObject(1, settings.tenantId());
@@ -67,7 +103,7 @@ public final class BudgetStore {
                 upsert.setObject(4, settings.period().monthly() ? null : settings.period().days(), java.sql.Types.INTEGER);
                 upsert.setArray(5, thresholds);
                 upsert.setString(6, settings.webhook() == null ? null : settings.webhook().url().toString());
-                upsert.setString(7, settings.webhook() == null ? null : settings.webhook().secret());
+                upsert.setBytes(7, settings.webhook() == null ? null : sealed(settings.tenantId(), settings.webhook().secret()));
                 upsert.setBoolean(8, settings.admitWhenLimitsUnreachable());
                 return upsert.executeUpdate();
             }
@@ -76,6 +112,15 @@ public final class BudgetStore {
 
     public void deleteTenantSettings(UUID tenantId) {
         jdbc.sql("DELETE FROM budgets.tenant_settings WHERE tenant_id = ?").param(tenantId).update();
+    }
+
+    /** Everything of an erased tenant: its settings and webhook, its keys' budgets, its alerts and their deliveries. */
+    public void eraseTenant(UUID tenantId) {
+        transactions.executeWithoutResult(status -> {
+            for (String table : List.of("webhook_outbox", "alerts", "key_budgets", "tenant_settings")) {
+                jdbc.sql("DELETE FROM budgets." + table + " WHERE tenant_id = ?").param(tenantId).update();
+            }
+        });
     }
 
     public List<KeyBudget> keyBudgets() {
@@ -141,8 +186,12 @@ public final class BudgetStore {
                 .query(Integer.class).list();
     }
 
-    /** A queued webhook delivery, with where it goes now (null when the tenant has no webhook any more). */
-    public record Delivery(long id, UUID tenantId, String eventId, String payload, int attempts, AlertWebhook webhook) {
+    /**
+     * A queued webhook delivery, with where it goes now and its secret opened; {@code webhook} null
+     * when it cannot be sent now, and {@code unsendable} says why (no webhook any more, or its secret
+     * cannot be opened: the key service is unreachable, the tenant's key is gone).
+     */
+    public record Delivery(long id, UUID tenantId, String eventId, String payload, int attempts, AlertWebhook webhook, String unsendable) {
     }
 
     /**
@@ -158,17 +207,30 @@ public final class BudgetStore {
                             WHERE outbox.id = due.id
                             RETURNING outbox.id, outbox.tenant_id, outbox.event_id, outbox.payload, outbox.attempts
                         )
-                        SELECT claimed.*, settings.webhook_url, settings.webhook_secret FROM claimed
+                        SELECT claimed.*, settings.webhook_url, settings.webhook_secret_sealed FROM claimed
                         LEFT JOIN budgets.tenant_settings settings ON settings.tenant_id = claimed.tenant_id
                         ORDER BY claimed.id""")
                 .params(Timestamp.from(now.plus(lease)), Timestamp.from(now), limit)
-                .query(BudgetStore::delivery).list();
+                .query(this::delivery).list();
     }
 
-    private static Delivery delivery(ResultSet row, int index) throws SQLException {
+    private Delivery delivery(ResultSet row, int index) throws SQLException {
+        UUID tenantId = row.getObject("tenant_id", UUID.class);
         String url = row.getString("webhook_url");
-        return new Delivery(row.getLong("id"), row.getObject("tenant_id", UUID.class), row.getString("event_id"), row.getString("payload"),
-                row.getInt("attempts"), url == null ? null : new AlertWebhook(URI.create(url), row.getString("webhook_secret")));
+        AlertWebhook webhook = null;
+        String unsendable = null;
+        if (url == null) {
+            unsendable = "the tenant has no webhook now";
+        } else {
+            try {
+                byte[] secret = cipher.decrypt(TenantId.of(tenantId.toString()), row.getBytes("webhook_secret_sealed"), webhookSecretContext(tenantId));
+                webhook = new AlertWebhook(URI.create(url), new String(secret, StandardCharsets.UTF_8));
+            } catch (CryptoException e) {
+                unsendable = "the webhook's secret cannot be opened now (" + e.code() + ")";
+            }
+        }
+        return new Delivery(row.getLong("id"), tenantId, row.getString("event_id"), row.getString("payload"), row.getInt("attempts"),
+                webhook, unsendable);
     }
 
     public void delivered(long id, Instant now) {
