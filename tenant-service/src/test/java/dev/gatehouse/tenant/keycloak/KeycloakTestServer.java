@@ -9,8 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
 /**
@@ -43,8 +46,22 @@ public final class KeycloakTestServer {
         return new KeycloakSettings(url(), realm, "gatehouse", "master", ADMIN_USERNAME, ADMIN_PASSWORD);
     }
 
+    /**
+     * Under a lock on the distribution, held until the server is ready: {@code start-dev} first rebuilds
+     * the distribution's configuration in place, which two test JVMs starting at once (parallel forks)
+     * would do over each other.
+     */
     private static void start() {
         Path home = distribution();
+        try (FileChannel lockFile = FileChannel.open(home.resolve("gatehouse-test-start.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock startingAlone = lockFile.lock()) {
+            startUnlocked(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the Keycloak distribution " + home + " to start it", e);
+        }
+    }
+
+    private static void startUnlocked(Path home) {
         int httpPort = freePort();
         int managementPort = freePort();
         try {
