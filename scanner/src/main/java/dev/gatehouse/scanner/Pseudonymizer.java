@@ -1,5 +1,7 @@
 package dev.gatehouse.scanner;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -13,12 +15,14 @@ import java.util.regex.Pattern;
 /**
  * Replaces personal data with typed placeholders ({@code [EMAIL_1]}, {@code [IBAN_2]}) and remembers
  * the mapping so that a model response mentioning the placeholders can be restored for the caller.
- * The same value gets the same placeholder throughout one request. Personal data that only the
- * normalised text shows (written in look-alike, fullwidth or invisible characters) is replaced in
- * the normalised text, which is then what goes out; what is still found afterwards (in an encoded
- * payload, say) is reported by {@link #personalDataIn}, so that the caller can refuse to send it.
- * One instance per request: it holds personal data in memory and is not thread-safe; drop it when
- * the response is sent.
+ * Personal data is found where the scanner finds it, in the normalised text and its decoded
+ * payloads, and replaced where it was written: an address in fullwidth letters or with invisible
+ * characters inside is replaced with those characters, an encoded payload that holds personal data
+ * is replaced whole (by the placeholders of what it held), and the rest of the text stays as the
+ * caller wrote it. The same value, however it was written, gets the same placeholder throughout one
+ * request; restoring gives the value in its plain form. What is still found afterwards is reported
+ * by {@link #personalDataIn}, so that the caller can refuse to send it. One instance per request: it
+ * holds personal data in memory and is not thread-safe; drop it when the response is sent.
  */
 public final class Pseudonymizer {
 
@@ -37,11 +41,33 @@ public final class Pseudonymizer {
     }
 
     public String pseudonymize(String text) {
-        String replaced = replaceMatches(text);
-        if (personalDataIn(replaced).isEmpty()) {
-            return replaced;
+        NormalizedText normalized = normalizer.normalize(text);
+        String plain = normalized.scannable();
+        List<PiiMatch> matches = detector.find(plain);
+        if (matches.isEmpty()) {
+            return text;
         }
-        return replaceMatches(normalizer.normalize(replaced).text());
+        // Matches in the folded text first: a decoded payload's match that lies inside one of them
+        // (the ROT13 reading of an address) is the same characters, already replaced.
+        List<Replacement> replacements = new ArrayList<>();
+        for (PiiMatch match : matches) {
+            if (normalized.inFoldedText(match)) {
+                replacements.add(replacementOf(match, normalized, plain));
+            }
+        }
+        List<Replacement> ofFoldedText = List.copyOf(replacements);
+        for (PiiMatch match : matches) {
+            PiiMatch raw = normalized.inRaw(match);
+            if (!normalized.inFoldedText(match) && ofFoldedText.stream().noneMatch(r -> r.start <= raw.start() && raw.end() <= r.end)) {
+                replacements.add(replacementOf(match, normalized, plain));
+            }
+        }
+        return replace(text, merged(replacements));
+    }
+
+    private Replacement replacementOf(PiiMatch match, NormalizedText normalized, String plain) {
+        PiiMatch raw = normalized.inRaw(match);
+        return new Replacement(raw.start(), raw.end(), placeholderFor(match.type(), match.in(plain)));
     }
 
     /** The kinds of personal data the detector finds in the text as the scanner reads it: normalised, decoded payloads included. */
@@ -50,16 +76,32 @@ public final class Pseudonymizer {
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(PiiType.class)));
     }
 
-    private String replaceMatches(String text) {
-        List<PiiMatch> matches = detector.find(text);
-        if (matches.isEmpty()) {
-            return text;
+    /** Raw characters {@code [start, end)} give way to the placeholders of what was found in them. */
+    private record Replacement(int start, int end, String placeholders) {
+    }
+
+    /** Overlapping replacements (two addresses in one encoded payload) become one, with the placeholders of both. */
+    private static List<Replacement> merged(List<Replacement> replacements) {
+        replacements.sort(Comparator.comparingInt(Replacement::start));
+        List<Replacement> merged = new ArrayList<>();
+        for (Replacement next : replacements) {
+            Replacement last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && next.start < last.end) {
+                String placeholders = last.placeholders.contains(next.placeholders) ? last.placeholders : last.placeholders + " " + next.placeholders;
+                merged.set(merged.size() - 1, new Replacement(last.start, Math.max(last.end, next.end), placeholders));
+            } else {
+                merged.add(next);
+            }
         }
+        return merged;
+    }
+
+    private static String replace(String text, List<Replacement> replacements) {
         StringBuilder out = new StringBuilder(text.length());
         int cursor = 0;
-        for (PiiMatch match : matches) {
-            out.append(text, cursor, match.start()).append(placeholderFor(match.type(), match.in(text)));
-            cursor = match.end();
+        for (Replacement replacement : replacements) {
+            out.append(text, cursor, replacement.start).append(replacement.placeholders);
+            cursor = replacement.end;
         }
         return out.append(text, cursor, text.length()).toString();
     }
