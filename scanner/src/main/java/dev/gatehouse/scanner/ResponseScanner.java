@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * Scans model output for leakage of the request's system prompt (shared runs of
- * {@value #SHINGLE_WORDS} consecutive words) and for personal data. Built once per request from
- * that request's system prompt; whole responses and streams are scanned by the same
- * {@link StreamScanner}, so both reach the same verdict. Immutable and thread-safe.
+ * {@value #SHINGLE_WORDS} consecutive words) and for personal data, read in normalised form as in
+ * prompts. Built once per request from that request's system prompt; whole responses and streams
+ * are scanned by the same {@link StreamScanner}, so both reach the same verdict. Immutable and thread-safe.
  */
 public final class ResponseScanner {
 
@@ -23,6 +23,7 @@ public final class ResponseScanner {
     private final int leakThreshold;
     private final ResponsePolicy policy;
     private final PersonalDataDetector personalData;
+    private final TextNormalizer normalizer = new TextNormalizer();
 
     public ResponseScanner(String systemPrompt, ResponsePolicy policy, PersonalDataDetector personalData) {
         this.promptShingles = shingles(systemPrompt == null ? "" : systemPrompt);
@@ -56,6 +57,10 @@ public final class ResponseScanner {
 
     PersonalDataDetector personalData() {
         return personalData;
+    }
+
+    TextNormalizer normalizer() {
+        return normalizer;
     }
 
     private static Set<Long> shingles(String text) {

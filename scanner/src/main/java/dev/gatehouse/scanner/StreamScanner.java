@@ -87,10 +87,16 @@ public final class StreamScanner {
         return mark;
     }
 
-    /** Types are a set, so a value seen again in the retained tail changes nothing. */
+    /**
+     * Read as the prompt scanner reads a prompt (normalised, payloads decoded), so that an answer
+     * cannot show personal data in fullwidth or invisible characters unseen; a match is judged once
+     * the raw characters behind it no longer touch the end of what has arrived. Types are a set, so
+     * a value seen again in the retained tail changes nothing.
+     */
     private void collectPersonalData(String window, boolean last) {
-        for (PiiMatch match : scanner.personalData().find(window)) {
-            if (last || match.end() < window.length()) {
+        NormalizedText normalized = scanner.normalizer().normalize(window);
+        for (PiiMatch match : scanner.personalData().find(normalized.scannable())) {
+            if (last || normalized.inRaw(match).end() < window.length()) {
                 pii.add(match.type());
             }
         }

@@ -95,6 +95,18 @@ class PseudonymizerTest {
         assertThat(pseudonymizer.personalDataIn("Nothing personal here.")).isEmpty();
     }
 
+    @Test
+    void whatOnePassCouldNotReadIsStillReportedAfterIt() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
+        String seventeenPayloads = String.join(" ", java.util.stream.IntStream.rangeClosed(1, 17)
+                .mapToObj(n -> base64("Write to person" + n + "@example.com soon")).toList());
+
+        String sent = pseudonymizer.pseudonymize(seventeenPayloads);
+
+        assertThat(sent).startsWith("[EMAIL_1] [EMAIL_2] ");
+        assertThat(pseudonymizer.personalDataIn(sent)).containsExactly(PiiType.EMAIL);
+    }
+
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
