@@ -152,6 +152,25 @@ class AnswerChoicesAndToolCallsTest {
     }
 
     @Test
+    void aLegacyFunctionCallOfAStreamGetsTheOriginalValuesBackToo() throws Exception {
+        answerStreamed(
+                chunk(0, "{\"role\":\"assistant\",\"function_call\":{\"name\":\"send_mail\",\"arguments\":\"{\\\"to\\\":\\\"[EMAIL\"}}", null),
+                chunk(0, "{\"function_call\":{\"arguments\":\"_1]\\\"}\"}}", null),
+                chunk(0, "{}", "function_call"));
+
+        HttpResponse<String> response = chat(tenant(false), PROMPT, true);
+
+        StringBuilder arguments = new StringBuilder();
+        for (String event : response.body().split("\n\n")) {
+            if (event.startsWith("data: {")) {
+                JSON.readTree(event.substring("data: ".length())).path("choices")
+                        .forEach(choice -> arguments.append(choice.at("/delta/function_call/arguments").asText("")));
+            }
+        }
+        assertThat(arguments.toString()).isEqualTo("{\"to\":\"" + EMAIL + "\"}");
+    }
+
+    @Test
     void personalDataInAToolCallOfTheAnswerIsFlagged() throws Exception {
         answerPlain(PLAIN_ANSWER.replace("I will write to [EMAIL_1].", "Done.").replace("The refund goes to [IBAN_1].", "Done."));
 

@@ -102,10 +102,14 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
 
     /**
      * The restorers of one streamed answer: one for each choice's text, one for each of its tool
-     * calls' arguments. A chunk that finishes a choice (its {@code finish_reason}) also carries what
-     * that choice's restorers still held back, so nothing is left behind at the end.
+     * calls' arguments (and the legacy {@code function_call}'s). A chunk that finishes a choice (its
+     * {@code finish_reason}) also carries what that choice's restorers still held back, so nothing is
+     * left behind at the end.
      */
     private static final class StreamedChoices {
+
+        /** The key of a choice's legacy {@code function_call} among its tool calls' restorers. */
+        private static final int LEGACY_FUNCTION_CALL = -1;
 
         private final Pseudonymizer pseudonyms;
         private final Map<Integer, Pseudonymizer.StreamRestorer> texts = new HashMap<>();
@@ -142,6 +146,10 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
                     changed = true;
                 }
             }
+            if (delta.path("function_call").path("arguments").isTextual()) {
+                restoreArguments(delta.path("function_call"), calls.computeIfAbsent(LEGACY_FUNCTION_CALL, i -> pseudonyms.streamRestorer())::accept);
+                changed = true;
+            }
             if (finishing) {
                 changed |= releaseHeldArguments(choice, calls);
                 arguments.remove(index);
@@ -163,8 +171,7 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
             if (completion) {
                 choice.put("text", restored);
             } else if (hasText || !restored.isEmpty()) {
-                ObjectNode deltaObject = delta.isObject() ? (ObjectNode) delta : choice.putObject("delta");
-                deltaObject.put("content", restored);
+                objectAt(choice, "delta").put("content", restored);
             }
             return true;
         }
@@ -174,25 +181,29 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
             boolean changed = false;
             for (Map.Entry<Integer, Pseudonymizer.StreamRestorer> held : calls.entrySet()) {
                 String rest = held.getValue().finish();
-                if (rest.isEmpty()) {
-                    continue;
+                if (!rest.isEmpty()) {
+                    ObjectNode delta = objectAt(choice, "delta");
+                    ObjectNode function = held.getKey() == LEGACY_FUNCTION_CALL ? objectAt(delta, "function_call") : toolCallFunction(delta, held.getKey());
+                    function.put("arguments", function.path("arguments").asText("") + rest);
+                    changed = true;
                 }
-                ObjectNode delta = choice.path("delta").isObject() ? (ObjectNode) choice.get("delta") : choice.putObject("delta");
-                ArrayNode toolCalls = delta.path("tool_calls").isArray() ? (ArrayNode) delta.get("tool_calls") : delta.putArray("tool_calls");
-                ObjectNode call = null;
-                for (JsonNode existing : toolCalls) {
-                    if (existing.path("index").asInt(0) == held.getKey() && existing instanceof ObjectNode object) {
-                        call = object;
-                    }
-                }
-                if (call == null) {
-                    call = toolCalls.addObject().put("index", held.getKey());
-                }
-                ObjectNode function = call.path("function").isObject() ? (ObjectNode) call.get("function") : call.putObject("function");
-                function.put("arguments", function.path("arguments").asText("") + rest);
-                changed = true;
             }
             return changed;
+        }
+
+        /** The {@code function} of the delta's tool call with this index, added when the delta has none. */
+        private static ObjectNode toolCallFunction(ObjectNode delta, int index) {
+            ArrayNode toolCalls = delta.path("tool_calls").isArray() ? (ArrayNode) delta.get("tool_calls") : delta.putArray("tool_calls");
+            for (JsonNode call : toolCalls) {
+                if (call.path("index").asInt(0) == index && call instanceof ObjectNode object) {
+                    return objectAt(object, "function");
+                }
+            }
+            return objectAt(toolCalls.addObject().put("index", index), "function");
+        }
+
+        private static ObjectNode objectAt(ObjectNode parent, String field) {
+            return parent.path(field) instanceof ObjectNode object ? object : parent.putObject(field);
         }
     }
 
