@@ -117,4 +117,16 @@ class StreamScannerTest {
 
         assertThat(blockingScanner.scan("Here you go: " + payload + " as asked.").pii()).containsExactly(PiiType.EMAIL);
     }
+
+    @Test
+    void blocksALeakSpelledWithInvisibleCharactersInsideItsWordsOrInFullwidthLetters() {
+        String zeroWidth = SYSTEM_PROMPT.replace("a", "a\u200b");
+        StringBuilder fullwidth = new StringBuilder();
+        SYSTEM_PROMPT.chars().forEach(c -> fullwidth.append(c >= '!' && c <= '~' ? (char) (c - '!' + 0xFF01) : (char) c));
+
+        assertThat(blockingScanner.scan(zeroWidth).systemPromptLeak()).isTrue();
+        StreamScanner stream = blockingScanner.openStream();
+        chunks(fullwidth.toString(), 9).forEach(stream::accept);
+        assertThat(stream.finish().blocks()).isTrue();
+    }
 }
