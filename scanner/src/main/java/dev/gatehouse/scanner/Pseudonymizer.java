@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
  * characters inside is replaced with those characters, an encoded payload that holds personal data
  * is replaced whole (by the placeholders of what it held), and the rest of the text stays as the
  * caller wrote it. The same value, however it was written, gets the same placeholder throughout one
- * request; restoring gives the value in its plain form. What is still found afterwards is reported
- * by {@link #personalDataIn}, so that the caller can refuse to send it. One instance per request: it
+ * request; restoring gives the value in its plain form. Every encoded payload is read, however many
+ * (the injection detectors' bound does not apply). What is still found afterwards (a number that
+ * the shortened text now puts after its naming keyword, say) is reported by {@link #personalDataIn},
+ * so that the caller can refuse to send it. One instance per request: it
  * holds personal data in memory and is not thread-safe; drop it when the response is sent.
  */
 public final class Pseudonymizer {
@@ -31,7 +33,7 @@ public final class Pseudonymizer {
     private static final int MAX_PLACEHOLDER_LENGTH = 32;
 
     private final PersonalDataDetector detector;
-    private final TextNormalizer normalizer = new TextNormalizer();
+    private final TextNormalizer normalizer = TextNormalizer.decodingEveryPayload();
     private final Map<String, String> placeholderByValue = new HashMap<>();
     private final Map<String, String> valueByPlaceholder = new HashMap<>();
     private final Map<PiiType, Integer> counters = new EnumMap<>(PiiType.class);
@@ -70,7 +72,7 @@ public final class Pseudonymizer {
         return new Replacement(raw.start(), raw.end(), placeholderFor(match.type(), match.in(plain)));
     }
 
-    /** The kinds of personal data the detector finds in the text as the scanner reads it: normalised, decoded payloads included. */
+    /** The kinds of personal data the detector finds in the text as the scanner reads it: normalised, every decoded payload included. */
     public Set<PiiType> personalDataIn(String text) {
         return detector.find(normalizer.normalize(text).scannable()).stream().map(PiiMatch::type)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(PiiType.class)));

@@ -21,14 +21,14 @@ import java.util.regex.Pattern;
  * bidirectional control characters, Latin look-alikes folded to Latin, and encoded payloads
  * (base64, base32, hex, percent-encoding, backslash-u escapes, Unicode tag characters, ROT13, leetspeak,
  * letters spelled with separators) decoded.
- * Stateless and thread-safe.
+ * Immutable and thread-safe.
  */
 public final class TextNormalizer {
 
     /** Decoding stops after this many nested layers (base64 of hex of ...). */
     private static final int MAX_DECODING_DEPTH = 2;
-    /** Bounds the work done on adversarial input with thousands of candidate segments. */
-    private static final int MAX_DECODED_SEGMENTS = 16;
+    /** Bounds the work the injection detectors do on adversarial input with thousands of candidate segments. */
+    static final int MAX_DECODED_SEGMENTS = 16;
 
     // Runs are anchored at their first character (look-behind) so the engine does not rescan a
     // run from every position inside it.
@@ -54,6 +54,32 @@ public final class TextNormalizer {
 
     /** Cyrillic and Greek letters that render like Latin ones. */
     private static final Map<Character, Character> HOMOGLYPHS = homoglyphTable();
+
+    private final int maxDecodedSegments;
+
+    /** At most {@value #MAX_DECODED_SEGMENTS} decoded payloads per text: the injection detectors' bound. */
+    public TextNormalizer() {
+        this(MAX_DECODED_SEGMENTS);
+    }
+
+    private TextNormalizer(int maxDecodedSegments) {
+        this.maxDecodedSegments = maxDecodedSegments;
+    }
+
+    /**
+     * A normaliser that decodes every encoded payload, however many: for personal data, where a
+     * payload left unread is one sent unseen. Its cost still grows only with the text (each run is
+     * decoded once, nested ones to the same depth), and the personal-data patterns run only around
+     * digits and at signs.
+     */
+    public static TextNormalizer decodingEveryPayload() {
+        return new TextNormalizer(Integer.MAX_VALUE);
+    }
+
+    /** Whether a text normalised by the default normaliser may hold payloads it did not decode. */
+    public static boolean mayHoldUndecodedPayloads(NormalizedText normalized) {
+        return normalized.decodedSegments().size() >= MAX_DECODED_SEGMENTS;
+    }
 
     public NormalizedText normalize(String raw) {
         Set<Obfuscation> found = EnumSet.noneOf(Obfuscation.class);
@@ -247,7 +273,7 @@ public final class TextNormalizer {
         }
         if (survey.percents() >= MIN_PERCENT_ESCAPES
                 && PERCENT_ESCAPE.matcher(text).results().limit(MIN_PERCENT_ESCAPES).count() == MIN_PERCENT_ESCAPES
-                && decoded.size() < MAX_DECODED_SEGMENTS) {
+                && decoded.size() < maxDecodedSegments) {
             String plain = decodePercent(text);
             if (plain != null && !plain.equals(text)) {
                 found.add(Obfuscation.URL_ENCODING);
@@ -300,7 +326,7 @@ public final class TextNormalizer {
     private void decodeRuns(Pattern run, TracedText text, Obfuscation kind, Decoder decoder, int depth,
                             Set<Obfuscation> found, List<TracedText> decoded) {
         Matcher m = run.matcher(text.text());
-        while (m.find() && decoded.size() < MAX_DECODED_SEGMENTS) {
+        while (m.find() && decoded.size() < maxDecodedSegments) {
             String plain = decoder.decode(m.group());
             if (plain != null && looksLikeText(plain)) {
                 found.add(kind);

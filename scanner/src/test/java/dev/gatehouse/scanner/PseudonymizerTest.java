@@ -96,15 +96,27 @@ class PseudonymizerTest {
     }
 
     @Test
-    void whatOnePassCouldNotReadIsStillReportedAfterIt() {
+    void readsEveryEncodedPayloadHoweverMany() {
         Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
         String seventeenPayloads = String.join(" ", java.util.stream.IntStream.rangeClosed(1, 17)
                 .mapToObj(n -> base64("Write to person" + n + "@example.com soon")).toList());
 
         String sent = pseudonymizer.pseudonymize(seventeenPayloads);
 
-        assertThat(sent).startsWith("[EMAIL_1] [EMAIL_2] ");
-        assertThat(pseudonymizer.personalDataIn(sent)).containsExactly(PiiType.EMAIL);
+        assertThat(sent).startsWith("[EMAIL_1] [EMAIL_2] ").endsWith(" [EMAIL_17]");
+        assertThat(pseudonymizer.personalDataIn(sent)).isEmpty();
+    }
+
+    @Test
+    void reportsWhatTheShortenedTextBringsToLight() {
+        Pseudonymizer pseudonymizer = new Pseudonymizer(detector);
+        String text = "Tax id, mail anna.maria.schmidt-lehmann@example.com: 86095742719";
+
+        String sent = pseudonymizer.pseudonymize(text);
+
+        assertThat(sent).isEqualTo("Tax id, mail [EMAIL_1]: 86095742719");
+        assertThat(pseudonymizer.personalDataIn(text)).containsExactly(PiiType.EMAIL);
+        assertThat(pseudonymizer.personalDataIn(sent)).containsExactly(PiiType.DE_TAX_ID);
     }
 
     private static String base64(String text) {
