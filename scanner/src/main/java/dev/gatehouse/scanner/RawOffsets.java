@@ -18,6 +18,9 @@ public final class RawOffsets {
     }
 
     static RawOffsets joined(TracedText text, List<TracedText> decoded) {
+        if (decoded.isEmpty()) {
+            return new RawOffsets(text.starts(), text.ends());
+        }
         TracedText scannable = TracedText.withCapacity(text.length() + decoded.stream().mapToInt(TracedText::length).sum() + decoded.size());
         scannable.append(text, 0, text.length());
         for (TracedText segment : decoded) {

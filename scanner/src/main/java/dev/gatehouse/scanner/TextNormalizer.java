@@ -112,9 +112,9 @@ public final class TextNormalizer {
      */
     private TracedText fold(TracedText input, Set<Obfuscation> found, List<TracedText> decoded) {
         String raw = input.text();
-        TracedText visible = TracedText.withCapacity(raw.length());
+        TracedText visible = hasHiddenCharacters(raw) ? TracedText.withCapacity(raw.length()) : null;
         TracedText tagged = null;
-        for (int i = 0; i < raw.length(); ) {
+        for (int i = 0; visible != null && i < raw.length(); ) {
             int cp = raw.codePointAt(i);
             int next = i + Character.charCount(cp);
             if (cp >= 0xE0020 && cp <= 0xE007E) {
@@ -132,7 +132,7 @@ public final class TextNormalizer {
             found.add(Obfuscation.UNICODE_TAG_SMUGGLING);
             decoded.add(tagged);
         }
-        TracedText nfkc = nfkc(visible);
+        TracedText nfkc = nfkc(visible == null ? input : visible);
         String nfkcText = nfkc.text();
         String folded = foldHomoglyphs(nfkcText, found);
         return folded.equals(nfkcText) ? nfkc : nfkc(nfkc.withText(folded));
@@ -193,6 +193,18 @@ public final class TextNormalizer {
             }
         }
         return true;
+    }
+
+    /** Whether the text holds a tag or an invisible character: most texts hold neither and need no copy without them. */
+    private static boolean hasHiddenCharacters(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if ((cp >= 0xE0020 && cp <= 0xE007E) || isInvisible(cp)) {
+                return true;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
     }
 
     private static boolean isInvisible(int cp) {

@@ -27,8 +27,10 @@ final class TracedText {
     /** The raw input itself: each character is its own source. */
     static TracedText of(String raw) {
         TracedText traced = new TracedText(raw.length());
+        traced.text.append(raw);
         for (int i = 0; i < raw.length(); i++) {
-            traced.append(raw.charAt(i), i, i + 1);
+            traced.starts[i] = i;
+            traced.ends[i] = i + 1;
         }
         return traced;
     }
