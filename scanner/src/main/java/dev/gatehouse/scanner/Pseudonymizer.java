@@ -1,10 +1,12 @@
 package dev.gatehouse.scanner;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +25,8 @@ import java.util.regex.Pattern;
  * request; restoring gives the value in its plain form. Every encoded payload is read, however many
  * (the injection detectors' bound does not apply). What is still found afterwards (a number that
  * the shortened text now puts after its naming keyword, say) is reported by {@link #personalDataIn},
- * so that the caller can refuse to send it. One instance per request: it
- * holds personal data in memory and is not thread-safe; drop it when the response is sent.
+ * so that the caller can refuse to send it. One instance per request: it holds personal data in
+ * memory and is not thread-safe; drop it when the response is sent.
  */
 public final class Pseudonymizer {
 
@@ -57,11 +59,17 @@ public final class Pseudonymizer {
                 replacements.add(replacementOf(match, normalized, plain));
             }
         }
+        // the folded text's spans are in order and apart: the only one that can hold a span is the last that starts before it
+        int[] foldedStarts = replacements.stream().mapToInt(Replacement::start).toArray();
         List<Replacement> ofFoldedText = List.copyOf(replacements);
         for (PiiMatch match : matches) {
-            PiiMatch raw = normalized.inRaw(match);
-            if (!normalized.inFoldedText(match) && ofFoldedText.stream().noneMatch(r -> r.start <= raw.start() && raw.end() <= r.end)) {
-                replacements.add(replacementOf(match, normalized, plain));
+            if (!normalized.inFoldedText(match)) {
+                PiiMatch raw = normalized.inRaw(match);
+                int before = Arrays.binarySearch(foldedStarts, raw.start());
+                int candidate = before >= 0 ? before : -before - 2;
+                if (candidate < 0 || ofFoldedText.get(candidate).end() < raw.end()) {
+                    replacements.add(replacementOf(match, normalized, plain));
+                }
             }
         }
         return replace(text, merged(replacements));
@@ -78,32 +86,36 @@ public final class Pseudonymizer {
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(PiiType.class)));
     }
 
-    /** Raw characters {@code [start, end)} give way to the placeholders of what was found in them. */
-    private record Replacement(int start, int end, String placeholders) {
+    /** Raw characters {@code [start, end)} give way to a placeholder of what was found in them. */
+    private record Replacement(int start, int end, String placeholder) {
+    }
+
+    /** Raw characters {@code [start, end)} give way to the placeholders of everything found in them, each once. */
+    private record MergedReplacement(int start, int end, Set<String> placeholders) {
     }
 
     /** Overlapping replacements (two addresses in one encoded payload) become one, with the placeholders of both. */
-    private static List<Replacement> merged(List<Replacement> replacements) {
+    private static List<MergedReplacement> merged(List<Replacement> replacements) {
         replacements.sort(Comparator.comparingInt(Replacement::start));
-        List<Replacement> merged = new ArrayList<>();
+        List<MergedReplacement> merged = new ArrayList<>();
         for (Replacement next : replacements) {
-            Replacement last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && next.start < last.end) {
-                String placeholders = last.placeholders.contains(next.placeholders) ? last.placeholders : last.placeholders + " " + next.placeholders;
-                merged.set(merged.size() - 1, new Replacement(last.start, Math.max(last.end, next.end), placeholders));
+            MergedReplacement last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && next.start() < last.end()) {
+                last.placeholders().add(next.placeholder());
+                merged.set(merged.size() - 1, new MergedReplacement(last.start(), Math.max(last.end(), next.end()), last.placeholders()));
             } else {
-                merged.add(next);
+                merged.add(new MergedReplacement(next.start(), next.end(), new LinkedHashSet<>(List.of(next.placeholder()))));
             }
         }
         return merged;
     }
 
-    private static String replace(String text, List<Replacement> replacements) {
+    private static String replace(String text, List<MergedReplacement> replacements) {
         StringBuilder out = new StringBuilder(text.length());
         int cursor = 0;
-        for (Replacement replacement : replacements) {
-            out.append(text, cursor, replacement.start).append(replacement.placeholders);
-            cursor = replacement.end;
+        for (MergedReplacement replacement : replacements) {
+            out.append(text, cursor, replacement.start()).append(String.join(" ", replacement.placeholders()));
+            cursor = replacement.end();
         }
         return out.append(text, cursor, text.length()).toString();
     }
