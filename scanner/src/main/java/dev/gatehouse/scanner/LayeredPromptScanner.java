@@ -37,6 +37,7 @@ public final class LayeredPromptScanner implements PromptScanner {
     private static final double OTHER_OBFUSCATION_WEIGHT = 0.15;
 
     private final TextNormalizer normalizer = new TextNormalizer();
+    private final TextNormalizer everyPayload = TextNormalizer.decodingEveryPayload();
     private final InjectionRules rules;
     private final Optional<InjectionClassifier> classifier;
     private final PersonalDataDetector personalData = new PersonalDataDetector();
@@ -74,7 +75,9 @@ public final class LayeredPromptScanner implements PromptScanner {
             }
             score = Math.max(score, messageScore);
             findings.addAll(messageFindings);
-            String plain = normalized.scannable();
+            // the injection detectors' bound on decoded payloads must not hide personal data in the rest
+            String plain = TextNormalizer.mayHoldUndecodedPayloads(normalized)
+                    ? everyPayload.normalize(message.content()).scannable() : normalized.scannable();
             personalData.find(plain).forEach(match -> pii.add(match.type()));
             special.addAll(specialCategories.find(plain));
         }

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * Scans model output for leakage of the request's system prompt (shared runs of
- * {@value #SHINGLE_WORDS} consecutive words) and for personal data. Built once per request from
- * that request's system prompt; whole responses and streams are scanned by the same
- * {@link StreamScanner}, so both reach the same verdict. Immutable and thread-safe.
+ * {@value #SHINGLE_WORDS} consecutive words) and for personal data, both read in normalised form
+ * as in prompts. Built once per request from that request's system prompt; whole responses and streams
+ * are scanned by the same {@link StreamScanner}, so both reach the same verdict. Immutable and thread-safe.
  */
 public final class ResponseScanner {
 
@@ -19,13 +19,14 @@ public final class ResponseScanner {
     private static final int LEAK_SHINGLES = 8;
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
 
+    private final TextNormalizer normalizer = new TextNormalizer();
     private final Set<Long> promptShingles;
     private final int leakThreshold;
     private final ResponsePolicy policy;
     private final PersonalDataDetector personalData;
 
     public ResponseScanner(String systemPrompt, ResponsePolicy policy, PersonalDataDetector personalData) {
-        this.promptShingles = shingles(systemPrompt == null ? "" : systemPrompt);
+        this.promptShingles = shingles(normalizer.normalize(systemPrompt == null ? "" : systemPrompt).text());
         this.leakThreshold = Math.max(1, Math.min(LEAK_SHINGLES, (promptShingles.size() + 1) / 2));
         this.policy = policy;
         this.personalData = personalData;
@@ -58,13 +59,17 @@ public final class ResponseScanner {
         return personalData;
     }
 
+    TextNormalizer normalizer() {
+        return normalizer;
+    }
+
     private static Set<Long> shingles(String text) {
         Set<Long> out = new HashSet<>();
         long[] ring = new long[SHINGLE_WORDS];
         long count = 0;
         Matcher m = words(text);
         while (m.find()) {
-            ring[(int) (count % SHINGLE_WORDS)] = m.group().hashCode();
+            ring[(int) (count % SHINGLE_WORDS)] = wordHash(m.group());
             count++;
             if (count >= SHINGLE_WORDS) {
                 out.add(shingleHash(ring, count));
@@ -82,7 +87,13 @@ public final class ResponseScanner {
         return h;
     }
 
+    /** Words as they stand in the text, so that match offsets are offsets of the text; compared by {@link #wordHash}. */
     static Matcher words(String text) {
-        return WORD.matcher(text.toLowerCase(Locale.ROOT));
+        return WORD.matcher(text);
+    }
+
+    /** Words compare case-blind. */
+    static long wordHash(String word) {
+        return word.toLowerCase(Locale.ROOT).hashCode();
     }
 }

@@ -54,8 +54,9 @@ public final class StreamScanner {
             return verdict;
         }
         String window = tail + chunk;
-        int counted = countWords(window, last);
-        collectPersonalData(window, last);
+        NormalizedText normalized = scanner.normalizer().normalize(window);
+        int counted = countWords(normalized, window.length(), last);
+        collectPersonalData(normalized, window.length(), last);
         int drop = tailStart(window);
         tail = window.substring(drop);
         wordsCountedUpTo = Math.max(0, counted - drop);
@@ -63,18 +64,23 @@ public final class StreamScanner {
         return verdict;
     }
 
-    /** Feeds words that end after the counted mark into the shingle ring; returns the new mark. */
-    private int countWords(String window, boolean last) {
+    /**
+     * Feeds words of the normalised window whose raw characters end after the counted mark into
+     * the shingle ring; returns the new mark. Read normalised, a leak spelled in fullwidth letters or
+     * with invisible characters inside its words is the same words.
+     */
+    private int countWords(NormalizedText window, int rawLength, boolean last) {
         int mark = wordsCountedUpTo;
-        Matcher m = ResponseScanner.words(window);
+        Matcher m = ResponseScanner.words(window.text());
         while (m.find()) {
-            if (m.end() <= wordsCountedUpTo) {
+            int end = window.rawOffsets().end(m.start(), m.end());
+            if (end <= wordsCountedUpTo) {
                 continue;
             }
-            if (m.end() == window.length() && !last) {
+            if (end == rawLength && !last) {
                 break; // the word may continue in the next chunk
             }
-            recentWords[(int) (wordsSeen % recentWords.length)] = m.group().hashCode();
+            recentWords[(int) (wordsSeen % recentWords.length)] = ResponseScanner.wordHash(m.group());
             wordsSeen++;
             if (wordsSeen >= recentWords.length) {
                 long shingle = ResponseScanner.shingleHash(recentWords, wordsSeen);
@@ -82,15 +88,20 @@ public final class StreamScanner {
                     sharedShingles.add(shingle);
                 }
             }
-            mark = m.end();
+            mark = end;
         }
         return mark;
     }
 
-    /** Types are a set, so a value seen again in the retained tail changes nothing. */
-    private void collectPersonalData(String window, boolean last) {
-        for (PiiMatch match : scanner.personalData().find(window)) {
-            if (last || match.end() < window.length()) {
+    /**
+     * Read as the prompt scanner reads a prompt (normalised, payloads decoded), so that an answer
+     * cannot show personal data in fullwidth or invisible characters unseen; a match is judged once
+     * the raw characters behind it no longer touch the end of what has arrived. Types are a set, so
+     * a value seen again in the retained tail changes nothing.
+     */
+    private void collectPersonalData(NormalizedText normalized, int rawLength, boolean last) {
+        for (PiiMatch match : scanner.personalData().find(normalized.scannable())) {
+            if (last || normalized.inRaw(match).end() < rawLength) {
                 pii.add(match.type());
             }
         }

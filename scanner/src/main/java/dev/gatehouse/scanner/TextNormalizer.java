@@ -21,14 +21,14 @@ import java.util.regex.Pattern;
  * bidirectional control characters, Latin look-alikes folded to Latin, and encoded payloads
  * (base64, base32, hex, percent-encoding, backslash-u escapes, Unicode tag characters, ROT13, leetspeak,
  * letters spelled with separators) decoded.
- * Stateless and thread-safe.
+ * Immutable and thread-safe.
  */
 public final class TextNormalizer {
 
     /** Decoding stops after this many nested layers (base64 of hex of ...). */
     private static final int MAX_DECODING_DEPTH = 2;
-    /** Bounds the work done on adversarial input with thousands of candidate segments. */
-    private static final int MAX_DECODED_SEGMENTS = 16;
+    /** Bounds the work the injection detectors do on adversarial input with thousands of candidate segments. */
+    static final int MAX_DECODED_SEGMENTS = 16;
 
     // Runs are anchored at their first character (look-behind) so the engine does not rescan a
     // run from every position inside it.
@@ -55,16 +55,43 @@ public final class TextNormalizer {
     /** Cyrillic and Greek letters that render like Latin ones. */
     private static final Map<Character, Character> HOMOGLYPHS = homoglyphTable();
 
+    private final int maxDecodedSegments;
+
+    /** At most {@value #MAX_DECODED_SEGMENTS} decoded payloads per text: the injection detectors' bound. */
+    public TextNormalizer() {
+        this(MAX_DECODED_SEGMENTS);
+    }
+
+    private TextNormalizer(int maxDecodedSegments) {
+        this.maxDecodedSegments = maxDecodedSegments;
+    }
+
+    /**
+     * A normaliser that decodes every encoded payload, however many: for personal data, where a
+     * payload left unread is one sent unseen. Its cost still grows only with the text (each run is
+     * decoded once, nested ones to the same depth), and the personal-data patterns run only around
+     * digits and at signs.
+     */
+    public static TextNormalizer decodingEveryPayload() {
+        return new TextNormalizer(Integer.MAX_VALUE);
+    }
+
+    /** Whether a text normalised by the default normaliser may hold payloads it did not decode. */
+    public static boolean mayHoldUndecodedPayloads(NormalizedText normalized) {
+        return normalized.decodedSegments().size() >= MAX_DECODED_SEGMENTS;
+    }
+
     public NormalizedText normalize(String raw) {
         Set<Obfuscation> found = EnumSet.noneOf(Obfuscation.class);
-        List<String> decoded = new ArrayList<>();
-        String text = fold(raw == null ? "" : raw, found, decoded);
-        collectEncoded(text, 1, found, decoded);
+        List<TracedText> decoded = new ArrayList<>();
+        TracedText traced = fold(TracedText.of(raw == null ? "" : raw), found, decoded);
+        String text = traced.text();
+        collectEncoded(traced, 1, found, decoded);
         if (ROT13_MENTION.matcher(text).find() || readsAsEnglishInRot13(text)) {
             found.add(Obfuscation.ROT13);
-            decoded.add(rot13(text));
+            decoded.add(traced.withText(rot13(text)));
         }
-        String joined = joinSeparatedLetters(text);
+        TracedText joined = joinSeparatedLetters(traced);
         if (joined != null) {
             found.add(Obfuscation.SEPARATED_LETTERS);
             decoded.add(joined);
@@ -72,43 +99,91 @@ public final class TextNormalizer {
         String unleet = unleet(text);
         if (unleet != null) {
             found.add(Obfuscation.LEETSPEAK);
-            decoded.add(unleet);
+            decoded.add(traced.withText(unleet));
         }
-        return new NormalizedText(text, decoded, found);
+        return NormalizedText.of(traced, decoded, found);
     }
 
     /**
      * Invisible characters go before NFKC, so that one hidden between a letter and its combining
      * mark does not keep them apart ("l\u200B\u0301" is "\u013A"); no character's NFKC form is
      * invisible. Folding a look-alike can do the same ("\u0456\u0301" in a Latin word), hence NFKC
-     * again after a fold.
+     * again after a fold. Every step keeps each character's source in the raw input.
      */
-    private String fold(String raw, Set<Obfuscation> found, List<String> decoded) {
-        StringBuilder visible = new StringBuilder(raw.length());
-        StringBuilder tagged = new StringBuilder();
-        for (int i = 0; i < raw.length(); ) {
+    private TracedText fold(TracedText input, Set<Obfuscation> found, List<TracedText> decoded) {
+        String raw = input.text();
+        TracedText visible = hasHiddenCharacters(raw) ? TracedText.withCapacity(raw.length()) : null;
+        TracedText tagged = null;
+        for (int i = 0; visible != null && i < raw.length(); ) {
             int cp = raw.codePointAt(i);
-            i += Character.charCount(cp);
+            int next = i + Character.charCount(cp);
             if (cp >= 0xE0020 && cp <= 0xE007E) {
                 // Unicode tag characters mirror ASCII and render invisibly: a known smuggling channel.
-                tagged.append((char) (cp - 0xE0000));
+                tagged = tagged == null ? TracedText.withCapacity(16) : tagged;
+                tagged.append((char) (cp - 0xE0000), input.rawStart(i, next), input.rawEnd(i, next));
             } else if (isInvisible(cp)) {
                 found.add(Obfuscation.INVISIBLE_CHARACTERS);
             } else {
-                visible.appendCodePoint(cp);
+                visible.append(input, i, next);
             }
+            i = next;
         }
-        if (!tagged.isEmpty()) {
+        if (tagged != null) {
             found.add(Obfuscation.UNICODE_TAG_SMUGGLING);
-            decoded.add(tagged.toString());
+            decoded.add(tagged);
         }
-        String nfkc = nfkc(visible.toString());
-        String folded = foldHomoglyphs(nfkc, found);
-        return folded.equals(nfkc) ? folded : nfkc(folded);
+        TracedText nfkc = nfkc(visible == null ? input : visible);
+        String nfkcText = nfkc.text();
+        String folded = foldHomoglyphs(nfkcText, found);
+        return folded.equals(nfkcText) ? nfkc : nfkc(nfkc.withText(folded));
     }
 
-    private static String nfkc(String text) {
-        return isAscii(text) ? text : Normalizer.normalize(text, Normalizer.Form.NFKC);
+    /**
+     * NFKC cluster by cluster (a character with the marks that follow it), so that each output
+     * character keeps its source; checked against NFKC of the whole text, and where the two differ
+     * (a composition across clusters that the cluster rule does not foresee) the whole output is
+     * traced to the whole input: coarser, never wrong.
+     */
+    private static TracedText nfkc(TracedText input) {
+        String text = input.text();
+        if (isAscii(text)) {
+            return input;
+        }
+        String whole = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        TracedText out = TracedText.withCapacity(whole.length());
+        for (int i = 0; i < text.length(); ) {
+            int end = clusterEnd(text, i);
+            if (end == i + 1 && text.charAt(i) < 0x80) {
+                out.append(input, i, end);
+            } else {
+                out.append(Normalizer.normalize(text.subSequence(i, end), Normalizer.Form.NFKC), input.rawStart(i, end), input.rawEnd(i, end));
+            }
+            i = end;
+        }
+        if (out.text().equals(whole)) {
+            return out;
+        }
+        return TracedText.from(whole, input.rawStart(0, text.length()), input.rawEnd(0, text.length()));
+    }
+
+    /** End of the cluster starting at {@code from}: its first code point and every combining one after it. */
+    private static int clusterEnd(String text, int from) {
+        int end = from + Character.charCount(text.codePointAt(from));
+        while (end < text.length()) {
+            int cp = text.codePointAt(end);
+            if (!combinesWithPrevious(cp)) {
+                break;
+            }
+            end += Character.charCount(cp);
+        }
+        return end;
+    }
+
+    /** Marks, Hangul vowel and final jamo, and halfwidth kana voicing marks: what NFKC may compose with the character before. */
+    private static boolean combinesWithPrevious(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || (cp >= 0x1160 && cp <= 0x11FF) || (cp >= 0xD7B0 && cp <= 0xD7FF) || cp == 0xFF9E || cp == 0xFF9F;
     }
 
     static boolean isAscii(CharSequence s) {
@@ -118,6 +193,18 @@ public final class TextNormalizer {
             }
         }
         return true;
+    }
+
+    /** Whether the text holds a tag or an invisible character: most texts hold neither and need no copy without them. */
+    private static boolean hasHiddenCharacters(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if ((cp >= 0xE0020 && cp <= 0xE007E) || isInvisible(cp)) {
+                return true;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
     }
 
     private static boolean isInvisible(int cp) {
@@ -178,30 +265,32 @@ public final class TextNormalizer {
         }
     }
 
-    private void collectEncoded(String text, int depth, Set<Obfuscation> found, List<String> decoded) {
+    private void collectEncoded(TracedText traced, int depth, Set<Obfuscation> found, List<TracedText> decoded) {
         if (depth > MAX_DECODING_DEPTH) {
             return;
         }
+        String text = traced.text();
         EncodingSurvey survey = EncodingSurvey.of(text);
         if (survey.base64Run() >= MIN_BASE64_RUN) {
-            decodeRuns(BASE64_RUN, text, Obfuscation.BASE64, TextNormalizer::decodeBase64, depth, found, decoded);
+            decodeRuns(BASE64_RUN, traced, Obfuscation.BASE64, TextNormalizer::decodeBase64, depth, found, decoded);
         }
         if (survey.base32Run() >= MIN_BASE32_RUN) {
-            decodeRuns(BASE32_RUN, text, Obfuscation.BASE32, TextNormalizer::decodeBase32, depth, found, decoded);
+            decodeRuns(BASE32_RUN, traced, Obfuscation.BASE32, TextNormalizer::decodeBase32, depth, found, decoded);
         }
         if (survey.hexRun() >= MIN_HEX_RUN || survey.backslashes() > 0) {
-            decodeRuns(HEX_RUN, text, Obfuscation.HEX, TextNormalizer::decodeHex, depth, found, decoded);
+            decodeRuns(HEX_RUN, traced, Obfuscation.HEX, TextNormalizer::decodeHex, depth, found, decoded);
         }
         if (survey.backslashes() > 0) {
-            decodeRuns(UNICODE_ESCAPE_RUN, text, Obfuscation.ESCAPE_SEQUENCES, TextNormalizer::decodeUnicodeEscapes, depth, found, decoded);
+            decodeRuns(UNICODE_ESCAPE_RUN, traced, Obfuscation.ESCAPE_SEQUENCES, TextNormalizer::decodeUnicodeEscapes, depth, found, decoded);
         }
         if (survey.percents() >= MIN_PERCENT_ESCAPES
                 && PERCENT_ESCAPE.matcher(text).results().limit(MIN_PERCENT_ESCAPES).count() == MIN_PERCENT_ESCAPES
-                && decoded.size() < MAX_DECODED_SEGMENTS) {
+                && decoded.size() < maxDecodedSegments) {
             String plain = decodePercent(text);
             if (plain != null && !plain.equals(text)) {
                 found.add(Obfuscation.URL_ENCODING);
-                String folded = fold(plain, found, decoded);
+                // the whole text is decoded at once, so every decoded character is traced to all of it
+                TracedText folded = fold(TracedText.from(plain, traced.rawStart(0, text.length()), traced.rawEnd(0, text.length())), found, decoded);
                 decoded.add(folded);
                 collectEncoded(folded, depth + 1, found, decoded);
             }
@@ -245,14 +334,16 @@ public final class TextNormalizer {
         }
     }
 
-    private void decodeRuns(Pattern run, String text, Obfuscation kind, Decoder decoder, int depth,
-                            Set<Obfuscation> found, List<String> decoded) {
-        Matcher m = run.matcher(text);
-        while (m.find() && decoded.size() < MAX_DECODED_SEGMENTS) {
+    /** A decoded payload is traced to its whole encoded run: its bytes cannot be told apart in the run. */
+    private void decodeRuns(Pattern run, TracedText text, Obfuscation kind, Decoder decoder, int depth,
+                            Set<Obfuscation> found, List<TracedText> decoded) {
+        Matcher m = run.matcher(text.text());
+        while (m.find() && decoded.size() < maxDecodedSegments) {
             String plain = decoder.decode(m.group());
             if (plain != null && looksLikeText(plain)) {
                 found.add(kind);
-                String folded = fold(plain, found, decoded);
+                TracedText folded = fold(TracedText.from(plain, text.rawStart(m.start(), m.end()), text.rawEnd(m.start(), m.end())),
+                        found, decoded);
                 decoded.add(folded);
                 collectEncoded(folded, depth + 1, found, decoded);
             }
@@ -317,20 +408,23 @@ public final class TextNormalizer {
     /**
      * The text with every word of at least three separated letters joined, or null when there is
      * none. Separators between such words become word breaks, so "i.g.n.o.r.e a.l.l" reads
-     * "ignore all".
+     * "ignore all". A joined word is traced to the whole spelled-out word.
      */
-    private static String joinSeparatedLetters(String text) {
+    private static TracedText joinSeparatedLetters(TracedText traced) {
+        String text = traced.text();
         Matcher m = SEPARATED_LETTERS.matcher(text);
         if (!m.find()) {
             return null;
         }
-        StringBuilder out = new StringBuilder(text.length());
+        TracedText out = TracedText.withCapacity(text.length());
         int last = 0;
         do {
-            out.append(text, last, m.start()).append(m.group().replace(m.group(1), ""));
+            out.append(traced, last, m.start());
+            out.append(m.group().replace(m.group(1), ""), traced.rawStart(m.start(), m.end()), traced.rawEnd(m.start(), m.end()));
             last = m.end();
         } while (m.find());
-        return out.append(text, last, text.length()).toString();
+        out.append(traced, last, text.length());
+        return out;
     }
 
     private static String decodePercent(String text) {

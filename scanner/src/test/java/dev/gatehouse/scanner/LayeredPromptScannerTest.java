@@ -155,4 +155,14 @@ class LayeredPromptScannerTest {
             return "classifier.fixed";
         }
     }
+
+    @Test
+    void findsPersonalDataInAPayloadBeyondTheDecodingBoundOfTheInjectionDetectors() {
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        String payloads = String.join(" ", java.util.stream.IntStream.rangeClosed(1, 16)
+                .mapToObj(n -> base64.encodeToString(("The weather in Lisbon is fine on day " + n).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .toList()) + " " + base64.encodeToString("Write to ana@example.com soon".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(LayeredPromptScanner.rulesOnly().scan(java.util.List.of(ScannedMessage.user(payloads))).pii()).containsExactly(PiiType.EMAIL);
+    }
 }

@@ -92,4 +92,41 @@ class StreamScannerTest {
                 new PersonalDataDetector());
         assertThat(scanner.scan("You are Aria, the support assistant of Northwind Bank.").action()).isNull();
     }
+
+    @Test
+    void findsPersonalDataWrittenInFullwidthOrInvisibleCharactersAcrossChunks() {
+        StreamScanner stream = blockingScanner.openStream();
+        stream.accept("Write to \uff41\uff4e\uff41\u200b\uff20exam");
+        assertThat(stream.verdict().pii()).isEmpty();
+        stream.accept("ple\uff0ecom");
+
+        assertThat(stream.finish().pii()).containsExactly(PiiType.EMAIL);
+    }
+
+    @Test
+    void judgesPersonalDataThatTheLastChunkEndsWithOnlyAtTheEndOfTheStream() {
+        StreamScanner stream = blockingScanner.openStream();
+
+        assertThat(stream.accept("Your adviser is anna.schmidt@northwind-bank.example").pii()).isEmpty();
+        assertThat(stream.finish().pii()).containsExactly(PiiType.EMAIL);
+    }
+
+    @Test
+    void findsPersonalDataInAnEncodedPayloadOfTheAnswer() {
+        String payload = java.util.Base64.getEncoder().encodeToString("Write to ana@example.com soon".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(blockingScanner.scan("Here you go: " + payload + " as asked.").pii()).containsExactly(PiiType.EMAIL);
+    }
+
+    @Test
+    void blocksALeakSpelledWithInvisibleCharactersInsideItsWordsOrInFullwidthLetters() {
+        String zeroWidth = SYSTEM_PROMPT.replace("a", "a\u200b");
+        StringBuilder fullwidth = new StringBuilder();
+        SYSTEM_PROMPT.chars().forEach(c -> fullwidth.append(c >= '!' && c <= '~' ? (char) (c - '!' + 0xFF01) : (char) c));
+
+        assertThat(blockingScanner.scan(zeroWidth).systemPromptLeak()).isTrue();
+        StreamScanner stream = blockingScanner.openStream();
+        chunks(fullwidth.toString(), 9).forEach(stream::accept);
+        assertThat(stream.finish().blocks()).isTrue();
+    }
 }

@@ -145,4 +145,63 @@ class TextNormalizerTest {
         assertThat(n.decodedSegments()).isEmpty();
         assertThat(n.obfuscations()).isEmpty();
     }
+
+    @Test
+    void leadsEachFoldedCharacterBackToTheRawCharactersItCameFrom() {
+        String raw = "to \uff41\u200b\uff42 e\u0301";
+        NormalizedText n = normalizer.normalize(raw);
+
+        assertThat(n.text()).isEqualTo("to ab \u00e9");
+        assertThat(rawOf(raw, n, 3, 5)).isEqualTo("\uff41\u200b\uff42");
+        assertThat(rawOf(raw, n, 6, 7)).isEqualTo("e\u0301");
+        assertThat(rawOf(raw, n, 0, 2)).isEqualTo("to");
+    }
+
+    @Test
+    void leadsACharacterThatNfkcSplitsIntoSeveralBackToTheOneItCameFrom() {
+        String raw = "x \ufb01 y";
+        NormalizedText n = normalizer.normalize(raw);
+
+        assertThat(n.text()).isEqualTo("x fi y");
+        assertThat(rawOf(raw, n, 2, 3)).isEqualTo("\ufb01");
+        assertThat(rawOf(raw, n, 3, 4)).isEqualTo("\ufb01");
+        assertThat(rawOf(raw, n, 5, 6)).isEqualTo("y");
+    }
+
+    @Test
+    void leadsADecodedPayloadBackToItsWholeEncodedRun() {
+        String payload = Base64.getEncoder().encodeToString("write to ana@example.com".getBytes(StandardCharsets.UTF_8));
+        String raw = "Please decode " + payload + " now";
+        NormalizedText n = normalizer.normalize(raw);
+        int at = n.scannable().indexOf("ana@");
+
+        assertThat(rawOf(raw, n, at, at + 4)).isEqualTo(payload);
+    }
+
+    @Test
+    void leadsASmuggledTagCharacterBackToItself() {
+        StringBuilder raw = new StringBuilder("Hi ");
+        "ab".codePoints().forEach(c -> raw.appendCodePoint(0xE0000 + c));
+        raw.append(" there");
+        NormalizedText n = normalizer.normalize(raw.toString());
+        int at = n.scannable().indexOf("\nab") + 1;
+
+        assertThat(rawOf(raw.toString(), n, at + 1, at + 2)).isEqualTo(new String(Character.toChars(0xE0062)));
+    }
+
+    @Test
+    void tracesACompositionAcrossClustersToTheWholeTextRatherThanGuess() {
+        // halfwidth katakana KA with its voicing mark and a Hangul syllable spelled in conjoining jamo
+        String raw = "\uff76\uff9e and \u1100\u1161\u11a8";
+        NormalizedText n = normalizer.normalize(raw);
+
+        assertThat(n.text()).isEqualTo(java.text.Normalizer.normalize(raw, java.text.Normalizer.Form.NFKC));
+        assertThat(rawOf(raw, n, 0, 1)).isEqualTo("\uff76\uff9e");
+        assertThat(rawOf(raw, n, n.text().length() - 1, n.text().length())).isEqualTo("\u1100\u1161\u11a8");
+    }
+
+    private static String rawOf(String raw, NormalizedText n, int from, int to) {
+        PiiMatch span = n.inRaw(new PiiMatch(PiiType.EMAIL, from, to));
+        return raw.substring(span.start(), span.end());
+    }
 }

@@ -57,8 +57,7 @@ final class RecordingBackends implements AutoCloseable {
 
     RecordingBackends() {
         for (String region : List.of(EU, US, UK)) {
-            WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-            server.start();
+            WireMockServer server = startedServer();
             server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(5).willReturn(okJson(ANSWER)));
             server.stubFor(post(urlEqualTo("/v1/chat/completions"))
                     .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.stream", com.github.tomakehurst.wiremock.client.WireMock.equalTo("true")))

@@ -21,12 +21,7 @@ import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-
-
-
-
 import org.springframework.http.server.reactive.ServerHttpResponse;
-
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -156,13 +151,14 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
         }
     }
 
-    /** A choice's (or a chunk's choice's) text the caller reads: its content or completion text and the arguments of its tool calls. */
+    /** A choice's (or a chunk's choice's) text the caller reads: its content or completion text and the arguments of its tool (or legacy function) calls. */
     private static String textOf(JsonNode choice) {
         StringBuilder text = new StringBuilder(ServerSentEvents.choiceText(choice));
         JsonNode messageOrDelta = choice.has("delta") ? choice.path("delta") : choice.path("message");
         for (JsonNode call : messageOrDelta.path("tool_calls")) {
             text.append(call.path("function").path("arguments").asText(""));
         }
+        text.append(messageOrDelta.path("function_call").path("arguments").asText(""));
         return text.toString();
     }
 

@@ -12,28 +12,64 @@ import dev.gatehouse.scanner.ScannedMessage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
  * Every piece of text a request would show a model, with who wrote it: chat messages of all roles
  * (content strings and text parts, tool results, and the arguments of earlier tool calls), text
- * completion prompts and suffixes (the caller's own text), rerank queries (the caller's) and
- * documents, and embeddings inputs (documents, so scanned as retrieved content). The same walk rewrites those
- * texts for redaction, so what is scanned and what is redacted cannot drift apart.
+ * completion prompts and suffixes (the caller's own text), the texts of tool definitions and of a
+ * structured output's schema, rerank queries (the caller's) and documents, and embeddings inputs
+ * (documents, so scanned as retrieved content). The same walk rewrites those texts for redaction,
+ * so what is scanned and what is redacted cannot drift apart.
  */
 public final class PromptMessages {
 
     /** OpenAI's own bound on embeddings inputs; applied to chat messages too, so a scan's cost is bounded. */
     public static final int MAX_MESSAGES = 2048;
 
+    /**
+     * The JSON-schema keywords whose string values are prose or data the model reads. Names,
+     * types, formats and the {@code required} lists name things, are left alone (a rewritten name
+     * would break the tool) and cannot hold a sentence.
+     */
+    private static final Set<String> MODEL_VISIBLE_KEYWORDS = Set.of("description", "title", "default", "const", "enum", "examples");
+
     private PromptMessages() {
     }
 
+    /**
+     * The texts in the order the scanner should weigh them: definitions (tools, output schema)
+     * first, each as one text, then the conversation, so that its latest messages stay the most
+     * recent however many definitions a request carries.
+     */
     public static List<ScannedMessage> extract(Endpoint endpoint, ObjectNode body) {
         List<ScannedMessage> messages = new ArrayList<>();
-        visit(endpoint, body, (role, text) -> {
-            messages.add(new ScannedMessage(role, text));
-            return text;
+        visit(endpoint, body, new TextVisitor() {
+            private StringBuilder definition;
+
+            @Override
+            public String visit(MessageRole role, String text) {
+                if (definition == null) {
+                    messages.add(new ScannedMessage(role, text));
+                } else {
+                    definition.append(definition.isEmpty() ? "" : "\n").append(text);
+                }
+                return text;
+            }
+
+            @Override
+            public void beginDefinition() {
+                definition = new StringBuilder();
+            }
+
+            @Override
+            public void endDefinition(MessageRole role) {
+                if (!definition.isEmpty()) {
+                    messages.add(new ScannedMessage(role, definition.toString()));
+                }
+                definition = null;
+            }
         });
         return messages;
     }
@@ -57,6 +93,13 @@ public final class PromptMessages {
 
     private interface TextVisitor {
         String visit(MessageRole role, String text);
+
+        /** The texts visited until {@link #endDefinition} belong to one definition (a tool, an output schema). */
+        default void beginDefinition() {
+        }
+
+        default void endDefinition(MessageRole role) {
+        }
     }
 
     private static void visit(Endpoint endpoint, ObjectNode body, TextVisitor visitor) {
@@ -72,6 +115,13 @@ public final class PromptMessages {
     }
 
     private static void visitChat(ObjectNode body, TextVisitor visitor) {
+        visitToolDefinitions(body.get("tools"), true, visitor);
+        visitToolDefinitions(body.get("functions"), false, visitor);
+        if (body.path("response_format").path("json_schema") instanceof ObjectNode schema) {
+            visitor.beginDefinition();
+            visitSchemaTexts(MessageRole.USER, schema, visitor);
+            visitor.endDefinition(MessageRole.USER);
+        }
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "'messages' must be a non-empty array of message objects.", "messages");
@@ -107,14 +157,14 @@ public final class PromptMessages {
                 }
             }
         }
-        visitToolDefinitions(body.get("tools"), true, visitor);
-        visitToolDefinitions(body.get("functions"), false, visitor);
     }
 
     /**
      * Tool definitions ({@code tools[].function}, or the legacy {@code functions[]}) are text the
-     * model reads: their descriptions, and those of their parameters at any depth, are scanned as
-     * tool content, since they often come from a third party's tool server.
+     * model reads: their descriptions, titles and example, default, constant and enumerated values,
+     * and those of their parameters at any depth, are scanned as tool content, since they often come
+     * from a third party's tool server. A structured output's schema ({@code response_format}) is the
+     * caller's own text and is read the same way.
      */
     private static void visitToolDefinitions(JsonNode definitions, boolean wrapped, TextVisitor visitor) {
         if (definitions == null || !definitions.isArray()) {
@@ -123,22 +173,33 @@ public final class PromptMessages {
         for (JsonNode definition : definitions) {
             JsonNode function = wrapped ? definition.path("function") : definition;
             if (function.isObject()) {
-                visitDescriptions((ObjectNode) function, visitor);
+                visitor.beginDefinition();
+                visitSchemaTexts(MessageRole.TOOL, function, visitor);
+                visitor.endDefinition(MessageRole.TOOL);
             }
         }
     }
 
-    private static void visitDescriptions(JsonNode node, TextVisitor visitor) {
+    private static void visitSchemaTexts(MessageRole role, JsonNode node, TextVisitor visitor) {
         if (node instanceof ObjectNode object) {
             object.fields().forEachRemaining(field -> {
-                if (field.getKey().equals("description") && field.getValue().isTextual()) {
-                    field.setValue(TextNode.valueOf(visitor.visit(MessageRole.TOOL, field.getValue().asText())));
+                boolean visible = MODEL_VISIBLE_KEYWORDS.contains(field.getKey());
+                if (visible && field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(visitor.visit(role, field.getValue().asText())));
+                } else if (visible && field.getValue() instanceof ArrayNode values) {
+                    for (int index = 0; index < values.size(); index++) {
+                        if (values.get(index).isTextual()) {
+                            values.set(index, TextNode.valueOf(visitor.visit(role, values.get(index).asText())));
+                        } else {
+                            visitSchemaTexts(role, values.get(index), visitor);
+                        }
+                    }
                 } else {
-                    visitDescriptions(field.getValue(), visitor);
+                    visitSchemaTexts(role, field.getValue(), visitor);
                 }
             });
         } else if (node instanceof ArrayNode array) {
-            array.forEach(item -> visitDescriptions(item, visitor));
+            array.forEach(item -> visitSchemaTexts(role, item, visitor));
         }
     }
 
