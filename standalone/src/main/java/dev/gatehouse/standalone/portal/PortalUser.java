@@ -2,6 +2,8 @@ package dev.gatehouse.standalone.portal;
 
 import dev.gatehouse.tenant.Role;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,6 +36,11 @@ record PortalUser(String credential, String keyId, String tenantSlug, Set<Role> 
 
     boolean platformAdmin() {
         return has(Role.PLATFORM_ADMIN);
+    }
+
+    /** The roles forms offer: those the API lets this user grant (all, for platform admins). */
+    List<String> grantableRoles() {
+        return (platformAdmin() ? Arrays.stream(Role.values()) : roles.stream()).map(Role::code).sorted().toList();
     }
 
     String bearer() {
