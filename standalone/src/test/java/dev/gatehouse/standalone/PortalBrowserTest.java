@@ -16,13 +16,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -30,16 +25,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -48,21 +37,21 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The portal in a real Chromium, driven through each role's main journey on one running
- * marketplace: the platform admin creates a tenant and its admin key; the tenant admin finds a
- * model by search, subscribes, creates a key, calls the model with the OpenAI SDK and finds the
- * call in usage and in the audit search; an auditor searches and exports the audit log; a
- * publisher sees its backends' health; the platform admin suspends, resumes and erases a
- * tenant. Nobody reaches another tenant's pages, and a form posted without its CSRF token is
- * refused. Screenshots of the main pages go to target/portal-screenshots/ (build artefacts).
+ * marketplace: the platform admin creates a tenant with its plan and admin key; the tenant admin
+ * sets residency and the compliance profile, finds a model by search, subscribes, creates a key,
+ * calls the model with the OpenAI SDK and finds the call in usage (against the plan's budget) and
+ * in the audit search; an auditor reads a record's decision, verifies it against the signed
+ * checkpoint and exports the log, following the job's progress; a publisher publishes a model,
+ * gives it a backend, approves a subscription and deprecates it; the pages fit a phone and start
+ * with a skip link; the platform admin suspends, resumes and erases a tenant. Nobody reaches
+ * another tenant's pages, and a form posted without its CSRF token is refused. Screenshots of the
+ * main pages go to target/portal-screenshots/ (build artefacts).
  */
 @MarketplaceTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PortalBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("target", "portal-screenshots");
     private static final String TENANT = "globex-portal";
     private static final Duration USAGE_AND_AUDIT_ARRIVAL = Duration.ofSeconds(30);
 
@@ -83,18 +72,8 @@ class PortalBrowserTest {
 
     @BeforeAll
     void startChromium() throws Exception {
-        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("Debian's chromium and chromium-driver are needed: run tools/install-chromium.sh as root").isTrue();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // The closed network refuses Chromium's own background connections: none are made.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory("portal-chromium"), "--window-size=1280,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = PortalChromium.start();
         wait = new WebDriverWait(browser, Duration.ofSeconds(10));
-        Files.createDirectories(SCREENSHOTS);
         platformAdminKey = TestKeys.platformAdminKey(context);
     }
 
@@ -464,12 +443,7 @@ class PortalBrowserTest {
     }
 
     private void screenshot(String name) {
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        try {
-            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PortalChromium.screenshot(browser, name);
     }
 
     private String sessionCookie() {

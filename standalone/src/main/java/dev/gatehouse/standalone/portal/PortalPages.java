@@ -64,10 +64,12 @@ final class PortalPages {
 
     private final PortalApi api;
     private final ModelCards cards;
+    private final boolean keycloakSignIn;
 
-    PortalPages(PortalApi api, ModelCards cards) {
+    PortalPages(PortalApi api, ModelCards cards, boolean keycloakSignIn) {
         this.api = api;
         this.cards = cards;
+        this.keycloakSignIn = keycloakSignIn;
     }
 
     RouterFunction<ServerResponse> routes() {
@@ -100,6 +102,7 @@ final class PortalPages {
         Map<String, Object> model = new HashMap<>();
         model.put("failed", request.queryParam("error").isPresent());
         model.put("signedOut", request.queryParam("signed-out").isPresent());
+        model.put("keycloak", keycloakSignIn ? KeycloakSignIn.START : null);
         return csrf(request).flatMap(token -> {
             model.put("_csrf", token);
             return ServerResponse.ok().render("portal/sign-in", model);

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Who is signed in to the portal: the API key they signed in with, which every page sends to the
- * public APIs on their behalf (so the APIs' own checks decide what they see), and what the pages
- * need to lay out the navigation. The credential lives only in the server's memory, in the
- * session; the browser holds a random session id.
+ * Who is signed in to the portal: the API key they signed in with, or the access token Keycloak
+ * issued them (distributed mode), which every page sends to the public APIs on their behalf (so
+ * the APIs' own checks decide what they see), and what the pages need to lay out the navigation.
+ * The credential lives only in the server's memory, in the session; the browser holds a random
+ * session id.
  */
 record PortalUser(String credential, String keyId, String tenantSlug, Set<Role> roles) {
 
