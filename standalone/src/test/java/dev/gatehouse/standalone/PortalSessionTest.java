@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -140,6 +141,37 @@ class PortalSessionTest {
     @Test
     void thePortalRefusesEncodedTraversal() throws Exception {
         assertThat(get("/portal/t/%2e%2e/keys", signIn()).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aRecordThatIsNoNumberOrBeyondTheLogIsNotFound() throws Exception {
+        String session = signIn();
+
+        HttpResponse<String> word = get("/portal/t/default/audit/records/latest", session);
+        HttpResponse<String> beyond = get("/portal/t/default/audit/records/999999999", session);
+
+        assertThat(word.statusCode()).isEqualTo(404);
+        assertThat(word.body()).contains("There is no audit record at &#39;latest&#39;: records are numbered from 0.");
+        assertThat(beyond.statusCode()).isEqualTo(404);
+        assertThat(beyond.body()).contains("There is no audit record at index 999999999 of default&#39;s log yet.");
+    }
+
+    @Test
+    void anExportJobThatDoesNotExistIsTheApisNotFound() throws Exception {
+        HttpResponse<String> job = get("/portal/t/default/audit/exports/" + UUID.randomUUID(), signIn());
+
+        assertThat(job.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aFormNumberThatIsNoNumberIsRefusedInTheFormsOwnWords() throws Exception {
+        String session = signIn();
+        HttpResponse<String> tenants = get("/portal/tenants", session);
+
+        HttpResponse<String> posted = post("/portal/tenants/default/plan", session, "requests_per_minute=lots&_csrf=" + csrfOf(tenants));
+
+        assertThat(posted.statusCode()).isEqualTo(303);
+        assertThat(get("/portal/tenants", session).body()).contains("&#39;Requests per minute&#39; must be a whole number.");
     }
 
     private String signIn() throws Exception {

@@ -47,13 +47,18 @@ final class ApiKeySignIn implements ServerAuthenticationConverter, ReactiveAuthe
         if (key.isEmpty()) {
             return Mono.error(new BadCredentialsException("Paste an API key to sign in."));
         }
-        return authenticator.authenticate("Bearer " + key)
-                .onErrorMap(ApiProblem.class, problem -> new BadCredentialsException(problem.detail()))
-                .publishOn(Schedulers.boundedElastic())
-                .map(principal -> signedIn(key, principal));
+        return check(key).cast(Authentication.class);
     }
 
-    private Authentication signedIn(String key, ApiKeyPrincipal principal) {
+    /** An API key or an identity provider's access token, checked as every call's bearer credential is. */
+    Mono<SignedIn> check(String credential) {
+        return authenticator.authenticate("Bearer " + credential)
+                .onErrorMap(ApiProblem.class, problem -> new BadCredentialsException(problem.detail()))
+                .publishOn(Schedulers.boundedElastic())
+                .map(principal -> signedIn(credential, principal));
+    }
+
+    private SignedIn signedIn(String key, ApiKeyPrincipal principal) {
         if (principal.scopes().endpoints() != null) {
             throw new BadCredentialsException("This key is limited to model endpoints; sign in with a key that may use the admin API.");
         }

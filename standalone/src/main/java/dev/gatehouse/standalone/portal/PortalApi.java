@@ -48,6 +48,15 @@ final class PortalApi {
         return exchange(user, method, path, body);
     }
 
+    /** A text answer (the audit's published keys, PEM), read whole: it is small. */
+    Mono<String> text(PortalUser user, String path) {
+        return client.get().uri(base() + path).header(HttpHeaders.AUTHORIZATION, user.bearer())
+                .exchangeToMono(response -> response.statusCode().isError()
+                        ? problemOf(response).flatMap(Mono::error)
+                        : response.bodyToMono(String.class).defaultIfEmpty(""))
+                .timeout(TIMEOUT);
+    }
+
     /** A download (CSV, a bundle) passed through as it streams, never held whole. */
     Mono<ResponseEntity<Flux<DataBuffer>>> download(PortalUser user, String pathAndQuery) {
         return client.get().uri(base() + pathAndQuery).header(HttpHeaders.AUTHORIZATION, user.bearer())

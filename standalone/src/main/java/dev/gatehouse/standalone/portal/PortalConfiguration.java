@@ -5,6 +5,7 @@ import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,6 +39,7 @@ import org.springframework.web.server.session.WebSessionIdResolver;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
@@ -63,7 +65,8 @@ public class PortalConfiguration {
 
     @Bean
     SecurityWebFilterChain portalSecurity(ServerHttpSecurity http, BearerAuthenticator callers, TenantDatabase database,
-                                          @Value("${gatehouse.portal.session-idle-timeout:15m}") Duration idleTimeout) {
+                                          @Value("${gatehouse.portal.session-idle-timeout:15m}") Duration idleTimeout,
+                                          Optional<KeycloakSignIn> keycloak) {
         ApiKeySignIn signIn = new ApiKeySignIn(callers, database);
         WebSessionServerSecurityContextRepository sessions = new WebSessionServerSecurityContextRepository();
         AuthenticationWebFilter signInFilter = new AuthenticationWebFilter(signIn);
@@ -76,6 +79,7 @@ public class PortalConfiguration {
                 .doOnNext(session -> session.setMaxIdleTime(idleTimeout))
                 .then(toCatalog.onAuthenticationSuccess(exchange, authentication)));
         signInFilter.setAuthenticationFailureHandler(new RedirectServerAuthenticationFailureHandler(PortalPages.SIGN_IN + "?error"));
+        keycloak.ifPresent(oidc -> oidc.configure(http, signIn, sessions, idleTimeout));
 
         return http
                 .securityMatcher(PORTAL_PATHS)
@@ -97,6 +101,15 @@ public class PortalConfiguration {
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .build();
+    }
+
+    /** The distributed mode: people sign in through the same Keycloak realm whose tokens the gateway accepts. */
+    @Bean
+    @ConditionalOnExpression("!'${gatehouse.keycloak.server-url:}'.isBlank()")
+    KeycloakSignIn keycloakSignIn(@Value("${gatehouse.keycloak.server-url}") URI serverUrl,
+                                  @Value("${gatehouse.keycloak.realm:gatehouse}") String realm,
+                                  @Value("${gatehouse.portal.oidc-client-id:gatehouse-portal}") String clientId) {
+        return new KeycloakSignIn(serverUrl, realm, clientId);
     }
 
     @Bean
@@ -128,11 +141,11 @@ public class PortalConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> portalRoutes(PortalApi api) {
+    RouterFunction<ServerResponse> portalRoutes(PortalApi api, Optional<KeycloakSignIn> keycloak) {
         RouterFunction<ServerResponse> home = route(GET("/"), request -> ServerResponse.seeOther(URI.create(PortalPages.HOME)).build());
         return home
                 .and(RouterFunctions.resources(PortalPages.ASSETS + "**", new ClassPathResource("portal/assets/")))
                 .and(RouterFunctions.resources(PortalPages.WEBJARS + "**", new ClassPathResource("META-INF/resources/webjars/")))
-                .and(new PortalPages(api, new ModelCards()).routes());
+                .and(new PortalPages(api, new ModelCards(), keycloak.isPresent()).routes());
     }
 }

@@ -1,36 +1,22 @@
 package dev.gatehouse.standalone.portal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.tenant.Role;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.WebSession;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +24,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import static dev.gatehouse.standalone.portal.PortalViews.JSON;
+import static dev.gatehouse.standalone.portal.PortalViews.absentOn;
+import static dev.gatehouse.standalone.portal.PortalViews.csrf;
+import static dev.gatehouse.standalone.portal.PortalViews.decimalNumber;
+import static dev.gatehouse.standalone.portal.PortalViews.download;
+import static dev.gatehouse.standalone.portal.PortalViews.field;
+import static dev.gatehouse.standalone.portal.PortalViews.given;
+import static dev.gatehouse.standalone.portal.PortalViews.list;
+import static dev.gatehouse.standalone.portal.PortalViews.map;
+import static dev.gatehouse.standalone.portal.PortalViews.page;
+import static dev.gatehouse.standalone.portal.PortalViews.path;
+import static dev.gatehouse.standalone.portal.PortalViews.posted;
+import static dev.gatehouse.standalone.portal.PortalViews.user;
+import static dev.gatehouse.standalone.portal.PortalViews.viewFor;
+import static dev.gatehouse.standalone.portal.PortalViews.wholeNumber;
+import static dev.gatehouse.standalone.portal.PortalViews.withQuery;
+import static dev.gatehouse.standalone.portal.PortalViews.words;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
@@ -56,17 +59,17 @@ final class PortalPages {
     static final String SIGN_OUT = "/portal/sign-out";
     static final String ASSETS = "/portal/assets/";
     static final String WEBJARS = "/portal/webjars/";
-    private static final String FLASH = "portal.flash";
     private static final String NEW_KEY = "portal.new-key";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int USAGE_DAYS = 30;
 
     private final PortalApi api;
     private final ModelCards cards;
+    private final boolean keycloakSignIn;
 
-    PortalPages(PortalApi api, ModelCards cards) {
+    PortalPages(PortalApi api, ModelCards cards, boolean keycloakSignIn) {
         this.api = api;
         this.cards = cards;
+        this.keycloakSignIn = keycloakSignIn;
     }
 
     RouterFunction<ServerResponse> routes() {
@@ -82,14 +85,15 @@ final class PortalPages {
                 .andRoute(POST("/portal/t/{slug}/keys/{key}/revocation"), this::revokeKey)
                 .andRoute(GET("/portal/t/{slug}/usage"), this::usage)
                 .andRoute(GET("/portal/t/{slug}/usage.csv"), this::usageExport)
-                .andRoute(GET("/portal/t/{slug}/audit"), this::audit)
-                .andRoute(GET("/portal/t/{slug}/audit/export"), this::auditExport)
-                .andRoute(GET("/portal/publishing"), this::publishing)
                 .andRoute(GET("/portal/tenants"), this::tenants)
                 .andRoute(POST("/portal/tenants"), this::createTenant)
+                .andRoute(POST("/portal/tenants/{slug}/plan"), this::changePlan)
                 .andRoute(POST("/portal/tenants/{slug}/suspension"), request -> tenantAction(request, "suspend", "suspended"))
                 .andRoute(POST("/portal/tenants/{slug}/resumption"), request -> tenantAction(request, "resume", "resumed"))
                 .andRoute(POST("/portal/tenants/{slug}/erasure"), this::eraseTenant)
+                .and(new AuditPages(api).routes())
+                .and(new TenantSettingsPages(api).routes())
+                .and(new PublisherPages(api).routes())
                 .filter((request, next) -> next.handle(request).onErrorResume(PortalApiProblem.class,
                         problem -> user(request).flatMap(user -> refused(request, user, problem))));
     }
@@ -98,6 +102,7 @@ final class PortalPages {
         Map<String, Object> model = new HashMap<>();
         model.put("failed", request.queryParam("error").isPresent());
         model.put("signedOut", request.queryParam("signed-out").isPresent());
+        model.put("keycloak", keycloakSignIn ? KeycloakSignIn.START : null);
         return csrf(request).flatMap(token -> {
             model.put("_csrf", token);
             return ServerResponse.ok().render("portal/sign-in", model);
@@ -110,7 +115,7 @@ final class PortalPages {
         Map<String, String> filters = given(request, "q", "kind", "region", "certification", "sort");
         Map<String, String> query = new LinkedHashMap<>(filters);
         query.putAll(given(request, "cursor"));
-        String view = request.headers().firstHeader("HX-Request") != null ? "portal/catalog :: results" : "portal/catalog";
+        String view = viewFor(request, "portal/catalog", "results");
         return user(request).flatMap(user -> api.get(user, withQuery("/catalog/v1/models", query))
                 .flatMap(answer -> page(request, user, view, Map.of(
                         "models", list(answer.path("data")),
@@ -150,7 +155,7 @@ final class PortalPages {
                     Map<String, Object> model = new HashMap<>();
                     model.put("slug", slug);
                     model.put("keys", list(answer.path("data")));
-                    model.put("roles", grantableRoles(user));
+                    model.put("roles", user.grantableRoles());
                     if (created != null) {
                         model.put("created", created);
                     }
@@ -195,11 +200,6 @@ final class PortalPages {
                         .map(answer -> "Key " + key + " revoked: every gateway refuses it within seconds.")));
     }
 
-    /** The roles the form offers: those the API lets this user grant (all, for platform admins). */
-    private static List<String> grantableRoles(PortalUser user) {
-        return (user.platformAdmin() ? Arrays.stream(Role.values()) : user.roles().stream()).map(Role::code).sorted().toList();
-    }
-
     // --- tenant admins and auditors: usage --------------------------------------------------------
 
     private Mono<ServerResponse> usage(ServerRequest request) {
@@ -210,7 +210,7 @@ final class PortalPages {
         Function<String, Mono<JsonNode>> grouped = grouping -> user(request).flatMap(user -> api.get(user,
                 withQuery(path("/admin/v1/tenants/{slug}/usage", slug), Map.of("from", from, "to", until, "group_by", grouping))));
         return user(request).flatMap(user -> Mono.zip(grouped.apply("day"), grouped.apply("model"), grouped.apply("key"),
-                        planOf(user, slug))
+                        planOf(user, slug), absentOn(404, api.get(user, path("/admin/v1/tenants/{slug}/budget/status", slug))))
                 .flatMap(all -> {
                     Map<String, Object> model = new HashMap<>();
                     model.put("slug", slug);
@@ -222,15 +222,14 @@ final class PortalPages {
                     model.put("total", map(all.getT1().path("total")));
                     model.put("plan", map(all.getT4()));
                     model.put("chart", all.getT1().path("groups").toString());
+                    model.put("budgets", list(all.getT5().path("budgets")));
                     return page(request, user, "portal/usage", model);
                 }));
     }
 
     /** The plan's limits, for tenant admins (who may read their tenant); auditors, who may not, see the usage without them. */
     private Mono<JsonNode> planOf(PortalUser user, String slug) {
-        return api.get(user, path("/admin/v1/tenants/{slug}", slug)).map(tenant -> tenant.path("plan"))
-                .onErrorResume(PortalApiProblem.class, problem -> problem.status() == 403
-                        ? Mono.just(JSON.createObjectNode()) : Mono.error(problem));
+        return absentOn(403, api.get(user, path("/admin/v1/tenants/{slug}", slug)).map(tenant -> tenant.path("plan")));
     }
 
     private Mono<ServerResponse> usageExport(ServerRequest request) {
@@ -238,77 +237,7 @@ final class PortalPages {
         Map<String, String> query = new LinkedHashMap<>(given(request, "from", "to"));
         query.put("format", "csv");
         String export = withQuery(path("/admin/v1/tenants/{slug}/usage/export", slug), query);
-        return download(request, export, "usage-" + slug + ".csv");
-    }
-
-    // --- auditors: the audit log ------------------------------------------------------------------
-
-    private Mono<ServerResponse> audit(ServerRequest request) {
-        String slug = request.pathVariable("slug");
-        Map<String, String> filters = given(request, "action", "from", "to", "cursor");
-        Map<String, String> query = new LinkedHashMap<>(filters);
-        query.put("limit", "50");
-        return user(request).flatMap(user -> Mono.zip(
-                        api.get(user, withQuery(path("/admin/v1/tenants/{slug}/audit", slug), query)),
-                        api.get(user, path("/admin/v1/tenants/{slug}/audit/checkpoint", slug))
-                                .onErrorResume(PortalApiProblem.class, problem -> problem.status() == 404
-                                        ? Mono.just(JSON.createObjectNode()) : Mono.error(problem)))
-                .flatMap(both -> {
-                    Map<String, Object> model = new HashMap<>();
-                    model.put("slug", slug);
-                    model.put("filters", filters);
-                    model.put("records", records(both.getT1().path("data")));
-                    model.put("nextCursor", both.getT1().path("next_cursor").asText(""));
-                    model.put("checkpoint", map(both.getT2()));
-                    return page(request, user, "portal/audit", model);
-                }));
-    }
-
-    private static List<Map<String, Object>> records(JsonNode data) {
-        return list(data).stream().map(record -> {
-            Map<String, Object> shown = new HashMap<>(record);
-            try {
-                shown.put("event_text", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record.get("event")));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            return shown;
-        }).toList();
-    }
-
-    private Mono<ServerResponse> auditExport(ServerRequest request) {
-        String slug = request.pathVariable("slug");
-        String from = request.queryParam("from").filter(value -> !value.isBlank()).orElse(Instant.EPOCH.toString());
-        String export = withQuery(path("/admin/v1/tenants/{slug}/audit/export", slug), Map.of("from", from, "format", "jsonl"));
-        return download(request, export, "audit-" + slug + ".zip");
-    }
-
-    // --- publishers -------------------------------------------------------------------------------
-
-    private Mono<ServerResponse> publishing(ServerRequest request) {
-        return user(request).flatMap(user -> api.get(user, "/admin/v1/catalog/models")
-                .flatMap(answer -> Flux.fromIterable(answer.path("data"))
-                        .concatMap(model -> backendsOf(user, model))
-                        .collectList())
-                .flatMap(models -> page(request, user, "portal/publishing", Map.of("models", models))));
-    }
-
-    /** One model's backends; when the API refuses them, the model is still shown, with the API's reason instead. */
-    private Mono<Map<String, Object>> backendsOf(PortalUser user, JsonNode model) {
-        Map<String, Object> shown = map(model);
-        return api.get(user, path("/admin/v1/catalog/models/{id}/backends", model.path("id").asText()))
-                .map(backends -> {
-                    shown.put("backends", list(backends.path("data")));
-                    return shown;
-                })
-                .onErrorResume(PortalApiProblem.class, problem -> {
-                    if (problem.signedOut()) {
-                        return Mono.error(problem);
-                    }
-                    shown.put("backends", List.of());
-                    shown.put("backends_refused", problem.getMessage() + " (" + problem.status() + ")");
-                    return Mono.just(shown);
-                });
+        return download(api, request, export, "usage-" + slug + ".csv");
     }
 
     // --- platform admins: tenants -----------------------------------------------------------------
@@ -326,6 +255,27 @@ final class PortalPages {
             words(form.getFirst("allowed_purposes")).ifPresent(purposes -> purposes.forEach(body.putArray("allowed_purposes")::add));
             return posted(request, "/portal/tenants", api.send(user, HttpMethod.POST, "/admin/v1/tenants", body)
                     .map(answer -> "Tenant '" + answer.path("slug").asText() + "' created. Give it an admin key on its keys page."));
+        }));
+    }
+
+    /**
+     * A plan is merged field by field: a blank rate limit keeps its value, a blank monthly budget
+     * means no cap, as the API reads an explicit null.
+     */
+    private Mono<ServerResponse> changePlan(ServerRequest request) {
+        String slug = request.pathVariable("slug");
+        return user(request).flatMap(user -> request.formData().flatMap(form -> {
+            ObjectNode body = JSON.createObjectNode();
+            ObjectNode plan = body.putObject("plan");
+            Mono<String> changed = Mono.defer(() -> {
+                field(form, "requests_per_minute").ifPresent(value -> plan.put("requests_per_minute", wholeNumber(value, "Requests per minute")));
+                field(form, "tokens_per_minute").ifPresent(value -> plan.put("tokens_per_minute", wholeNumber(value, "Tokens per minute")));
+                field(form, "monthly_budget_usd").ifPresentOrElse(value -> plan.put("monthly_budget_usd", decimalNumber(value, "Monthly budget")),
+                        () -> plan.putNull("monthly_budget_usd"));
+                return api.send(user, HttpMethod.PATCH, path("/admin/v1/tenants/{slug}", slug), body)
+                        .map(answer -> "Plan of '" + slug + "' changed: gateways apply it within their refresh interval.");
+            });
+            return posted(request, "/portal/tenants", changed);
         }));
     }
 
@@ -348,43 +298,7 @@ final class PortalPages {
         }));
     }
 
-    // --- shared -----------------------------------------------------------------------------------
-
-    private static Mono<PortalUser> user(ServerRequest request) {
-        return request.principal().map(PortalPages::userOf);
-    }
-
-    private static PortalUser userOf(Principal principal) {
-        return ((ApiKeySignIn.SignedIn) principal).getPrincipal();
-    }
-
-    private static Mono<CsrfToken> csrf(ServerRequest request) {
-        Mono<CsrfToken> token = request.exchange().getAttribute(CsrfToken.class.getName());
-        return token == null ? Mono.error(new IllegalStateException("CSRF protection is not configured for the portal")) : token;
-    }
-
-    /** Renders a page with what every page needs: the user (navigation), the CSRF token (forms) and the last action's outcome. */
-    private Mono<ServerResponse> page(ServerRequest request, PortalUser user, String view, Map<String, ?> values) {
-        return Mono.zip(csrf(request), request.session()).flatMap(both -> {
-            Map<String, Object> model = new HashMap<>(values);
-            model.put("_csrf", both.getT1());
-            model.put("user", Navigation.of(user));
-            Object flash = both.getT2().getAttributes().remove(FLASH);
-            if (flash != null) {
-                model.put("flash", flash);
-            }
-            return ServerResponse.ok().render(view, model);
-        });
-    }
-
-    /** After a form: back to the page, with the API's answer (success or refusal) shown once. */
-    private static Mono<ServerResponse> posted(ServerRequest request, String backTo, Mono<String> outcome) {
-        return outcome.map(message -> Map.of("kind", "success", "message", message))
-                .onErrorResume(PortalApiProblem.class, problem -> problem.signedOut()
-                        ? Mono.error(problem) : Mono.just(Map.of("kind", "error", "message", problem.getMessage())))
-                .flatMap(flash -> request.session().doOnNext(session -> session.getAttributes().put(FLASH, flash)))
-                .then(ServerResponse.seeOther(URI.create(backTo)).build());
-    }
+    // --- shared ---------------------------------------------------------------------------------
 
     /** The API refused a page: a revoked or expired key ends the session; anything else is shown with the API's status. */
     private Mono<ServerResponse> refused(ServerRequest request, PortalUser user, PortalApiProblem problem) {
@@ -396,19 +310,6 @@ final class PortalPages {
                 Map.of("_csrf", token, "user", Navigation.of(user), "status", problem.status(), "detail", problem.getMessage())));
     }
 
-    private Mono<ServerResponse> download(ServerRequest request, String pathAndQuery, String filename) {
-        return user(request).flatMap(user -> api.download(user, pathAndQuery)).flatMap(answer -> streamed(answer, filename));
-    }
-
-    private static Mono<ServerResponse> streamed(ResponseEntity<Flux<DataBuffer>> answer, String filename) {
-        ServerResponse.BodyBuilder response = ServerResponse.ok()
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
-        if (answer.getHeaders().getContentType() != null) {
-            response.contentType(answer.getHeaders().getContentType());
-        }
-        return response.body(BodyInserters.fromDataBuffers(answer.getBody()));
-    }
-
     private static Optional<String> expiry(MultiValueMap<String, String> form) {
         return Optional.ofNullable(form.getFirst("expires_in_days")).filter(days -> !days.isBlank()).map(days -> {
             try {
@@ -417,40 +318,5 @@ final class PortalPages {
                 throw new PortalApiProblem(400, "'Expires in' must be a whole number of days.");
             }
         });
-    }
-
-    private static Optional<List<String>> words(String text) {
-        return Optional.ofNullable(text).map(String::strip).filter(value -> !value.isEmpty())
-                .map(value -> Arrays.stream(value.split("[,\\s]+")).filter(word -> !word.isEmpty()).toList());
-    }
-
-    /** The non-blank query parameters of these names that the page was asked with. */
-    private static Map<String, String> given(ServerRequest request, String... names) {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (String name : names) {
-            request.queryParam(name).filter(value -> !value.isBlank()).ifPresent(value -> given.put(name, value));
-        }
-        return given;
-    }
-
-    /** Each value encoded whole, so that a '&' or '=' typed into a filter stays part of that filter. */
-    private static String withQuery(String encodedPath, Map<String, String> query) {
-        UriComponentsBuilder builder = UriComponentsBuilder.fromPath(encodedPath);
-        query.forEach((name, value) -> builder.queryParam(name, UriUtils.encodeQueryParam(value, StandardCharsets.UTF_8)));
-        return builder.build(true).toUriString();
-    }
-
-    private static String path(String template, Object... variables) {
-        return UriComponentsBuilder.fromPath(template).encode().buildAndExpand(variables).toUriString();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(JsonNode node) {
-        return node == null || node.isMissingNode() || node.isNull() ? new HashMap<>() : JSON.convertValue(node, HashMap.class);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(JsonNode node) {
-        return node == null || !node.isArray() ? List.of() : JSON.convertValue(node, List.class);
     }
 }

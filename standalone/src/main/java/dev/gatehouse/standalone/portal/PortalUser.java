@@ -2,13 +2,16 @@ package dev.gatehouse.standalone.portal;
 
 import dev.gatehouse.tenant.Role;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Who is signed in to the portal: the API key they signed in with, which every page sends to the
- * public APIs on their behalf (so the APIs' own checks decide what they see), and what the pages
- * need to lay out the navigation. The credential lives only in the server's memory, in the
- * session; the browser holds a random session id.
+ * Who is signed in to the portal: the API key they signed in with, or the access token Keycloak
+ * issued them (distributed mode), which every page sends to the public APIs on their behalf (so
+ * the APIs' own checks decide what they see), and what the pages need to lay out the navigation.
+ * The credential lives only in the server's memory, in the session; the browser holds a random
+ * session id.
  */
 record PortalUser(String credential, String keyId, String tenantSlug, Set<Role> roles) {
 
@@ -34,6 +37,11 @@ record PortalUser(String credential, String keyId, String tenantSlug, Set<Role> 
 
     boolean platformAdmin() {
         return has(Role.PLATFORM_ADMIN);
+    }
+
+    /** The roles forms offer: those the API lets this user grant (all, for platform admins). */
+    List<String> grantableRoles() {
+        return (platformAdmin() ? Arrays.stream(Role.values()) : roles.stream()).map(Role::code).sorted().toList();
     }
 
     String bearer() {
