@@ -2,6 +2,7 @@ package dev.gatehouse.standalone;
 
 import dev.gatehouse.audit.ContentLog;
 import dev.gatehouse.catalog.BackendUrlPolicy;
+import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.gateway.content.ContentKeyRotation;
 import dev.gatehouse.gateway.budgets.BudgetDirectory;
@@ -87,8 +88,9 @@ class ControlPlaneConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> usageAdminRoutes(TenantDatabase database, BearerAuthenticator callers, UsageLedger ledger) {
-        return UsageAdminRoutes.routes(new AdminAccess(callers, database), ledger);
+    RouterFunction<ServerResponse> usageAdminRoutes(TenantDatabase database, BearerAuthenticator callers, UsageLedger ledger,
+                                                    CachedModelCatalog catalog, TenantDirectory tenants) {
+        return UsageAdminRoutes.routes(new AdminAccess(callers, database), ledger, catalog, tenants);
     }
 
     @Bean

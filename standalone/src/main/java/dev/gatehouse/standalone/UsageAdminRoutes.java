@@ -2,6 +2,8 @@ package dev.gatehouse.standalone;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.gateway.metering.UsageGrouping;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
@@ -10,7 +12,9 @@ import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ContentNegotiation;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
+import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
+import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.admin.AdminAccess;
 import dev.gatehouse.tenant.admin.AdminRequests;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -32,8 +36,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
@@ -43,7 +50,9 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
  * {@code GET /admin/v1/tenants/{slug}/usage?from=&to=&group_by=day|model|key}, totals from the daily
  * aggregates, and {@code GET .../usage/export?from=&to=&format=csv|jsonl}, every call, streamed a page
  * at a time so that no export is ever held in memory whole. {@code from} and {@code to} are UTC dates,
- * both included; every parameter is checked before the database is asked.
+ * both included; every parameter is checked before the database is asked. A publisher sees the use
+ * of its models by every tenant that calls them: {@code GET .../published-usage?from=&to=&group_by=day|model|tenant}
+ * (its publishers, admins and auditors; platform admins: any publisher's), of the models it lists now.
  */
 final class UsageAdminRoutes {
 
@@ -53,21 +62,28 @@ final class UsageAdminRoutes {
     private static final int EXPORT_PAGE = 1000;
     private static final Set<String> USAGE_PARAMETERS = Set.of("from", "to", "group_by");
     private static final Set<String> EXPORT_PARAMETERS = Set.of("from", "to", "format");
+    private static final Set<UsageGrouping> TENANT_GROUPINGS = EnumSet.of(UsageGrouping.DAY, UsageGrouping.MODEL, UsageGrouping.KEY);
+    private static final Set<UsageGrouping> PUBLISHED_GROUPINGS = EnumSet.of(UsageGrouping.DAY, UsageGrouping.MODEL, UsageGrouping.TENANT);
     private static final String CSV_HEADER = "call_id,request_id,occurred_at,key_id,model_id,endpoint,backend_id,region,status,streamed,"
             + "prompt_tokens,completion_tokens,usage_reported,counted_with,cost,latency_ms,first_token_ms\n";
     private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
 
     private final AdminAccess access;
     private final UsageLedger ledger;
+    private final CachedModelCatalog catalog;
+    private final TenantDirectory tenants;
 
-    private UsageAdminRoutes(AdminAccess access, UsageLedger ledger) {
+    private UsageAdminRoutes(AdminAccess access, UsageLedger ledger, CachedModelCatalog catalog, TenantDirectory tenants) {
         this.access = access;
         this.ledger = ledger;
+        this.catalog = catalog;
+        this.tenants = tenants;
     }
 
-    static RouterFunction<ServerResponse> routes(AdminAccess access, UsageLedger ledger) {
-        UsageAdminRoutes usage = new UsageAdminRoutes(access, ledger);
-        return AdminRequests.answering(MediaType.APPLICATION_JSON, route(GET("/admin/v1/tenants/{slug}/usage"), usage::totals))
+    static RouterFunction<ServerResponse> routes(AdminAccess access, UsageLedger ledger, CachedModelCatalog catalog, TenantDirectory tenants) {
+        UsageAdminRoutes usage = new UsageAdminRoutes(access, ledger, catalog, tenants);
+        return AdminRequests.answering(MediaType.APPLICATION_JSON, route(GET("/admin/v1/tenants/{slug}/usage"), usage::totals)
+                        .andRoute(GET("/admin/v1/tenants/{slug}/published-usage"), usage::publishedTotals))
                 .and(route(GET("/admin/v1/tenants/{slug}/usage/export"), usage::export));
     }
 
@@ -108,14 +124,7 @@ final class UsageAdminRoutes {
     }
 
     private Mono<ServerResponse> totals(ServerRequest request) {
-        return access.administratorOrAuditor(request).map(caller -> {
-                    AdminRequests.requireKnownQueryParameters(request, USAGE_PARAMETERS, "usage");
-                    Period period = Period.of(request);
-                    UsageGrouping grouping = request.queryParam("group_by").map(code -> UsageGrouping.fromCode(code).orElseThrow(
-                            () -> new ApiProblem(ProblemType.INVALID_REQUEST, "'group_by' must be day, model or key.", "group_by")))
-                            .orElse(UsageGrouping.DAY);
-                    return new TotalsQuery(caller, period, grouping);
-                })
+        return access.administratorOrAuditor(request).map(caller -> totalsQuery(request, caller, TENANT_GROUPINGS))
                 .publishOn(Schedulers.boundedElastic())
                 .map(query -> {
                     Tenant tenant = access.manageableTenant(query.caller(), request);
@@ -124,6 +133,43 @@ final class UsageAdminRoutes {
                             ledger.totals(tenant.id(), period.from(), period.untilExclusive(), query.grouping()));
                 })
                 .flatMap(body -> AdminRequests.json(HttpStatus.OK, body));
+    }
+
+    /** Calls by every tenant to the models the tenant lists now; a calling tenant gone since is named by its id. */
+    private Mono<ServerResponse> publishedTotals(ServerRequest request) {
+        return access.member(request).map(caller -> {
+                    if (!caller.hasRole(Role.PUBLISHER) && !caller.hasRole(Role.TENANT_ADMIN) && !caller.hasRole(Role.AUDITOR)
+                            && !caller.hasRole(Role.PLATFORM_ADMIN)) {
+                        throw new ApiProblem(ProblemType.FORBIDDEN, "This needs the publisher, tenant-admin, auditor or platform-admin role.");
+                    }
+                    return totalsQuery(request, caller, PUBLISHED_GROUPINGS);
+                })
+                .publishOn(Schedulers.boundedElastic())
+                .map(query -> {
+                    Tenant publisher = access.manageableTenant(query.caller(), request);
+                    Period period = query.period();
+                    List<String> models = catalog.models().stream().filter(model -> publisher.id().equals(model.ownerTenant()))
+                            .map(CatalogModel::id).sorted().toList();
+                    List<UsageTotal> totals = ledger.totalsOfModels(models, period.from(), period.untilExclusive(), query.grouping());
+                    if (query.grouping() == UsageGrouping.TENANT) {
+                        totals = totals.stream().map(total -> total.regrouped(tenants.find(UUID.fromString(total.group()))
+                                .map(Tenant::slug).orElse(total.group()))).toList();
+                    }
+                    ObjectNode body = totalsJson(publisher, period, query.grouping(), totals);
+                    models.forEach(body.putArray("models")::add);
+                    return body;
+                })
+                .flatMap(body -> AdminRequests.json(HttpStatus.OK, body));
+    }
+
+    private static TotalsQuery totalsQuery(ServerRequest request, ApiKeyPrincipal caller, Set<UsageGrouping> groupings) {
+        AdminRequests.requireKnownQueryParameters(request, USAGE_PARAMETERS, "usage");
+        Period period = Period.of(request);
+        String allowed = groupings.stream().map(UsageGrouping::code).collect(Collectors.joining(", "));
+        UsageGrouping grouping = request.queryParam("group_by").map(code -> UsageGrouping.fromCode(code).filter(groupings::contains)
+                        .orElseThrow(() -> new ApiProblem(ProblemType.INVALID_REQUEST, "'group_by' must be one of " + allowed + ".", "group_by")))
+                .orElse(UsageGrouping.DAY);
+        return new TotalsQuery(caller, period, grouping);
     }
 
     private static ObjectNode totalsJson(Tenant tenant, Period period, UsageGrouping grouping, List<UsageTotal> totals) {

@@ -276,6 +276,9 @@ class PortalBrowserTest {
         open("/portal/publishing");
         WebElement simulator = modelSection("chat-simulator");
         assertThat(simulator.findElements(By.cssSelector("tbody tr"))).as("the built-in backend with its health").isNotEmpty();
+        assertThat(browser.findElement(By.cssSelector("section[aria-labelledby=published-usage]")).getText())
+                .as("the calls to the publisher's models, none yet").contains("Calls to your models, last 30 days")
+                .contains("No calls to your models yet");
 
         browser.findElement(By.cssSelector("#publish summary")).click();
         browser.findElement(By.id("model-id")).sendKeys(model);

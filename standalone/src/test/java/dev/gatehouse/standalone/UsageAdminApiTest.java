@@ -2,6 +2,12 @@ package dev.gatehouse.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.catalog.CachedModelCatalog;
+import dev.gatehouse.catalog.CatalogModel;
+import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.catalog.ModelDescription;
+import dev.gatehouse.catalog.ModelKind;
+import dev.gatehouse.catalog.ModelPrice;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.metering.UsageLedger;
 import dev.gatehouse.gateway.metering.UsageRecord;
@@ -124,6 +130,44 @@ class UsageAdminApiTest {
         ProblemAnswer.of(get(developer, query)).assertIs(403, "forbidden");
         ProblemAnswer.of(get(otherAdmin, query)).assertIs(404, "not_found");
         ProblemAnswer.of(get(otherAdmin, usagePath("/export?from=2026-11-01&to=2026-11-30"))).assertIs(404, "not_found");
+    }
+
+    @Test
+    void aPublisherSeesTheUseOfItsModelsByEveryCallingTenantAndNothingElse() throws Exception {
+        UUID publisher = TestKeys.developerKey(context, slug + "-pub", null).tenantId();
+        String model = "published-" + slug;
+        CatalogModel platform = CatalogModel.platformModel(model, ModelKind.CHAT, ModelDescription.of(model, "publisher", "its model"),
+                ModelPrice.perMillionTokens(Instant.now(), "1", "2"), false, Set.of(), List.of());
+        context.getBean(CatalogRepository.class).saveModel(new CatalogModel(model, ModelKind.CHAT, publisher, platform.description(),
+                platform.compliance(), platform.lifecycle(), platform.access(), platform.prices(), false, platform.createdAt(), List.of(), List.of()));
+        context.getBean(CachedModelCatalog.class).refresh();
+        IssuedApiKey otherBuyer = TestKeys.developerKey(context, slug + "-buy", null);
+        List<UsageRecord> published = List.of(call(admin.tenantId(), admin.keyId(), model, 0, "0.001"), call(admin.tenantId(), admin.keyId(), model, 1, "0.002"),
+                call(otherBuyer.tenantId(), otherBuyer.keyId(), model, 2, "0.004"), call(otherBuyer.tenantId(), otherBuyer.keyId(), "other-model", 3, "0.5"));
+        ledger.record(published);
+        String query = "/admin/v1/tenants/" + slug + "-pub/published-usage?from=2026-11-01&to=2026-11-30";
+
+        JsonNode byTenant = okJson(get(key(publisher, Role.PUBLISHER), query + "&group_by=tenant"));
+        assertThat(byTenant.get("models")).extracting(JsonNode::asText).containsExactly(model);
+        assertThat(byTenant.at("/total/requests").asLong()).isEqualTo(3);
+        assertThat(byTenant.at("/total/cost").decimalValue()).isEqualByComparingTo("0.007");
+        assertThat(byTenant.get("groups")).extracting(group -> group.get("tenant").asText() + "=" + group.get("requests").asLong())
+                .containsExactlyInAnyOrder(slug + "=2", slug + "-buy=1");
+        JsonNode byModel = okJson(get(key(publisher, Role.AUDITOR), query + "&group_by=model"));
+        assertThat(byModel.get("groups")).extracting(group -> group.get("model").asText()).containsExactly(model);
+
+        ProblemAnswer.of(get(key(publisher, Role.DEVELOPER), query)).assertIs(403, "forbidden");
+        ProblemAnswer.of(get(admin, query)).assertIs(404, "not_found");
+        ProblemAnswer.of(get(key(publisher, Role.PUBLISHER), query + "&group_by=key")).assertIs(400, "invalid_request");
+        JsonNode ownModels = okJson(get(admin, "/admin/v1/tenants/" + slug + "/published-usage?from=2026-11-01&to=2026-11-30"));
+        assertThat(ownModels.get("models")).isEmpty();
+        assertThat(ownModels.at("/total/requests").asLong()).isZero();
+    }
+
+    private static UsageRecord call(UUID tenant, String keyId, String model, int index, String cost) {
+        return new UsageRecord("published-call-" + UUID.randomUUID(), "request-" + index, tenant, keyId, "/v1/chat/completions", model,
+                "backend-" + model, "eu-west", 200, false, new TokenUsage(10, 20, true), null, new BigDecimal(cost), 30, 5L,
+                FIRST_DAY.plusSeconds(index * 60L));
     }
 
     @Test

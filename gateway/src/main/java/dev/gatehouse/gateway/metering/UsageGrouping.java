@@ -4,11 +4,12 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What usage totals are summed by: UTC day, model or API key. */
+/** What usage totals are summed by: UTC day, model, API key, or (a publisher's) the calling tenant. */
 public enum UsageGrouping {
     DAY("day::text"),
     MODEL("model_id"),
-    KEY("key_id");
+    KEY("key_id"),
+    TENANT("tenant_id::text");
 
     private final String column;
 

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -140,13 +141,30 @@ public final class UsageLedger {
      * summed by {@code grouping}, in the order of the groups; read from the daily totals.
      */
     public List<UsageTotal> totals(UUID tenantId, LocalDate from, LocalDate until, UsageGrouping grouping) {
+        return dailySums("tenant_id = :selected", tenantId, from, until, grouping);
+    }
+
+    /**
+     * The usage of the given models by every tenant that called them, on the UTC days from
+     * {@code from} up to, not including, {@code until}, summed by {@code grouping}: what a publisher
+     * sees of its models. Read from the daily totals.
+     */
+    public List<UsageTotal> totalsOfModels(Collection<String> modelIds, LocalDate from, LocalDate until, UsageGrouping grouping) {
+        if (modelIds.isEmpty()) {
+            return List.of();
+        }
+        return dailySums("model_id IN (:selected)", List.copyOf(modelIds), from, until, grouping);
+    }
+
+    /** The daily totals of the rows {@code selection} picks (by the parameter {@code selected}), summed by {@code grouping}. */
+    private List<UsageTotal> dailySums(String selection, Object selected, LocalDate from, LocalDate until, UsageGrouping grouping) {
         return jdbc.sql("""
                         SELECT %1$s AS usage_group, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens,
                                sum(completion_tokens) AS completion_tokens, sum(cost) AS cost
                         FROM metering.usage_daily
-                        WHERE tenant_id = :tenantId AND day >= :from AND day < :until
-                        GROUP BY 1 ORDER BY 1""".formatted(grouping.column()))
-                .param("tenantId", tenantId)
+                        WHERE %2$s AND day >= :from AND day < :until
+                        GROUP BY 1 ORDER BY 1""".formatted(grouping.column(), selection))
+                .param("selected", selected)
                 .param("from", from)
                 .param("until", until)
                 .query((row, index) -> new UsageTotal(row.getString("usage_group"), row.getLong("requests"),

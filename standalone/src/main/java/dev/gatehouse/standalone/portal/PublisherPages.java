@@ -28,6 +28,7 @@ import static dev.gatehouse.standalone.portal.PortalViews.path;
 import static dev.gatehouse.standalone.portal.PortalViews.posted;
 import static dev.gatehouse.standalone.portal.PortalViews.user;
 import static dev.gatehouse.standalone.portal.PortalViews.wholeNumber;
+import static dev.gatehouse.standalone.portal.PortalViews.withQuery;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
@@ -35,12 +36,14 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 /**
  * Publishers' pages: their models (publish, edit, deprecate with a sunset), each model's backends
  * with their health and load as this gateway sees them (add, remove), and the subscriptions that
- * wait for their approval. The catalog admin API decides which models a publisher manages.
+ * wait for their approval, and the last month's calls to their models by each calling tenant. The
+ * catalog admin API decides which models a publisher manages.
  */
 final class PublisherPages {
 
     static final String PUBLISHING = "/portal/publishing";
     private static final List<String> REGIONS = ProcessingRegions.SUPPORTED.stream().sorted().toList();
+    private static final int USAGE_DAYS = 30;
 
     private final PortalApi api;
 
@@ -64,7 +67,17 @@ final class PublisherPages {
                 .flatMap(answer -> Flux.fromIterable(answer.path("data"))
                         .concatMap(model -> detailsOf(user, model))
                         .collectList())
-                .flatMap(models -> page(request, user, "portal/publishing", Map.of("models", models, "regions", REGIONS))));
+                .zipWith(publishedUsage(user))
+                .flatMap(both -> page(request, user, "portal/publishing", Map.of("models", both.getT1(), "regions", REGIONS,
+                        "usageByTenant", list(both.getT2().path("groups")), "usageTotal", map(both.getT2().path("total")),
+                        "usageRefused", both.getT2().path("refused").asText(""), "usageDays", USAGE_DAYS))));
+    }
+
+    /** The last {@link #USAGE_DAYS} days' calls to the publisher's models, by calling tenant. */
+    private Mono<JsonNode> publishedUsage(PortalUser user) {
+        LocalDate to = LocalDate.now(ZoneOffset.UTC);
+        return part(user, withQuery(path("/admin/v1/tenants/{slug}/published-usage", user.tenantSlug()),
+                Map.of("from", to.minusDays(USAGE_DAYS - 1).toString(), "to", to.toString(), "group_by", "tenant")));
     }
 
     /** One model with its backends and subscriptions; when the API refuses either, the model is still shown, with the API's reason. */
