@@ -17,10 +17,17 @@ public enum Endpoint {
     MODEL("/v1/models/{model}", HttpMethod.GET, null, null, false),
     CHAT_COMPLETIONS("/v1/chat/completions", HttpMethod.POST, "/chat/completions", ModelKind.CHAT, true),
     COMPLETIONS("/v1/completions", HttpMethod.POST, "/completions", ModelKind.CHAT, true),
-    /** Translated to a chat completion for the backend (ResponsesTranslationFilter), so every later step sees a chat call. */
+    /**
+     * Translated to a chat completion for the backend (ResponsesTranslationFilter), so every later
+     * step sees a chat call, unless the model's backends serve the Responses API themselves
+     * ({@link #RESPONSES_BACKEND_PATH}, decision 0820).
+     */
     RESPONSES("/v1/responses", HttpMethod.POST, "/chat/completions", ModelKind.CHAT, true),
     EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "/embeddings", ModelKind.EMBEDDINGS, false),
     RERANK("/v1/rerank", HttpMethod.POST, "/rerank", ModelKind.RERANK, false);
+
+    /** Where a backend that serves the Responses API itself takes it. */
+    public static final String RESPONSES_BACKEND_PATH = "/responses";
 
     private static final String TEMPLATE_START = "/{";
 

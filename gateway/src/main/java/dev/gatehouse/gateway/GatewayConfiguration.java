@@ -445,8 +445,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ResponsesTranslationFilter responsesTranslationFilter() {
-        return new ResponsesTranslationFilter();
+    ResponsesTranslationFilter responsesTranslationFilter(ComplianceProfiles profiles) {
+        return new ResponsesTranslationFilter(profiles);
     }
 
     @Bean

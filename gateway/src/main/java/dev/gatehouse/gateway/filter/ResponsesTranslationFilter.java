@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.responses.PassedThroughEvents;
+import dev.gatehouse.gateway.responses.ResponsesRequest;
 import dev.gatehouse.gateway.responses.ResponsesTranslation;
 import dev.gatehouse.gateway.sse.RewrittenAnswer;
+import dev.gatehouse.tenant.compliance.ComplianceProfile;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -20,7 +24,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Serves {@code POST /v1/responses} on chat completions backends: replaces the call's body by its
+ * Serves {@code POST /v1/responses}. When every backend of the model serves the Responses API
+ * itself, and no step must rewrite or judge the answer as chat (response scanning, pseudonym
+ * restoration), the call goes to them as it is and their typed events come back as they are
+ * (decision 0820); the request is first checked to hold only what the prompt scan reads. Otherwise,
+ * on chat completions backends, it replaces the call's body by its
  * chat translation before any step reads it, so that limits, prompt inspection (every input item,
  * as the chat message it becomes), policy, metering, routing and audit treat it exactly as a chat
  * call; and translates the answer back as the outermost rewrite, after metering, pseudonym
@@ -30,6 +38,12 @@ import java.nio.charset.StandardCharsets;
 public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ComplianceProfiles profiles;
+
+    public ResponsesTranslationFilter(ComplianceProfiles profiles) {
+        this.profiles = profiles;
+    }
 
     @Override
     public int getOrder() {
@@ -42,9 +56,40 @@ public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
         if (context.endpoint() != Endpoint.RESPONSES) {
             return chain.filter(exchange);
         }
+        if (passesThrough(context)) {
+            ResponsesRequest.checkPassThrough(context.body());
+            context.responsesPassedThrough(true);
+            return chain.filter(exchange.mutate().response(new PassedThroughAnswer(exchange.getResponse())).build());
+        }
         ResponsesTranslation translation = ResponsesTranslation.of(context.body(), context.receivedAt());
         context.body(translation.chatRequest());
         return chain.filter(exchange.mutate().response(new TranslatedAnswer(exchange.getResponse(), translation)).build());
+    }
+
+    /** Response scanning and pseudonym restoration read answers as chat, so a tenant using either has its calls translated. */
+    private boolean passesThrough(CallContext context) {
+        if (!context.model().backendsServeResponsesApi()) {
+            return false;
+        }
+        ComplianceProfile profile = profiles.of(context.tenant().id());
+        return !profile.scanResponses() && !profile.pseudonymisesTransfers();
+    }
+
+    private static final class PassedThroughAnswer extends RewrittenAnswer {
+
+        PassedThroughAnswer(ServerHttpResponse delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected byte[] rewritePlain(byte[] answer) {
+            return answer;
+        }
+
+        @Override
+        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
+            return PassedThroughEvents.of(events);
+        }
     }
 
     private static final class TranslatedAnswer extends RewrittenAnswer {
@@ -78,6 +123,6 @@ public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
 
     @Override
     public String toString() {
-        return "ResponsesTranslation[Responses API to chat completions and back]";
+        return "ResponsesTranslation[as it is to backends serving the Responses API, else to chat completions and back]";
     }
 }
