@@ -23,6 +23,9 @@ public enum Endpoint {
      * ({@link #RESPONSES_BACKEND_PATH}, decision 0820).
      */
     RESPONSES("/v1/responses", HttpMethod.POST, "/chat/completions", ModelKind.CHAT, true),
+    /** A response kept for its tenant ({@code store: true}), answered by StoredResponsesFilter; DELETE forgets it. */
+    STORED_RESPONSE("/v1/responses/{response}", HttpMethod.GET, null, null, false),
+    STORED_RESPONSE_DELETION("/v1/responses/{response}", HttpMethod.DELETE, null, null, false),
     EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "/embeddings", ModelKind.EMBEDDINGS, false),
     RERANK("/v1/rerank", HttpMethod.POST, "/rerank", ModelKind.RERANK, false);
 
@@ -94,12 +97,17 @@ public enum Endpoint {
         }
     }
 
-    public static Optional<Endpoint> forPath(String path) {
+    /** The endpoint at this path taking this method; else the first at this path (which answers 405); empty for no path of ours. */
+    public static Optional<Endpoint> forRequest(String path, HttpMethod method) {
+        Endpoint atPath = null;
         for (Endpoint endpoint : values()) {
             if (endpoint.path.equals(path) || endpoint.resourceIn(path).isPresent()) {
-                return Optional.of(endpoint);
+                if (endpoint.method.equals(method)) {
+                    return Optional.of(endpoint);
+                }
+                atPath = atPath == null ? endpoint : atPath;
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(atPath);
     }
 }

@@ -7,8 +7,10 @@ import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.responses.PassedThroughEvents;
+import dev.gatehouse.gateway.responses.ResponseKeeping;
 import dev.gatehouse.gateway.responses.ResponsesRequest;
 import dev.gatehouse.gateway.responses.ResponsesTranslation;
+import dev.gatehouse.gateway.responses.StoredResponses;
 import dev.gatehouse.gateway.sse.RewrittenAnswer;
 import dev.gatehouse.tenant.compliance.ComplianceProfile;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
@@ -19,6 +21,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,16 +36,22 @@ import java.nio.charset.StandardCharsets;
  * as the chat message it becomes), policy, metering, routing and audit treat it exactly as a chat
  * call; and translates the answer back as the outermost rewrite, after metering, pseudonym
  * restoration and response inspection have seen it as chat. Untranslatable requests are refused
- * here with a 400 naming the field.
+ * here with a 400 naming the field. {@code store} and {@code previous_response_id} are the
+ * gateway's own ({@link ResponseKeeping}, decision 0821).
  */
 public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ComplianceProfiles profiles;
+    private final StoredResponses storedResponses;
+    private final Scheduler blocking;
 
-    public ResponsesTranslationFilter(ComplianceProfiles profiles) {
+    /** @param blocking where the stored responses are read and written (JDBC, and a key service that may be remote) */
+    public ResponsesTranslationFilter(ComplianceProfiles profiles, StoredResponses storedResponses, Scheduler blocking) {
         this.profiles = profiles;
+        this.storedResponses = storedResponses;
+        this.blocking = blocking;
     }
 
     @Override
@@ -56,14 +65,20 @@ public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
         if (context.endpoint() != Endpoint.RESPONSES) {
             return chain.filter(exchange);
         }
-        if (passesThrough(context)) {
-            ResponsesRequest.checkPassThrough(context.body());
-            context.responsesPassedThrough(true);
-            return chain.filter(exchange.mutate().response(new PassedThroughAnswer(exchange.getResponse())).build());
-        }
-        ResponsesTranslation translation = ResponsesTranslation.of(context.body(), context.receivedAt());
-        context.body(translation.chatRequest());
-        return chain.filter(exchange.mutate().response(new TranslatedAnswer(exchange.getResponse(), translation)).build());
+        ResponseKeeping keeping = ResponseKeeping.of(storedResponses, blocking, context);
+        return keeping.continueConversation().then(Mono.defer(() -> {
+            ServerHttpResponse answer = keeping.asksForNothing() ? exchange.getResponse() : new KeptAnswer(exchange.getResponse(), keeping);
+            if (passesThrough(context)) {
+                ResponsesRequest.checkPassThrough(context.body());
+                // the gateway keeps responses where the tenant's content log allows it; the backend keeps none
+                context.body().put("store", false);
+                context.responsesPassedThrough(true);
+                return chain.filter(exchange.mutate().response(new PassedThroughAnswer(answer)).build());
+            }
+            ResponsesTranslation translation = ResponsesTranslation.of(context.body(), context.receivedAt());
+            context.body(translation.chatRequest());
+            return chain.filter(exchange.mutate().response(new TranslatedAnswer(answer, translation)).build());
+        }));
     }
 
     /** Response scanning and pseudonym restoration read answers as chat, so a tenant using either has its calls translated. */
@@ -73,6 +88,32 @@ public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
         }
         ComplianceProfile profile = profiles.of(context.tenant().id());
         return !profile.scanResponses() && !profile.pseudonymisesTransfers();
+    }
+
+    /** The Responses API answer as the caller gets it, kept (and marked) before it goes on. */
+    private static final class KeptAnswer extends RewrittenAnswer {
+
+        private final ResponseKeeping keeping;
+
+        KeptAnswer(ServerHttpResponse delegate, ResponseKeeping keeping) {
+            super(delegate);
+            this.keeping = keeping;
+        }
+
+        @Override
+        protected byte[] rewritePlain(byte[] answer) {
+            throw new UnsupportedOperationException("a kept answer waits for its store: rewritePlainLater");
+        }
+
+        @Override
+        protected Mono<byte[]> rewritePlainLater(byte[] answer) {
+            return keeping.plain(answer);
+        }
+
+        @Override
+        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
+            return keeping.events(events);
+        }
     }
 
     private static final class PassedThroughAnswer extends RewrittenAnswer {
