@@ -11,20 +11,12 @@ import com.openai.errors.NotFoundException;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
-import dev.gatehouse.catalog.CachedModelCatalog;
-import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.gateway.responses.StoredResponses;
-import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.IssuedApiKey;
-import dev.gatehouse.tenant.Plan;
-import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
-import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantLifecycle;
-import dev.gatehouse.tenant.TenantSettings;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +27,6 @@ import org.springframework.context.ApplicationContext;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -173,19 +164,8 @@ class StoredResponsesTest {
         assertThat(storedResponses.find(tenant.id(), created.id())).isEmpty();
     }
 
-    /** A tenant of its own, provisioned with its key, whose settings log content for 30 days. */
     private IssuedApiKey keyOfTenantLoggingContent() {
-        TenantSettings defaults = Bootstrap.DEFAULT_TENANT_SETTINGS;
-        Tenant tenant = context.getBean(TenantLifecycle.class).create("keeper-" + UUID.randomUUID().toString().substring(0, 8), "Keeper",
-                new TenantSettings(Plan.DEFAULT, defaults.residencyRegions(), defaults.allowedPurposes(), true, 30));
-        context.getBean(ComplianceProfiles.class).save(tenant.id(), Bootstrap.DEFAULT_TENANT_PROFILE);
-        context.getBean(CatalogRepository.class).subscribe(tenant.id(), "chat-simulator");
-        context.getBean(CatalogRepository.class).subscribe(tenant.id(), RECORDED_MODEL);
-        context.getBean(CachedModelCatalog.class).refresh();
-        IssuedApiKey key = context.getBean(TenantDatabase.class).apiKeys().create(tenant.id(), "keeper", java.util.Set.of(Role.DEVELOPER), null);
-        context.getBean(TenantDirectory.class).refresh();
-        context.getBean(ApiKeyAuthenticator.class).refresh();
-        return key;
+        return TestKeys.keyOfTenantLoggingContent(context, "keeper");
     }
 
     private OpenAIClient clientFor(IssuedApiKey key) {
