@@ -166,6 +166,25 @@ class ResponsesPassThroughTest {
     }
 
     @Test
+    void theGatewayKeepsTheResponseAndSendsAContinuedConversationWholeWithTheBackendKeepingNothing() {
+        OpenAIClient keeper = clientFor(TestKeys.keyOfTenantLoggingContent(context, "native-keeper"));
+        Response first = keeper.responses().create(ResponseCreateParams.builder().model(MODEL).store(true)
+                .input("How do you say good morning?").build());
+        Response second = keeper.responses().create(ResponseCreateParams.builder().model(MODEL).previousResponseId(first.id())
+                .input("And good night?").build());
+
+        assertThat(keeper.responses().retrieve(first.id()).id()).isEqualTo("resp_native_1");
+        assertThat(second.previousResponseId()).hasValue(first.id());
+        List<JsonNode> sent = sentTo("/v1/responses");
+        assertThat(sent).allSatisfy(request -> {
+            assertThat(request.get("store").asBoolean()).isFalse();
+            assertThat(request.has("previous_response_id")).isFalse();
+        });
+        assertThat(sent.get(1).get("input")).extracting(item -> item.path("role").asText() + ": " + textOf(item))
+                .containsExactly("user: How do you say good morning?", "assistant: Bom dia!", "user: And good night?");
+    }
+
+    @Test
     void anInjectionInAFunctionOutputItemIsBlockedBeforeTheBackend() {
         ResponseCreateParams params = ResponseCreateParams.builder().model(MODEL)
                 .input(ResponseCreateParams.Input.ofResponse(List.of(
@@ -222,6 +241,16 @@ class ResponsesPassThroughTest {
                 throw new IllegalStateException(notJson);
             }
         }).toList();
+    }
+
+    private static String textOf(JsonNode item) {
+        JsonNode content = item.get("content");
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        StringBuilder text = new StringBuilder();
+        content.forEach(part -> text.append(part.path("text").asText("")));
+        return text.toString();
     }
 
     /** The event's {@code type} as the SDK would send it again. */
