@@ -81,6 +81,20 @@ try:
 except openai.BadRequestError as error:
     report("responses store", status=error.status_code, code=error.code)
 
+keeper = OpenAI(base_url=os.environ["GATEHOUSE_BASE_URL"], api_key=os.environ["GATEHOUSE_KEEPER_KEY"], max_retries=0)
+kept = keeper.responses.create(model="chat-simulator", input="Keep this answer from Python", store=True)
+expect(kept.store is True, f"responses kept: {kept}")
+retrieved = keeper.responses.retrieve(kept.id)
+expect(retrieved.id == kept.id and retrieved.output_text == kept.output_text, f"responses.retrieve: {retrieved}")
+follow_up = keeper.responses.create(model="chat-simulator", input="And this follows on", previous_response_id=kept.id)
+expect(follow_up.previous_response_id == kept.id, f"responses with previous_response_id: {follow_up}")
+keeper.responses.delete(kept.id)
+try:
+    keeper.responses.retrieve(kept.id)
+    expect(False, "responses.retrieve of a deleted response raises NotFoundError")
+except openai.NotFoundError as error:
+    report("responses stored", status=error.status_code, id=kept.id)
+
 vectors = client.embeddings.create(model="all-minilm-l6-v2", input=["first sentence", "second sentence"])
 expect(len(vectors.data) == 2 and len(vectors.data[0].embedding) == 384, "embeddings: two vectors of 384")
 report("embeddings", dimensions=len(vectors.data[0].embedding))

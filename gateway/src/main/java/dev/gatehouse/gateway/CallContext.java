@@ -52,6 +52,7 @@ public final class CallContext {
     private ResponseVerdict responseVerdict;
     private Pseudonymizer pseudonyms;
     private String traceId;
+    private boolean responsesPassedThrough;
 
     /**
      * @param callId the gateway's own id of this call, unique, which keys what is recorded of it
@@ -269,6 +270,23 @@ public final class CallContext {
 
     public void pseudonyms(Pseudonymizer pseudonyms) {
         this.pseudonyms = pseudonyms;
+    }
+
+    /**
+     * Whether a Responses API call goes to backends that serve that API themselves, as it is, rather
+     * than translated to a chat completion (decision 0820); the body is then the Responses request.
+     */
+    public boolean responsesPassedThrough() {
+        return responsesPassedThrough;
+    }
+
+    public void responsesPassedThrough(boolean passedThrough) {
+        this.responsesPassedThrough = passedThrough;
+    }
+
+    /** The path below a backend's base URL this call is sent to. */
+    public String backendPath() {
+        return responsesPassedThrough ? Endpoint.RESPONSES_BACKEND_PATH : endpoint.backendPath();
     }
 
     /** The W3C trace id of the call when it is traced (continued from the caller's {@code traceparent} or begun here), else null. */

@@ -17,10 +17,20 @@ public enum Endpoint {
     MODEL("/v1/models/{model}", HttpMethod.GET, null, null, false),
     CHAT_COMPLETIONS("/v1/chat/completions", HttpMethod.POST, "/chat/completions", ModelKind.CHAT, true),
     COMPLETIONS("/v1/completions", HttpMethod.POST, "/completions", ModelKind.CHAT, true),
-    /** Translated to a chat completion for the backend (ResponsesTranslationFilter), so every later step sees a chat call. */
+    /**
+     * Translated to a chat completion for the backend (ResponsesTranslationFilter), so every later
+     * step sees a chat call, unless the model's backends serve the Responses API themselves
+     * ({@link #RESPONSES_BACKEND_PATH}, decision 0820).
+     */
     RESPONSES("/v1/responses", HttpMethod.POST, "/chat/completions", ModelKind.CHAT, true),
+    /** A response kept for its tenant ({@code store: true}), answered by StoredResponsesFilter; DELETE forgets it. */
+    STORED_RESPONSE("/v1/responses/{response}", HttpMethod.GET, null, null, false),
+    STORED_RESPONSE_DELETION("/v1/responses/{response}", HttpMethod.DELETE, null, null, false),
     EMBEDDINGS("/v1/embeddings", HttpMethod.POST, "/embeddings", ModelKind.EMBEDDINGS, false),
     RERANK("/v1/rerank", HttpMethod.POST, "/rerank", ModelKind.RERANK, false);
+
+    /** Where a backend that serves the Responses API itself takes it. */
+    public static final String RESPONSES_BACKEND_PATH = "/responses";
 
     private static final String TEMPLATE_START = "/{";
 
@@ -87,12 +97,17 @@ public enum Endpoint {
         }
     }
 
-    public static Optional<Endpoint> forPath(String path) {
+    /** The endpoint at this path taking this method; else the first at this path (which answers 405); empty for no path of ours. */
+    public static Optional<Endpoint> forRequest(String path, HttpMethod method) {
+        Endpoint atPath = null;
         for (Endpoint endpoint : values()) {
             if (endpoint.path.equals(path) || endpoint.resourceIn(path).isPresent()) {
-                return Optional.of(endpoint);
+                if (endpoint.method.equals(method)) {
+                    return Optional.of(endpoint);
+                }
+                atPath = atPath == null ? endpoint : atPath;
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(atPath);
     }
 }

@@ -34,6 +34,8 @@ import dev.gatehouse.gateway.filter.RateLimitFilter;
 import dev.gatehouse.gateway.filter.RequestIdentityFilter;
 import dev.gatehouse.gateway.filter.ResponseInspectionFilter;
 import dev.gatehouse.gateway.filter.ResponsesTranslationFilter;
+import dev.gatehouse.gateway.filter.StoredResponsesFilter;
+import dev.gatehouse.gateway.responses.StoredResponses;
 import dev.gatehouse.gateway.filter.TenantContextFilter;
 import dev.gatehouse.gateway.identity.GatewayIdentityConfiguration;
 import dev.gatehouse.gateway.limits.LimitBuckets;
@@ -69,6 +71,7 @@ import dev.gatehouse.scanner.PromptScanner;
 import dev.gatehouse.tenant.ApiKeyAuthenticator;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.TenantErasureListener;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import dev.gatehouse.tenant.identity.BearerAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -170,6 +173,17 @@ public class GatewayConfiguration {
                               @Value("${gatehouse.audit.content-queue-bytes:67108864}") long contentCapacityBytes) {
         return AuditJournal.open(dataDir.resolve("audit-journal"), capacity, auditLog::append, new ContentQueueBudget(contentCapacityBytes),
                 new ContentLog(dataSource)::store, Duration.ofMillis(500));
+    }
+
+    /** In every plane: the data plane keeps and answers them, the control plane erases them with their tenant. */
+    @Bean
+    StoredResponses storedResponses(DataSource dataSource, TenantCipher cipher, Clock clock) {
+        return StoredResponses.migrate(dataSource, cipher, clock);
+    }
+
+    @Bean
+    TenantErasureListener storedResponsesEraser(StoredResponses storedResponses) {
+        return tenant -> storedResponses.eraseTenant(tenant.id());
     }
 
     @Bean
@@ -445,8 +459,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ResponsesTranslationFilter responsesTranslationFilter() {
-        return new ResponsesTranslationFilter();
+    ResponsesTranslationFilter responsesTranslationFilter(ComplianceProfiles profiles, StoredResponses storedResponses) {
+        return new ResponsesTranslationFilter(profiles, storedResponses, Schedulers.boundedElastic());
     }
 
     @Bean
@@ -469,14 +483,17 @@ public class GatewayConfiguration {
     /** Not in a control-plane process, which serves no model calls. */
     @Bean
     @OnPlane(Plane.DATA)
-    RouteLocator openAiRoutes(RouteLocatorBuilder routes, CachedModelCatalog catalog, Clock clock) {
+    RouteLocator openAiRoutes(RouteLocatorBuilder routes, CachedModelCatalog catalog, Clock clock, StoredResponses storedResponses) {
         ModelListingFilter modelListing = new ModelListingFilter(catalog, clock);
+        StoredResponsesFilter storedResponsesAnswers = new StoredResponsesFilter(storedResponses, Schedulers.boundedElastic());
         return routes.routes()
                 .route("models", route -> route.path(Endpoint.MODELS.path(), Endpoint.MODELS.path() + "/**")
                         .filters(filters -> filters.filter(modelListing)).uri(UNROUTED))
                 .route("chat-completions", route -> route.path(Endpoint.CHAT_COMPLETIONS.path()).uri(UNROUTED))
                 .route("completions", route -> route.path(Endpoint.COMPLETIONS.path()).uri(UNROUTED))
                 .route("responses", route -> route.path(Endpoint.RESPONSES.path()).uri(UNROUTED))
+                .route("stored-responses", route -> route.path(Endpoint.RESPONSES.path() + "/**")
+                        .filters(filters -> filters.filter(storedResponsesAnswers)).uri(UNROUTED))
                 .route("embeddings", route -> route.path(Endpoint.EMBEDDINGS.path()).uri(UNROUTED))
                 .route("rerank", route -> route.path(Endpoint.RERANK.path()).uri(UNROUTED))
                 .build();

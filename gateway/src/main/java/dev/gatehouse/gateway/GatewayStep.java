@@ -14,8 +14,10 @@ import java.util.Optional;
  * BackendCall sends the call just ahead of its WebsocketRoutingFilter and NettyRoutingFilter
  * (orders {@code MAX_VALUE - 1} and {@code MAX_VALUE}), which then find the exchange routed.
  * AuditRecord wraps every step after it, so that refusals are audited too, refused
- * authentications included. ResponsesTranslation turns a Responses API call into the chat call
- * every later step reads, and its answer back as the outermost rewrite. RateLimit counts a call as
+ * authentications included. StoredResponses answers reads and deletions of kept responses on their
+ * own route. ResponsesTranslation turns a Responses API call into the chat call every later step
+ * reads, and its answer back as the outermost rewrite, unless the call goes as it is to backends
+ * serving that API (then the steps read the Responses request). RateLimit counts a call as
  * soon as its model is known, before the costly scans, and settles once the call has ended; Budget
  * reserves the call's greatest cost right after it, likewise settled once the call has ended.
  * Response decorators
@@ -30,6 +32,7 @@ public enum GatewayStep {
     AUTHENTICATION(-900),
     TENANT_CONTEXT(-800),
     MODEL_LISTING(-600),
+    STORED_RESPONSES(-590),
     MODEL_RESOLUTION(-500),
     RESPONSES_TRANSLATION(-490),
     RATE_LIMIT(-475),

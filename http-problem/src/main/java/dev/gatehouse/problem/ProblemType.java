@@ -12,6 +12,7 @@ public enum ProblemType {
     MISSING_MODEL(400, "Missing model", "invalid_request_error"),
     MODEL_ENDPOINT_MISMATCH(400, "Model does not serve this endpoint", "invalid_request_error"),
     UNSUPPORTED_PARAMETER(400, "Parameter cannot be served", "invalid_request_error"),
+    RESPONSE_STORAGE_NOT_ALLOWED(400, "Response storage not allowed", "invalid_request_error"),
     PROMPT_INJECTION_BLOCKED(400, "Prompt injection blocked", "invalid_request_error"),
     MISSING_CREDENTIALS(401, "Missing credentials", "authentication_error"),
     INVALID_API_KEY(401, "Invalid API key", "authentication_error"),

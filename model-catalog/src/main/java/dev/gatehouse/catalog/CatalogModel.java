@@ -86,6 +86,11 @@ public record CatalogModel(
         return backends.stream().map(ModelBackend::region).collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /** Whether the model has backends and every one serves the Responses API itself, so a Responses call may go to any of them as it is. */
+    public boolean backendsServeResponsesApi() {
+        return !backends.isEmpty() && backends.stream().allMatch(ModelBackend::servesResponsesApi);
+    }
+
     public CatalogModel withBackends(List<ModelBackend> newBackends) {
         return new CatalogModel(id, kind, ownerTenant, description, compliance, lifecycle, access, prices, simulator, createdAt, newBackends,
                 fallbackModels);

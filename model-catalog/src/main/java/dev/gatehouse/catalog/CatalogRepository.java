@@ -39,7 +39,7 @@ public final class CatalogRepository {
     private static final String BACKEND_COLUMNS = """
             id, model_id, base_url, upstream_model, region, gpu_type, gpu_count, max_concurrency, weight,
             connect_timeout_ms, first_byte_timeout_ms, idle_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
-            credential_scheme, credential_header, credential_sealed""";
+            credential_scheme, credential_header, credential_sealed, serves_responses_api""";
 
     private final JdbcClient jdbc;
     private final BackendSecrets secrets;
@@ -250,9 +250,10 @@ public final class CatalogRepository {
         jdbc.sql("""
                 INSERT INTO catalog.backends (id, model_id, base_url, upstream_model, region, gpu_type, gpu_count, max_concurrency,
                     weight, connect_timeout_ms, first_byte_timeout_ms, idle_timeout_ms, tls_ca_pem, tls_client_cert_pem, tls_client_key_sealed,
-                    credential_scheme, credential_header, credential_sealed)
+                    credential_scheme, credential_header, credential_sealed, serves_responses_api)
                 VALUES (:id, :modelId, :baseUrl, :upstreamModel, :region, :gpuType, :gpuCount, :maxConcurrency, :weight,
-                    :connectTimeout, :firstByteTimeout, :idleTimeout, :caPem, :clientCertPem, :clientKeySealed, :scheme, :header, :credentialSealed)
+                    :connectTimeout, :firstByteTimeout, :idleTimeout, :caPem, :clientCertPem, :clientKeySealed, :scheme, :header, :credentialSealed,
+                    :servesResponsesApi)
                 """ + (replace ? """
                 ON CONFLICT (id) DO UPDATE SET model_id = EXCLUDED.model_id, base_url = EXCLUDED.base_url,
                     upstream_model = EXCLUDED.upstream_model, region = EXCLUDED.region, gpu_type = EXCLUDED.gpu_type,
@@ -262,7 +263,7 @@ public final class CatalogRepository {
                     tls_ca_pem = EXCLUDED.tls_ca_pem, tls_client_cert_pem = EXCLUDED.tls_client_cert_pem,
                     tls_client_key_sealed = EXCLUDED.tls_client_key_sealed, credential_scheme = EXCLUDED.credential_scheme,
                     credential_header = EXCLUDED.credential_header, credential_sealed = EXCLUDED.credential_sealed,
-                    updated_at = now()
+                    serves_responses_api = EXCLUDED.serves_responses_api, updated_at = now()
                 """ : ""))
                 .param("id", backend.id())
                 .param("modelId", backend.modelId())
@@ -284,6 +285,7 @@ public final class CatalogRepository {
                 .param("header", credential == null ? null : credential.headerName())
                 .param("credentialSealed", credential == null ? null
                         : secrets.seal(backend.id(), BackendSecrets.CREDENTIAL, credential.secret()))
+                .param("servesResponsesApi", backend.servesResponsesApi())
                 .update();
     }
 
@@ -438,7 +440,8 @@ public final class CatalogRepository {
                         Duration.ofMillis(row.getInt("idle_timeout_ms"))),
                 new BackendTls(row.getString("tls_ca_pem"), clientCertificate, clientKey),
                 credential(id, row),
-                null);
+                null,
+                row.getBoolean("serves_responses_api"));
     }
 
     private UpstreamCredential credential(String backendId, ResultSet row) throws SQLException {

@@ -67,11 +67,12 @@ class CatalogRepositoryTest {
         BackendCapacity capacity = new BackendCapacity("H100", 8, 32, 300, Duration.ofMillis(750), Duration.ofSeconds(45),
                 Duration.ofSeconds(5));
         repository.createBackend(new ModelBackend("gpu-1", "llm", URI.create("https://gpu.example.com/v1"), "llm", "us-east", capacity,
-                BackendTls.DEFAULT, null, null));
+                BackendTls.DEFAULT, null, null, true));
 
         ModelBackend read = repository.find("llm").orElseThrow().backends().get(0);
 
         assertThat(read.capacity()).isEqualTo(capacity);
+        assertThat(read.servesResponsesApi()).isTrue();
         assertThat(read.credential()).isNull();
         assertThat(repository.createBackend(read)).as("a duplicate id is refused").isFalse();
     }

@@ -91,6 +91,30 @@ class ApiKeyScopesAtTheGatewayTest {
         assertThat(post("/v1/responses", response, unscoped).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void theResponsesScopeAdmitsStoredResponsesAndTheRerankScopeReranking() throws Exception {
+        IssuedApiKey unscoped = TestKeys.developerKey(context, "stored-scope-tests", null);
+        IssuedApiKey responsesOnly = context.getBean(TenantDatabase.class).apiKeys().create(unscoped.tenantId(), "responses only",
+                Set.of(Role.DEVELOPER), new ApiKeyScopes(null, Set.of("/v1/responses")), null);
+        IssuedApiKey chatOnly = context.getBean(TenantDatabase.class).apiKeys().create(unscoped.tenantId(), "chat only",
+                Set.of(Role.DEVELOPER), new ApiKeyScopes(null, Set.of("/v1/chat/completions")), null);
+        context.getBean(ApiKeyAuthenticator.class).refresh();
+        String rerank = "{\"model\":\"chat-simulator\",\"query\":\"Which one?\",\"documents\":[\"a\"]}";
+
+        assertThat(get("/v1/responses/resp_unknown", responsesOnly).statusCode()).isEqualTo(404);
+        assertThat(delete("/v1/responses/resp_unknown", responsesOnly).statusCode()).isEqualTo(404);
+        assertThat(get("/v1/responses/resp_unknown", chatOnly).statusCode()).isEqualTo(403);
+        assertThat(delete("/v1/responses/resp_unknown", chatOnly).statusCode()).isEqualTo(403);
+        assertThat(post("/v1/rerank", rerank, chatOnly).statusCode()).isEqualTo(403);
+        assertThat(post("/v1/rerank", rerank, responsesOnly).statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(post("/v1/rerank", rerank, unscoped).body()).at("/error/code").asText()).isEqualTo("model_endpoint_mismatch");
+    }
+
+    private HttpResponse<String> delete(String path, IssuedApiKey key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key.token()).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path, IssuedApiKey key) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key.token()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

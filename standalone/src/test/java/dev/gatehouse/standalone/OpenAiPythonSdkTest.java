@@ -43,6 +43,7 @@ class OpenAiPythonSdkTest {
         ProcessBuilder run = new ProcessBuilder(python.toString(), script.toString()).redirectErrorStream(true);
         run.environment().put("GATEHOUSE_BASE_URL", "http://127.0.0.1:" + port + "/v1");
         run.environment().put("GATEHOUSE_KEY", TestKeys.developerKey(context, "python-sdk", null).token());
+        run.environment().put("GATEHOUSE_KEEPER_KEY", TestKeys.keyOfTenantLoggingContent(context, "python-keeper").token());
 
         Process process = run.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -57,8 +58,9 @@ class OpenAiPythonSdkTest {
         }
         assertThat(calls).extracting(call -> call.get("call").asText()).containsExactly("models.list", "models.retrieve",
                 "models.retrieve unknown", "chat.completions", "chat.completions stream", "completions", "completions stream",
-                "responses", "responses stream", "responses store", "embeddings");
+                "responses", "responses stream", "responses store", "responses stored", "embeddings");
         assertThat(calls.get(2).get("status").asInt()).isEqualTo(404);
-        assertThat(calls.get(9).get("code").asText()).isEqualTo("unsupported_parameter");
+        assertThat(calls.get(9).get("code").asText()).isEqualTo("response_storage_not_allowed");
+        assertThat(calls.get(10).get("status").asInt()).isEqualTo(404);
     }
 }

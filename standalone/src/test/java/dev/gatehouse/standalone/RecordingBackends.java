@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * WireMock servers that answer chat calls and record what they received, so tests can assert
  * which region got a call and what text reached it.
  */
-final class RecordingBackends implements AutoCloseable {
+public final class RecordingBackends implements AutoCloseable {
 
     static final String EU = "eu-west";
     static final String US = "us-east";
@@ -71,7 +71,7 @@ final class RecordingBackends implements AutoCloseable {
      * A recording server of one's own, started and warmed up (answering the gateway's health
      * probes), so that a slow first answer on a loaded machine does not get it ejected.
      */
-    static WireMockServer startedServer() {
+    public static WireMockServer startedServer() {
         WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
         server.stubFor(get(urlEqualTo("/v1/models")).willReturn(okJson("{\"object\":\"list\",\"data\":[]}")));

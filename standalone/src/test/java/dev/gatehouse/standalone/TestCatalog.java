@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Platform models written straight into a running marketplace's catalog, which then serves them at once. */
-final class TestCatalog {
+public final class TestCatalog {
 
     /** The chat simulator at a price high enough that a few calls spend a budget: 100 and 1000 USD per million tokens. */
     static final String PRICEY_MODEL = "pricey-chat";
@@ -26,14 +26,14 @@ final class TestCatalog {
     }
 
     /** A public model of the test publisher, priced per million tokens from now on, with these backends. */
-    static void platformModel(ApplicationContext app, String modelId, ModelKind kind, String description,
+    public static void platformModel(ApplicationContext app, String modelId, ModelKind kind, String description,
                               String inputPrice, String outputPrice, ModelBackend... backends) {
         save(app, CatalogModel.platformModel(modelId, kind, ModelDescription.of(modelId, "test publisher", description),
                 ModelPrice.perMillionTokens(Instant.now(), inputPrice, outputPrice), false, Set.of(), List.of(backends)));
     }
 
     /** {@code modelId}'s one backend, in eu-west, at a recording WireMock server that knows it as {@code upstream-<modelId>}. */
-    static ModelBackend recordedBackend(WireMockServer server, String modelId) {
+    public static ModelBackend recordedBackend(WireMockServer server, String modelId) {
         return new ModelBackend(modelId + "@eu", modelId, URI.create("http://127.0.0.1:" + server.port() + "/v1"), "upstream-" + modelId, "eu-west");
     }
 

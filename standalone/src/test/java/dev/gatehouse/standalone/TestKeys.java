@@ -10,12 +10,14 @@ import dev.gatehouse.tenant.Role;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.TenantSettings;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.context.ApplicationContext;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Mints keys for tests straight through the tenant-service API, for a tenant set up like the
@@ -54,6 +56,18 @@ public final class TestKeys {
         context.getBean(TenantDirectory.class).refresh();
         context.getBean(ApiKeyAuthenticator.class).refresh();
         return key;
+    }
+
+    /**
+     * A key of a new tenant created as the platform creates one (its key made in the key service),
+     * whose settings log content for 30 days, subscribed to every model.
+     */
+    static IssuedApiKey keyOfTenantLoggingContent(ApplicationContext context, String slugPrefix) {
+        TenantSettings defaults = Bootstrap.DEFAULT_TENANT_SETTINGS;
+        Tenant tenant = context.getBean(TenantLifecycle.class).create(slugPrefix + "-" + UUID.randomUUID().toString().substring(0, 8),
+                "Tenant " + slugPrefix, new TenantSettings(defaults.plan(), defaults.residencyRegions(), defaults.allowedPurposes(), true, 30));
+        context.getBean(ComplianceProfiles.class).save(tenant.id(), Bootstrap.DEFAULT_TENANT_PROFILE);
+        return developerKey(context, tenant.slug(), defaults, null);
     }
 
     /** The bootstrap key is printed once to the console; tests mint their own platform-admin key for {@code default} instead. */

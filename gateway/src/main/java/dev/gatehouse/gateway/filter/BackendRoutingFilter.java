@@ -329,7 +329,7 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
             ObjectNode body = context.body().deepCopy();
             body.put("model", backend.upstreamModel());
             byte[] bytes = serialise(body);
-            URI target = backend.endpoint(context.endpoint().backendPath());
+            URI target = backend.endpoint(context.backendPath());
             exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target);
             ServerHttpRequest stripped = exchange.getRequest().mutate()
                     .headers(headers -> {

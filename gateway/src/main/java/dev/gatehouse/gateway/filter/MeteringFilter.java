@@ -73,7 +73,8 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
         boolean streamed = stream != null && stream.asBoolean(false);
         context.streamed(streamed);
         boolean gatewayAskedForUsage = false;
-        if (streamed) {
+        // a Responses API stream always ends with its usage, in response.completed
+        if (streamed && !context.responsesPassedThrough()) {
             JsonNode options = body.get("stream_options");
             if (options != null && !options.isNull() && !options.isObject()) {
                 return Mono.error(new ApiProblem(ProblemType.INVALID_REQUEST, "'stream_options' must be an object.", "stream_options"));

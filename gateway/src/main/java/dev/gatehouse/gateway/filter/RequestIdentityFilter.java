@@ -65,7 +65,7 @@ public final class RequestIdentityFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         String requestId = RequestIdFilter.requestIdOf(exchange);
-        Endpoint endpoint = Endpoint.forPath(request.getPath().value())
+        Endpoint endpoint = Endpoint.forRequest(request.getPath().value(), request.getMethod())
                 .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No resource at this path."));
         CallContext context = new CallContext(UUID.randomUUID().toString(), requestId, endpoint, clock.instant(), System.nanoTime());
         context.attachTo(exchange);

@@ -104,8 +104,15 @@ public final class PromptMessages {
 
     private static void visit(Endpoint endpoint, ObjectNode body, TextVisitor visitor) {
         switch (endpoint) {
-            // a Responses API body has been translated to chat by the time any step reads it
-            case CHAT_COMPLETIONS, RESPONSES -> visitChat(body, visitor);
+            case CHAT_COMPLETIONS -> visitChat(body, visitor);
+            // translated to chat before any step reads it, unless it goes as it is to backends serving the Responses API
+            case RESPONSES -> {
+                if (body.has("messages")) {
+                    visitChat(body, visitor);
+                } else {
+                    visitResponsesInput(body, visitor);
+                }
+            }
             case COMPLETIONS -> visitCompletionPrompt(body, visitor);
             case EMBEDDINGS -> visitEmbeddingsInput(body, visitor);
             case RERANK -> visitRerankInput(body, visitor);
@@ -153,6 +160,50 @@ public final class PromptMessages {
                     JsonNode function = call.path("function");
                     if (function.isObject() && function.path("arguments").isTextual()) {
                         ((ObjectNode) function).put("arguments", visitor.visit(MessageRole.FUNCTION, function.get("arguments").asText()));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A Responses API request passed through as it is, already checked to hold only what the
+     * translation reads: {@code instructions} (system), {@code input} as a string (the caller's) or
+     * items (messages of their role, text parts included; the arguments of earlier function calls;
+     * function outputs as tool results), and the descriptions of its function tools.
+     */
+    private static void visitResponsesInput(ObjectNode body, TextVisitor visitor) {
+        if (body.path("instructions").isTextual()) {
+            body.put("instructions", visitor.visit(MessageRole.SYSTEM, body.get("instructions").asText()));
+        }
+        JsonNode input = body.get("input");
+        if (input != null && input.isTextual()) {
+            body.put("input", visitor.visit(MessageRole.USER, input.asText()));
+        } else if (input != null && input.isArray()) {
+            if (input.size() > MAX_MESSAGES) {
+                throw new ApiProblem(ProblemType.INVALID_REQUEST, "'input' may hold at most " + MAX_MESSAGES + " items.", "input");
+            }
+            for (JsonNode item : input) {
+                visitResponsesItem((ObjectNode) item, visitor);
+            }
+        }
+        visitToolDefinitions(body.get("tools"), false, visitor);
+    }
+
+    private static void visitResponsesItem(ObjectNode item, TextVisitor visitor) {
+        switch (item.path("type").asText("message")) {
+            case "function_call" -> item.put("arguments", visitor.visit(MessageRole.FUNCTION, item.get("arguments").asText()));
+            case "function_call_output" -> item.put("output", visitor.visit(MessageRole.TOOL, item.get("output").asText()));
+            default -> {
+                MessageRole role = MessageRole.fromChatRole(item.get("role").asText());
+                JsonNode content = item.get("content");
+                if (content.isTextual()) {
+                    item.put("content", visitor.visit(role, content.asText()));
+                    return;
+                }
+                for (JsonNode part : content) {
+                    if (part.path("text").isTextual()) {
+                        ((ObjectNode) part).put("text", visitor.visit(role, part.get("text").asText()));
                     }
                 }
             }

@@ -42,7 +42,7 @@ public final class BufferedUsageTap {
         return overflowed ? new byte[0] : copy.toByteArray();
     }
 
-    /** The text the model answered (every choice's message content, or a text completion's text), for counting its tokens; empty if unreadable. */
+    /** The text the model answered (every choice's message content, a text completion's text, a Responses API output), for counting its tokens; empty if unreadable. */
     public String answerText() {
         JsonNode response = parsed();
         if (response == null) {
@@ -50,6 +50,11 @@ public final class BufferedUsageTap {
         }
         StringBuilder text = new StringBuilder();
         response.path("choices").forEach(choice -> text.append(ServerSentEvents.choiceText(choice)));
+        // a Responses API answer: its output messages' text and its function calls' arguments
+        for (JsonNode item : response.path("output")) {
+            item.path("content").forEach(part -> text.append(part.path("text").asText("")));
+            text.append(item.path("arguments").asText(""));
+        }
         return text.toString();
     }
 

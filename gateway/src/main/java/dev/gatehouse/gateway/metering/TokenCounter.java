@@ -48,7 +48,8 @@ public final class TokenCounter {
 
     /**
      * The input tokens of a chat ({@code messages}), text completion ({@code prompt}), rerank
-     * ({@code query} and {@code documents}) or embeddings ({@code input}) request body.
+     * ({@code query} and {@code documents}), embeddings ({@code input}) or Responses API
+     * ({@code instructions} and {@code input}) request body.
      */
     public int countPrompt(String modelId, JsonNode body) {
         Encoding encoding = encoding(modelId);
@@ -67,7 +68,8 @@ public final class TokenCounter {
         if (body.has("query")) {
             return count(encoding, body.path("query").asText("")) + countInput(encoding, documentTexts(body.get("documents")));
         }
-        return countInput(encoding, body.has("prompt") ? body.get("prompt") : body.get("input"));
+        // a Responses API request passed through as it is has instructions and input items
+        return count(encoding, body.path("instructions").asText("")) + countInput(encoding, body.has("prompt") ? body.get("prompt") : body.get("input"));
     }
 
     /** Rerank documents as strings: each a string, or an object's {@code text}. */
@@ -103,9 +105,15 @@ public final class TokenCounter {
         }
         int tokens = 0;
         for (JsonNode item : input) {
-            tokens += item.isArray() ? item.size() : item.isNumber() ? 1 : count(encoding, item.asText(""));
+            tokens += item.isArray() ? item.size() : item.isNumber() ? 1 : item.isObject() ? countInputItem(encoding, item) : count(encoding, item.asText(""));
         }
         return tokens;
+    }
+
+    /** A Responses API input item: a message, counted as a chat message is, or a function call's arguments or output. */
+    private static int countInputItem(Encoding encoding, JsonNode item) {
+        return TOKENS_PER_MESSAGE + count(encoding, item.path("role").asText("")) + countContent(encoding, item.get("content"))
+                + count(encoding, item.path("arguments").asText("")) + count(encoding, item.path("output").asText(""));
     }
 
     /** Counts any text: callers' input is counted before it is validated, and the encoder refuses unpaired surrogates. */
@@ -133,9 +141,9 @@ public final class TokenCounter {
         return O200K_FAMILIES.stream().anyMatch(id::startsWith) ? o200k : cl100k;
     }
 
-    /** The output the caller allows at most ({@code max_completion_tokens}, else {@code max_tokens}); empty when unbounded. */
+    /** The output the caller allows at most ({@code max_completion_tokens}, else {@code max_tokens}, or the Responses API's {@code max_output_tokens}); empty when unbounded. */
     public static OptionalLong requestedOutputTokens(JsonNode body) {
-        for (String field : List.of("max_completion_tokens", "max_tokens")) {
+        for (String field : List.of("max_completion_tokens", "max_tokens", "max_output_tokens")) {
             JsonNode value = body.get(field);
             if (value != null && value.canConvertToLong() && value.asLong() > 0) {
                 return OptionalLong.of(value.asLong());

@@ -25,25 +25,40 @@ public final class ResponsesRequest {
     /** Fields the translation reads itself. */
     private static final Set<String> TRANSLATED = Set.of("model", "input", "instructions", "tools", "tool_choice", "text",
             "max_output_tokens", "stream");
-    /** Fields accepted at the value that asks for nothing chat lacks. */
-    private static final Map<String, JsonNode> HARMLESS_VALUES = Map.of("store", NODES.booleanNode(false),
-            "background", NODES.booleanNode(false), "truncation", NODES.textNode("disabled"));
-    private static final Set<String> NEED_STORED_RESPONSES = Set.of("store", "previous_response_id", "conversation");
+    /** Fields accepted at the value that asks for nothing chat lacks ({@code store} is read off before, by ResponseKeeping). */
+    private static final Map<String, JsonNode> HARMLESS_VALUES = Map.of("background", NODES.booleanNode(false),
+            "truncation", NODES.textNode("disabled"));
+    /** Settings a backend serving the Responses API takes itself and chat cannot express; none carries text the model reads. */
+    private static final Set<String> PASSED_THROUGH_SETTINGS = Set.of("reasoning", "truncation", "include", "max_tool_calls");
     private static final Set<String> MESSAGE_ROLES = Set.of("user", "assistant", "system", "developer");
 
     private ResponsesRequest() {
     }
 
     public static ObjectNode toChat(ObjectNode request) {
+        return toChat(request, Set.of());
+    }
+
+    /**
+     * Checks a request that goes as it is to a backend serving the Responses API: it must hold only
+     * what the translation reads (so the prompt scan reads every input item and every tool
+     * description, as for a translated call), besides settings that carry no model-visible text.
+     */
+    public static void checkPassThrough(ObjectNode request) {
+        toChat(request, PASSED_THROUGH_SETTINGS);
+    }
+
+    private static ObjectNode toChat(ObjectNode request, Set<String> settingsToIgnore) {
         ObjectNode chat = NODES.objectNode();
         request.fieldNames().forEachRemaining(field -> {
             JsonNode value = request.get(field);
-            if (TRANSLATED.contains(field) || SAME_IN_CHAT.contains(field) || value.isNull() || value.equals(HARMLESS_VALUES.get(field))) {
+            if (TRANSLATED.contains(field) || SAME_IN_CHAT.contains(field) || value.isNull() || value.equals(HARMLESS_VALUES.get(field))
+                    || settingsToIgnore.contains(field)) {
                 return;
             }
-            if (NEED_STORED_RESPONSES.contains(field)) {
-                throw untranslatable(field, "Stored responses ('" + field + "') are not offered by this gateway yet; leave out 'store' "
-                        + "(or send false) and send the earlier turns in 'input'.");
+            if (field.equals("conversation")) {
+                throw untranslatable(field, "Conversation objects ('conversation') are not offered by this gateway; continue a stored "
+                        + "response with 'previous_response_id', or send the earlier turns in 'input'.");
             }
             throw untranslatable(field, "'" + field + "' has no equivalent in the chat completions this model's backends serve.");
         });

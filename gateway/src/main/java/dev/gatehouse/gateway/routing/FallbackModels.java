@@ -55,6 +55,10 @@ public final class FallbackModels {
         if (!fallback.serves(context.endpoint().modelKind())) {
             return skipped(fallbackId, "wrong_kind");
         }
+        if (context.responsesPassedThrough() && !fallback.backendsServeResponsesApi()) {
+            // the body is a Responses request by now, which a backend serving only chat cannot take
+            return skipped(fallbackId, "responses_api_not_served");
+        }
         if (!context.principal().scopes().allowsModel(fallbackId)) {
             return skipped(fallbackId, "key_scope");
         }

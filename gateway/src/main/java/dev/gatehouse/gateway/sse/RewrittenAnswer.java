@@ -25,6 +25,11 @@ public abstract class RewrittenAnswer extends ServerHttpResponseDecorator {
     /** The whole plain answer, as the caller should receive it. */
     protected abstract byte[] rewritePlain(byte[] answer);
 
+    /** The plain answer rewritten, for a rewrite that must wait for something before the answer goes on; by default {@link #rewritePlain}. */
+    protected Mono<byte[]> rewritePlainLater(byte[] answer) {
+        return Mono.fromSupplier(() -> rewritePlain(answer));
+    }
+
     /** The events of a streamed answer, as the caller should receive them. */
     protected abstract Flux<byte[]> rewriteEvents(Flux<byte[]> events);
 
@@ -37,7 +42,8 @@ public abstract class RewrittenAnswer extends ServerHttpResponseDecorator {
             byte[] bytes = new byte[joined.readableByteCount()];
             joined.read(bytes);
             DataBufferUtils.release(joined);
-            byte[] answer = rewritePlain(bytes);
+            return rewritePlainLater(bytes);
+        }).flatMap(answer -> {
             getHeaders().setContentLength(answer.length);
             return super.writeWith(Mono.just(bufferFactory().wrap(answer)));
         });

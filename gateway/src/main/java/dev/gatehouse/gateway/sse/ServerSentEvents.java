@@ -63,8 +63,14 @@ public final class ServerSentEvents {
         }
     }
 
-    /** The text a chat completion chunk (or a text completion's) adds to the first choice, or the empty string. */
+    /**
+     * The text a chat completion chunk (or a text completion's) adds to the first choice, or that a
+     * Responses API {@code response.output_text.delta} event adds; else the empty string.
+     */
     public static String deltaContent(JsonNode chunk) {
+        if (chunk != null && "response.output_text.delta".equals(chunk.path("type").asText())) {
+            return chunk.path("delta").asText("");
+        }
         JsonNode choices = chunk == null ? null : chunk.path("choices");
         return choices != null && choices.isArray() && !choices.isEmpty() ? choiceText(choices.get(0)) : "";
     }

@@ -100,6 +100,30 @@ class PromptMessagesTest {
     }
 
     @Test
+    void aPassedThroughResponsesRequestIsReadItemByItemAndRewrittenInPlace() throws Exception {
+        ObjectNode body = (ObjectNode) JSON.readTree("""
+                {"model":"m","instructions":"Be brief.","input":[
+                  {"role":"user","content":[{"type":"input_text","text":"Mail ana@example.com the forecast"}]},
+                  {"type":"function_call","call_id":"c1","name":"weather","arguments":"{\\"city\\":\\"Lisbon\\"}"},
+                  {"type":"function_call_output","call_id":"c1","output":"Sunny"},
+                  {"type":"message","role":"assistant","content":"It is sunny."}],
+                 "tools":[{"type":"function","name":"weather","description":"Looks the weather up."}]}""");
+
+        assertThat(PromptMessages.extract(Endpoint.RESPONSES, body)).containsExactly(
+                new ScannedMessage(MessageRole.SYSTEM, "Be brief."),
+                new ScannedMessage(MessageRole.USER, "Mail ana@example.com the forecast"),
+                new ScannedMessage(MessageRole.FUNCTION, "{\"city\":\"Lisbon\"}"),
+                new ScannedMessage(MessageRole.TOOL, "Sunny"),
+                new ScannedMessage(MessageRole.ASSISTANT, "It is sunny."),
+                new ScannedMessage(MessageRole.TOOL, "Looks the weather up."));
+        assertThat(PromptMessages.systemPrompt(Endpoint.RESPONSES, body)).isEqualTo("Be brief.");
+
+        PromptMessages.rewrite(Endpoint.RESPONSES, body, text -> text.replace("ana@example.com", "[EMAIL_1]"));
+
+        assertThat(body.at("/input/0/content/0/text").asText()).isEqualTo("Mail [EMAIL_1] the forecast");
+    }
+
+    @Test
     void completionPromptsAndSuffixAreTheCallersText() throws Exception {
         List<ScannedMessage> messages = PromptMessages.extract(Endpoint.COMPLETIONS,
                 (ObjectNode) JSON.readTree("{\"model\":\"m\",\"prompt\":[\"Once upon a time\",\"In a land\"],\"suffix\":\"The end.\"}"));

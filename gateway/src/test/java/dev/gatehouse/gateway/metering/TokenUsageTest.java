@@ -22,6 +22,18 @@ class TokenUsageTest {
     }
 
     @Test
+    void readsTheResponsesApisUsageInAnAnswerAndInItsCompletedEvent() throws Exception {
+        assertThat(TokenUsage.fromResponse(JSON.readTree("""
+                {"object":"response","usage":{"input_tokens":31,"output_tokens":4,"total_tokens":35}}""")))
+                .contains(new TokenUsage(31, 4, true));
+        assertThat(TokenUsage.fromResponse(JSON.readTree("""
+                {"type":"response.completed","sequence_number":9,"response":{"usage":{"input_tokens":12,"output_tokens":5,"total_tokens":17}}}""")))
+                .contains(new TokenUsage(12, 5, true));
+        assertThat(TokenUsage.fromResponse(JSON.readTree("""
+                {"type":"response.created","sequence_number":0,"response":{"usage":null}}"""))).isEmpty();
+    }
+
+    @Test
     void noUsableUsageIsNone() throws Exception {
         assertThat(TokenUsage.fromResponse(JSON.readTree("{\"choices\":[]}"))).isEmpty();
         assertThat(TokenUsage.fromResponse(JSON.readTree("{\"usage\":{\"total_tokens\":\"many\"}}"))).isEmpty();

@@ -19,7 +19,7 @@ class ResponsesRequestTest {
     @Test
     void textInputWithInstructionsBecomesASystemAndAUserMessage() throws Exception {
         JsonNode chat = ResponsesRequest.toChat(request("""
-                {"model":"m","instructions":"Answer in French.","input":"Hello there","max_output_tokens":50,"temperature":0.3,"store":false}"""));
+                {"model":"m","instructions":"Answer in French.","input":"Hello there","max_output_tokens":50,"temperature":0.3,"background":false}"""));
 
         assertThat(chat).isEqualTo(JSON.readTree("""
                 {"model":"m","messages":[{"role":"system","content":"Answer in French."},{"role":"user","content":"Hello there"}],
@@ -71,8 +71,7 @@ class ResponsesRequestTest {
     @CsvSource(delimiter = '|', value = {
             "{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}|tools",
             "{\"model\":\"m\",\"input\":\"hi\",\"reasoning\":{\"effort\":\"high\"}}|reasoning",
-            "{\"model\":\"m\",\"input\":\"hi\",\"store\":true}|store",
-            "{\"model\":\"m\",\"input\":\"hi\",\"previous_response_id\":\"resp_1\"}|previous_response_id",
+            "{\"model\":\"m\",\"input\":\"hi\",\"conversation\":\"conv_1\"}|conversation",
             "{\"model\":\"m\",\"input\":[{\"type\":\"reasoning\",\"summary\":[]}]}|input",
             "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_file\",\"file_id\":\"f1\"}]}]}|input",
             "{\"model\":\"m\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"grammar\"}}}|text",
@@ -99,6 +98,17 @@ class ResponsesRequestTest {
                     assertThat(problem.type()).isEqualTo(ProblemType.INVALID_REQUEST);
                     assertThat(problem.param()).isEqualTo(param);
                 });
+    }
+
+    @Test
+    void aPassedThroughRequestMayCarrySettingsChatLacksButNoItemTheScanCannotRead() throws Exception {
+        ResponsesRequest.checkPassThrough(request("""
+                {"model":"m","input":"hi","reasoning":{"effort":"low"},"truncation":"auto","include":["reasoning.encrypted_content"]}"""));
+
+        assertThatThrownBy(() -> ResponsesRequest.checkPassThrough(request("{\"model\":\"m\",\"input\":[{\"type\":\"item_reference\",\"id\":\"x\"}]}")))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> assertThat(problem.param()).isEqualTo("input"));
+        assertThatThrownBy(() -> ResponsesRequest.checkPassThrough(request("{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}")))
+                .isInstanceOfSatisfying(ApiProblem.class, problem -> assertThat(problem.param()).isEqualTo("tools"));
     }
 
     private static ObjectNode request(String json) throws Exception {

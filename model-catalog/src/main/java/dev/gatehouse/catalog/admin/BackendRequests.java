@@ -38,7 +38,8 @@ import static dev.gatehouse.catalog.admin.CatalogFields.invalid;
 public final class BackendRequests {
 
     public static final Set<String> FIELDS = Set.of("id", "base_url", "upstream_model", "region", "gpu_type", "gpu_count",
-            "max_concurrent_requests", "weight", "connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "tls", "credential");
+            "max_concurrent_requests", "weight", "connect_timeout_ms", "first_byte_timeout_ms", "idle_timeout_ms", "tls", "credential",
+            "serves_responses_api");
     static final Set<String> TLS_FIELDS = Set.of("ca_certificate_pem", "client_certificate_pem", "client_key_pem");
     static final Set<String> CREDENTIAL_FIELDS = Set.of("type", "token", "header", "key");
     private static final Pattern BACKEND_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
@@ -131,7 +132,8 @@ public final class BackendRequests {
             JsonNode value = body.get("credential");
             credential = value.isNull() ? null : credentials.apply(CatalogFields.optionalObject(body, "credential"));
         }
-        return new ModelBackend(base.id(), base.modelId(), baseUrl, upstreamModel, region, capacity, tls, credential, null);
+        boolean servesResponsesApi = CatalogFields.optionalBoolean(body, "serves_responses_api", base.servesResponsesApi());
+        return new ModelBackend(base.id(), base.modelId(), baseUrl, upstreamModel, region, capacity, tls, credential, null, servesResponsesApi);
     }
 
     private static URI baseUrl(JsonNode body, BackendUrlPolicy urls) {

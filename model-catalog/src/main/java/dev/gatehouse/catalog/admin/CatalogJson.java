@@ -107,6 +107,7 @@ final class CatalogJson {
         node.put("connect_timeout_ms", backend.capacity().connectTimeout().toMillis());
         node.put("first_byte_timeout_ms", backend.capacity().firstByteTimeout().toMillis());
         node.put("idle_timeout_ms", backend.capacity().idleTimeout().toMillis());
+        node.put("serves_responses_api", backend.servesResponsesApi());
         ObjectNode tls = node.putObject("tls");
         tls.put("ca_certificate_pem", backend.tls().caCertificatePem());
         tls.put("client_certificate_pem", backend.tls().clientCertificatePem());

@@ -167,6 +167,7 @@ class CatalogAdminApiTest {
             "TLS over http         | {\"base_url\":\"http://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\",\"tls\":{\"client_certificate_pem\":\"x\"}} | tls",
             "weight null           | {\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\",\"weight\":null} | weight",
             "region null           | {\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":null} | region",
+            "flag not a boolean    | {\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\",\"serves_responses_api\":\"yes\"} | serves_responses_api",
             "own id                | {\"id\":\"mine\",\"base_url\":\"https://gpu.example.com/v1\",\"upstream_model\":\"m\",\"region\":\"eu-west\"} | id",
     })
     void refusesAnInvalidBackendNamingTheField(String rule, String body, String field) {
@@ -196,6 +197,23 @@ class CatalogAdminApiTest {
                 .bodyValue("{\"credential\":null,\"weight\":5}").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(patched).contains("\"credential\":null").contains("\"weight\":5");
+    }
+
+    @Test
+    void aBackendDeclaresThatItServesTheResponsesApiAndCanStopSaying() {
+        post("/admin/v1/catalog/models", MODEL).expectStatus().isCreated();
+        String created = post("/admin/v1/catalog/models/acme-llm/backends", """
+                {"base_url":"https://gpu.example.com/v1","upstream_model":"m","region":"eu-west","serves_responses_api":true}""")
+                .expectStatus().isCreated().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(created).contains("\"serves_responses_api\":true");
+        String backend = created.replaceAll("(?s).*\"id\":\"(bk-[0-9a-f]+)\".*", "$1");
+
+        String patched = client.patch().uri("/admin/v1/catalog/models/acme-llm/backends/" + backend)
+                .header("Authorization", "Bearer " + publisher.token()).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"serves_responses_api\":false}").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(patched).contains("\"serves_responses_api\":false");
     }
 
     @Test

@@ -3,6 +3,10 @@ package dev.gatehouse.standalone.fuzz;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.gatehouse.catalog.ModelKind;
+import dev.gatehouse.standalone.RecordingBackends;
+import dev.gatehouse.standalone.TestCatalog;
 import dev.gatehouse.standalone.TestKeys;
 import dev.gatehouse.standalone.fuzz.HostileBodies.Body;
 import dev.gatehouse.testing.HostileText;
@@ -24,9 +28,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
 /**
- * The OpenAI-compatible endpoints under hostile chat, Responses API, text completion and
- * embeddings bodies (wrong types for every field, odd roles, items and content parts, tool calls
+ * The OpenAI-compatible endpoints under hostile chat, Responses API, text completion, rerank and
+ * embeddings bodies (and stored responses read and deleted) (wrong types for every field, odd roles, items and content parts, tool calls
  * and function outputs, stream flags, blank and Unicode-edge inputs, JSON
  * that is truncated, trailing or nested too deep) and headers (Content-Type, Accept, X-Request-Id,
  * X-Gatehouse-Purpose, Authorization, large ones within the limits). Every answer is a 2xx, a
@@ -43,6 +51,10 @@ class OpenAiEndpointsFuzzTest {
     private static final int REQUESTS = 1100;
     private static final Duration BUDGET = Duration.ofSeconds(50);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A reranker on a remote server (a recording stand-in), since Gatehouse ships none of its own. */
+    private static final String RERANKER = "fuzz-reranker";
+    private static final String RANKED = "{\"id\":\"rerank-1\",\"model\":\"upstream-fuzz-reranker\",\"usage\":{\"total_tokens\":9},"
+            + "\"results\":[{\"index\":0,\"relevance_score\":0.5}]}";
     private static final List<String> CREDENTIALS = List.of("developer", "developer", "developer", "developer", "developer", "developer",
             "developer", "none", "invalid");
     private static final List<String> ROLES = List.of("system", "user", "user", "assistant", "tool", "developer", "function", "", "USER", "root");
@@ -69,6 +81,10 @@ class OpenAiEndpointsFuzzTest {
 
     @Test
     void answersEveryRequestWithA2xxOrADocumentedErrorWithinTheTimeLimitAndStaysHealthy() throws Exception {
+        WireMockServer reranker = RecordingBackends.startedServer();
+        reranker.stubFor(post(urlEqualTo("/v1/rerank")).willReturn(okJson(RANKED)));
+        TestCatalog.platformModel(context, RERANKER, ModelKind.RERANK, "a recorded reranker", "1", "0",
+                TestCatalog.recordedBackend(reranker, RERANKER));
         String token = TestKeys.developerKey(context, "fuzz-openai", null).token();
         Map<String, String> fixtures = Map.of("developer-token", token);
         Map<String, String> tokens = Map.of("developer", token, "invalid", AdminWorld.INVALID_KEY);
@@ -82,6 +98,9 @@ class OpenAiEndpointsFuzzTest {
                 new Endpoint("POST", "/v1/embeddings", 9, OpenAiEndpointsFuzzTest::embeddings),
                 new Endpoint("POST", "/v1/responses", 10, OpenAiEndpointsFuzzTest::responses),
                 new Endpoint("POST", "/v1/completions", 5, OpenAiEndpointsFuzzTest::completion),
+                new Endpoint("POST", "/v1/rerank", 5, OpenAiEndpointsFuzzTest::rerank),
+                new Endpoint("GET", "/v1/responses/resp_fuzz", 1, random -> NODES.objectNode()),
+                new Endpoint("DELETE", "/v1/responses/resp_fuzz", 1, random -> NODES.objectNode()),
                 new Endpoint("GET", "/v1/models", 1, random -> NODES.objectNode()),
                 new Endpoint("GET", "/v1/models/chat-simulator", 1, random -> NODES.objectNode()),
                 new Endpoint("GET", "/v1/models/no%2Fsuch-model", 1, random -> NODES.objectNode()));
@@ -92,6 +111,7 @@ class OpenAiEndpointsFuzzTest {
             FuzzRequest request = request(endpoint, random).resolved(fixtures);
             fuzzer.send(endpoint.toString(), request, tokens.get(request.credential()), fixtures);
         }
+        reranker.stop();
         fuzzer.keepFailures();
         System.out.println("Fuzz figures, " + fuzzer.figures());
 
@@ -278,6 +298,29 @@ class OpenAiEndpointsFuzzTest {
         }
         if (random.nextInt(6) == 0) {
             body.put("echo", random.nextBoolean()).put("logprobs", random.nextInt(5)).put("n", 1);
+        }
+        return body;
+    }
+
+    private static ObjectNode rerank(Random random) {
+        ObjectNode body = NODES.objectNode().put("model", RERANKER);
+        if (random.nextInt(8) != 0) {
+            body.put("query", HostileText.next(random, 8));
+        }
+        ArrayNode documents = body.putArray("documents");
+        for (int i = random.nextInt(5); i > 0; i--) {
+            switch (random.nextInt(5)) {
+                case 0 -> documents.addObject().put("text", HostileText.next(random, 8));
+                case 1 -> documents.addObject().put("image", "data:image/png;base64,iVBORw0KGgo=");
+                case 2 -> documents.add(random.nextInt(100));
+                default -> documents.add(HostileText.next(random, 8));
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            body.put("top_n", random.nextInt(8) - 2);
+        }
+        if (random.nextInt(3) == 0) {
+            body.put("return_documents", random.nextBoolean());
         }
         return body;
     }
