@@ -27,6 +27,6 @@ for concurrency in 1 64; do
   echo "== c=$concurrency direct"; wrk -t$threads -c$concurrency -d${secs}s --latency -s $bench/chat.lua $direct | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
   echo "== c=$concurrency gateway"; GATEHOUSE_KEY=$key wrk -t$threads -c$concurrency -d${secs}s --latency -s $bench/chat.lua $gateway | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
 done
-echo "== TTFT direct"; python3 $bench/ttft.py $direct chat-simulator 500
-echo "== TTFT gateway"; python3 $bench/ttft.py $gateway chat-simulator 500 "$key"
+echo "== TTFT direct"; python3 bench/ttft.py $direct chat-simulator 500
+echo "== TTFT gateway"; python3 bench/ttft.py $gateway chat-simulator 500 "$key"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

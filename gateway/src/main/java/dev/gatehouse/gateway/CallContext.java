@@ -14,6 +14,7 @@ import dev.gatehouse.scanner.Pseudonymizer;
 import dev.gatehouse.scanner.ResponseVerdict;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.Tenant;
+import dev.gatehouse.tenant.compliance.ComplianceProfile;
 import org.springframework.web.server.ServerWebExchange;
 
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class CallContext {
     private ObjectNode body;
     private ApiKeyPrincipal principal;
     private Tenant tenant;
+    private ComplianceProfile complianceProfile;
     private CatalogModel model;
     private CatalogModel requestedModel;
     private final List<SkippedFallback> skippedFallbacks = new ArrayList<>();
@@ -125,6 +127,21 @@ public final class CallContext {
 
     public void tenant(Tenant tenant) {
         this.tenant = tenant;
+    }
+
+    /**
+     * The tenant's compliance profile as it was when the call arrived, looked up once with the
+     * tenant: every step of one call reads the same profile, even if a refresh swaps it meanwhile.
+     */
+    public ComplianceProfile complianceProfile() {
+        if (complianceProfile == null) {
+            throw new IllegalStateException("TenantContext did not run before this step");
+        }
+        return complianceProfile;
+    }
+
+    public void complianceProfile(ComplianceProfile complianceProfile) {
+        this.complianceProfile = complianceProfile;
     }
 
     /** The model that serves the call: the one requested, or a fallback of it once routing chose one. */

@@ -268,8 +268,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    TenantContextFilter tenantContextFilter(TenantDirectory tenants) {
-        return new TenantContextFilter(tenants);
+    TenantContextFilter tenantContextFilter(TenantDirectory tenants, ComplianceProfiles complianceProfiles) {
+        return new TenantContextFilter(tenants, complianceProfiles);
     }
 
     /** Requires a {@link TenantCipher} (local keystore or Vault Transit). */
@@ -279,8 +279,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    AuditRecordFilter auditRecordFilter(AuditJournal auditJournal, ContentSealer contentSealer, ComplianceProfiles complianceProfiles) {
-        return new AuditRecordFilter(auditJournal, contentSealer, complianceProfiles);
+    AuditRecordFilter auditRecordFilter(AuditJournal auditJournal, ContentSealer contentSealer) {
+        return new AuditRecordFilter(auditJournal, contentSealer);
     }
 
     @Bean
@@ -390,8 +390,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    PromptInspectionFilter promptInspectionFilter(PromptScanner scanner, ComplianceProfiles profiles, Scheduler promptScanThreads) {
-        return new PromptInspectionFilter(scanner, profiles, promptScanThreads);
+    PromptInspectionFilter promptInspectionFilter(PromptScanner scanner, Scheduler promptScanThreads) {
+        return new PromptInspectionFilter(scanner, promptScanThreads);
     }
 
     /**
@@ -410,13 +410,17 @@ public class GatewayConfiguration {
     }
 
     /**
-     * Where decisions run: in-process Wasm on the caller's thread; a remote decision blocks a thread
-     * for up to the policy timeout, so a bounded pool of its own rather than Reactor's shared one.
+     * Where evaluations run (remembered decisions are answered on the caller's thread): in-process
+     * Wasm on a bounded pool of one thread per Wasm instance, so an evaluation never waits for an
+     * instance and an event loop never waits at all (Reactor Netty has more event loops than the
+     * point has instances); a remote decision blocks a thread for up to the policy timeout, so a
+     * bounded pool of its own rather than Reactor's shared one.
      */
     @Bean(destroyMethod = "dispose")
     Scheduler policyDecisionThreads(PolicyDecisionPoint decisionPoint) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return decisionPoint instanceof WasmPolicyDecisionPoint ? Schedulers.immediate()
+        return decisionPoint instanceof WasmPolicyDecisionPoint wasm
+                ? WorkerPools.bounded("gatehouse-policy-wasm", wasm.instances(), 256 * wasm.instances())
                 : WorkerPools.bounded("gatehouse-policy", 16 * cores, 256 * cores);
     }
 
@@ -427,9 +431,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    CallPolicy callPolicy(PolicyDecisionPoint decisionPoint, Scheduler policyDecisionThreads, ComplianceProfiles profiles,
-                          CachedModelCatalog catalog, PersonalDataDetector personalData) {
-        return new CallPolicy(decisionPoint, policyDecisionThreads, profiles, catalog, personalData);
+    CallPolicy callPolicy(PolicyDecisionPoint decisionPoint, Scheduler policyDecisionThreads, CachedModelCatalog catalog,
+                          PersonalDataDetector personalData) {
+        return new CallPolicy(decisionPoint, policyDecisionThreads, catalog, personalData);
     }
 
     @Bean
@@ -438,8 +442,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ResponseInspectionFilter responseInspectionFilter(ComplianceProfiles profiles, PersonalDataDetector personalData) {
-        return new ResponseInspectionFilter(profiles, personalData);
+    ResponseInspectionFilter responseInspectionFilter(PersonalDataDetector personalData) {
+        return new ResponseInspectionFilter(personalData);
     }
 
     @Bean

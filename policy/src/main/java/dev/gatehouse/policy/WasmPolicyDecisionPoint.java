@@ -2,6 +2,8 @@ package dev.gatehouse.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.styra.opa.wasm.OpaPolicy;
 import dev.gatehouse.policy.DecisionCodec.EncodedInput;
 import dev.gatehouse.policy.PolicyUnavailableException.Code;
@@ -9,8 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +23,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe. A Wasm instance evaluates one input at a time, so this keeps a fixed pool of
  * instances, each with the reference data loaded once; a caller borrows one for the duration of an
  * evaluation. Size the pool to the number of threads that decide concurrently (for a WebFlux
- * gateway, its event-loop threads); further callers wait for a free instance.
+ * gateway, the bounded pool it evaluates on, {@link #instances()} threads, so that no evaluation
+ * waits for an instance); further callers wait for a free instance.
  *
  * <p>A decision is a pure function of the input and this bundle (every tenant, model and request
  * fact travels in the input; the bundle's reference data is fixed), so the decision point can
  * remember the decisions of recent inputs, keyed by their canonical JSON: a remembered decision is
  * exactly the one evaluation would give, and a change of tenant settings is a different input.
+ * Remembered decisions are a bounded Caffeine cache, read without a lock ({@link #known}), so
+ * the gateway answers them on the calling thread and sends only evaluations to its pool.
  */
 public final class WasmPolicyDecisionPoint implements PolicyDecisionPoint {
 
@@ -39,19 +43,16 @@ public final class WasmPolicyDecisionPoint implements PolicyDecisionPoint {
     private final byte[] wasm;
     private final String data;
     private final String revision;
+    private final int instances;
     private final BlockingQueue<OpaPolicy> idle;
-    private final Map<String, PolicyDecision> remembered;
+    private final Cache<String, PolicyDecision> remembered;
 
     private WasmPolicyDecisionPoint(byte[] wasm, String data, String revision, int instances, int rememberedDecisions) {
         this.wasm = wasm;
         this.data = data;
         this.revision = revision;
-        this.remembered = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, PolicyDecision> eldest) {
-                return size() > rememberedDecisions;
-            }
-        };
+        this.instances = instances;
+        this.remembered = rememberedDecisions == 0 ? null : Caffeine.newBuilder().maximumSize(rememberedDecisions).build();
         this.idle = new ArrayBlockingQueue<>(instances);
         for (int i = 0; i < instances; i++) {
             idle.add(newInstance());
@@ -102,20 +103,28 @@ public final class WasmPolicyDecisionPoint implements PolicyDecisionPoint {
         return revision;
     }
 
+    /** How many inputs can be evaluated at once: the size of the pool to evaluate on. */
+    public int instances() {
+        return instances;
+    }
+
+    @Override
+    public Optional<PolicyDecision> known(PolicyInput input) {
+        return remembered == null ? Optional.empty() : Optional.ofNullable(remembered.getIfPresent(DecisionCodec.encode(input).json()));
+    }
+
     @Override
     public PolicyDecision decide(PolicyInput input) {
         EncodedInput encoded = DecisionCodec.encode(input);
-        PolicyDecision known;
-        synchronized (remembered) {
-            known = remembered.get(encoded.json());
+        if (remembered == null) {
+            return evaluate(encoded);
         }
+        PolicyDecision known = remembered.getIfPresent(encoded.json());
         if (known != null) {
             return known;
         }
         PolicyDecision decision = evaluate(encoded);
-        synchronized (remembered) {
-            remembered.put(encoded.json(), decision);
-        }
+        remembered.put(encoded.json(), decision);
         return decision;
     }
 

@@ -81,6 +81,29 @@ class WasmPolicyDecisionPointTest extends PolicyDecisionPointContract {
     }
 
     @Test
+    void knowsADecisionWithoutEvaluatingOnlyOnceItWasDecided() {
+        WasmPolicyDecisionPoint remembering = WasmPolicyDecisionPoint.bundled(1, 64);
+        PolicyInput input = vectors().get(0).input();
+
+        assertThat(remembering.known(input)).isEmpty();
+        PolicyDecision decided = remembering.decide(input);
+        assertThat(remembering.known(input)).contains(decided);
+    }
+
+    @Test
+    void aPointThatRemembersNothingKnowsNoDecisionAhead() {
+        PolicyInput input = vectors().get(0).input();
+        wasm.decide(input);
+
+        assertThat(wasm.known(input)).isEmpty();
+    }
+
+    @Test
+    void namesAsManyConcurrentEvaluationsAsItHasInstances() {
+        assertThat(wasm.instances()).isEqualTo(2);
+    }
+
+    @Test
     void refusesAPoolWithoutInstances() {
         assertThatThrownBy(() -> WasmPolicyDecisionPoint.bundled(0)).isInstanceOf(IllegalArgumentException.class);
     }

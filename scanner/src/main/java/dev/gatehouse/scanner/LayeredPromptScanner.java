@@ -1,5 +1,7 @@
 package dev.gatehouse.scanner;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,9 +50,27 @@ public final class LayeredPromptScanner implements PromptScanner {
         this.classifier = classifier;
     }
 
-    /** Default rules plus the committed MiniLM classifier. Loads the ONNX model: call once. */
+    /**
+     * Default rules plus the committed MiniLM classifier, which scores each distinct message once
+     * while it is among the {@value RememberedScores#DEFAULT_MESSAGES} most used ones. Loads the
+     * ONNX model: call once.
+     */
     public static LayeredPromptScanner withBundledModel() {
-        return new LayeredPromptScanner(InjectionRules.defaults(), Optional.of(MiniLmInjectionClassifier.withBundledModel()));
+        InjectionClassifier remembered = new RememberedScores(MiniLmInjectionClassifier.withBundledModel(), bundledModelRevision(),
+                RememberedScores.DEFAULT_MESSAGES);
+        return new LayeredPromptScanner(InjectionRules.defaults(), Optional.of(remembered));
+    }
+
+    /** The committed classifier's revision: the digest of its trained head (the embedder is fixed by its library's version). */
+    private static String bundledModelRevision() {
+        try (InputStream in = LayeredPromptScanner.class.getResourceAsStream(MiniLmInjectionClassifier.MODEL_RESOURCE)) {
+            if (in == null) {
+                throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier model is missing");
+            }
+            return RememberedScores.digestOf(in.readAllBytes());
+        } catch (IOException e) {
+            throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier model is unreadable", e);
+        }
     }
 
     /** Signatures only: microseconds per message, lower recall. */

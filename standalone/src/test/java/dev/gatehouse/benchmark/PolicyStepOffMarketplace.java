@@ -11,7 +11,6 @@ import dev.gatehouse.policy.RequestFacts;
 import dev.gatehouse.policy.TenantFacts;
 import dev.gatehouse.scanner.PersonalDataDetector;
 import dev.gatehouse.standalone.GatehouseApplication;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,9 +51,8 @@ public final class PolicyStepOffMarketplace {
         }
 
         @Bean
-        CallPolicy callPolicy(PolicyDecisionPoint decisionPoint, ComplianceProfiles profiles, CachedModelCatalog catalog,
-                              PersonalDataDetector personalData) {
-            return new CallPolicy(decisionPoint, Schedulers.immediate(), profiles, catalog, personalData);
+        CallPolicy callPolicy(PolicyDecisionPoint decisionPoint, CachedModelCatalog catalog, PersonalDataDetector personalData) {
+            return new CallPolicy(decisionPoint, Schedulers.immediate(), catalog, personalData);
         }
     }
 

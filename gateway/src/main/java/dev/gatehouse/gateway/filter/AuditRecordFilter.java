@@ -20,7 +20,6 @@ import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.scanner.Finding;
 import dev.gatehouse.scanner.ResponseVerdict;
 import dev.gatehouse.tenant.ApiKeyToken;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -63,12 +62,10 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
 
     private final AuditJournal journal;
     private final ContentSealer sealer;
-    private final ComplianceProfiles profiles;
 
-    public AuditRecordFilter(AuditJournal journal, ContentSealer sealer, ComplianceProfiles profiles) {
+    public AuditRecordFilter(AuditJournal journal, ContentSealer sealer) {
         this.journal = journal;
         this.sealer = sealer;
-        this.profiles = profiles;
     }
 
     @Override
@@ -118,7 +115,7 @@ public final class AuditRecordFilter implements GlobalFilter, Ordered {
                 if (sealing.content() != null) {
                     return journal(eventOf(context, exchange, null, outcome, true), sealing.content());
                 }
-                if (profiles.of(context.tenant().id()).requireContentLog()) {
+                if (context.complianceProfile().requireContentLog()) {
                     ApiProblem refusal = new ApiProblem(ProblemType.CONTENT_LOG_UNAVAILABLE,
                             "The call's content could not be stored in the content log (" + sealing.notLogged()
                                     + "), which this tenant requires; the answer was withheld.");

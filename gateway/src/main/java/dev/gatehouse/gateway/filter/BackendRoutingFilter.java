@@ -326,7 +326,8 @@ public final class BackendRoutingFilter implements GlobalFilter, Ordered {
         }
 
         private ServerHttpRequest forwarded(ModelBackend backend) {
-            ObjectNode body = context.body().deepCopy();
+            // a copy of the top level only: the attempt changes nothing below it, and the caller's body stays as it came
+            ObjectNode body = context.body().objectNode().setAll(context.body());
             body.put("model", backend.upstreamModel());
             byte[] bytes = serialise(body);
             URI target = backend.endpoint(context.backendPath());

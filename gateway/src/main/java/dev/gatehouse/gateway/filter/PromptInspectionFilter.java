@@ -16,7 +16,6 @@ import dev.gatehouse.scanner.ScanResult;
 import dev.gatehouse.scanner.ScannedMessage;
 import dev.gatehouse.scanner.Verdict;
 import dev.gatehouse.tenant.compliance.ComplianceProfile;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -45,12 +44,10 @@ public final class PromptInspectionFilter implements GlobalFilter, Ordered {
     public static final String INJECTION_SCORE_HEADER = "X-Gatehouse-Injection-Score";
 
     private final PromptScanner scanner;
-    private final ComplianceProfiles profiles;
     private final Scheduler scanThreads;
 
-    public PromptInspectionFilter(PromptScanner scanner, ComplianceProfiles profiles, Scheduler scanThreads) {
+    public PromptInspectionFilter(PromptScanner scanner, Scheduler scanThreads) {
         this.scanner = scanner;
-        this.profiles = profiles;
         this.scanThreads = scanThreads;
     }
 
@@ -69,7 +66,7 @@ public final class PromptInspectionFilter implements GlobalFilter, Ordered {
         List<ScannedMessage> messages = PromptMessages.extract(context.endpoint(), context.body());
         return WorkerPools.on(scanThreads, Mono.fromCallable(() -> scanner.scan(messages)), "prompt scans")
                 .flatMap(scan -> {
-                    ComplianceProfile profile = profiles.of(context.tenant().id());
+                    ComplianceProfile profile = context.complianceProfile();
                     Verdict verdict = new ScanPolicy(profile.injectionThreshold(), action(profile.injectionAction())).judge(scan);
                     context.inspection(inspectionOf(scan, verdict, declared));
                     if (verdict.blocks()) {

@@ -16,7 +16,6 @@ import dev.gatehouse.scanner.ResponseVerdict;
 import dev.gatehouse.scanner.ScanAction;
 import dev.gatehouse.scanner.StreamScanner;
 import dev.gatehouse.tenant.compliance.ComplianceProfile;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -54,11 +53,9 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
             + "\"code\":\"response_blocked\"}}\n\n").getBytes(StandardCharsets.UTF_8);
     private static final byte[] DONE_EVENT = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
-    private final ComplianceProfiles profiles;
     private final PersonalDataDetector personalData;
 
-    public ResponseInspectionFilter(ComplianceProfiles profiles, PersonalDataDetector personalData) {
-        this.profiles = profiles;
+    public ResponseInspectionFilter(PersonalDataDetector personalData) {
         this.personalData = personalData;
     }
 
@@ -73,7 +70,7 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
         if (!context.endpoint().callsModel() || context.endpoint().modelKind() != ModelKind.CHAT) {
             return chain.filter(exchange);
         }
-        ComplianceProfile profile = profiles.of(context.tenant().id());
+        ComplianceProfile profile = context.complianceProfile();
         if (!profile.scanResponses()) {
             return chain.filter(exchange);
         }

@@ -6,19 +6,25 @@ import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.TenantDirectory;
+import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** Step 3: attaches the caller's tenant, from memory, and refuses calls of tenants that are not active. */
+/**
+ * Step 3: attaches the caller's tenant and its compliance profile, from memory, and refuses calls
+ * of tenants that are not active.
+ */
 public final class TenantContextFilter implements GlobalFilter, Ordered {
 
     private final TenantDirectory tenants;
+    private final ComplianceProfiles profiles;
 
-    public TenantContextFilter(TenantDirectory tenants) {
+    public TenantContextFilter(TenantDirectory tenants, ComplianceProfiles profiles) {
         this.tenants = tenants;
+        this.profiles = profiles;
     }
 
     @Override
@@ -35,6 +41,7 @@ public final class TenantContextFilter implements GlobalFilter, Ordered {
             return Mono.error(new ApiProblem(ProblemType.TENANT_SUSPENDED, "The tenant of this API key is suspended."));
         }
         context.tenant(tenant);
+        context.complianceProfile(profiles.of(tenant.id()));
         return chain.filter(exchange);
     }
 

@@ -22,6 +22,7 @@ public final class BufferedUsageTap {
 
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
     private boolean overflowed;
+    private byte[] captured;
     private JsonNode parsed;
 
     public Flux<DataBuffer> apply(Flux<DataBuffer> body) {
@@ -37,9 +38,12 @@ public final class BufferedUsageTap {
         });
     }
 
-    /** The response as it passed, or empty when it exceeded the copy bound. */
+    /** The response as it passed, or empty when it exceeded the copy bound; read once the body has ended. */
     public byte[] captured() {
-        return overflowed ? new byte[0] : copy.toByteArray();
+        if (captured == null) {
+            captured = overflowed ? new byte[0] : copy.toByteArray();
+        }
+        return captured;
     }
 
     /** The text the model answered (every choice's message content, a text completion's text, a Responses API output), for counting its tokens; empty if unreadable. */
@@ -66,7 +70,7 @@ public final class BufferedUsageTap {
     private JsonNode parsed() {
         if (parsed == null && !overflowed && copy.size() > 0) {
             try {
-                parsed = JSON.readTree(copy.toByteArray());
+                parsed = JSON.readTree(captured());
             } catch (IOException e) {
                 parsed = JSON.missingNode();
             }

@@ -25,7 +25,6 @@ import dev.gatehouse.scanner.Pseudonymizer;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.Tenant;
 import dev.gatehouse.tenant.compliance.ComplianceProfile;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -50,19 +49,18 @@ public final class CallPolicy {
 
     private final PolicyDecisionPoint decisionPoint;
     private final Scheduler decisionThreads;
-    private final ComplianceProfiles profiles;
     private final ModelCatalog catalog;
     private final PersonalDataDetector personalData;
 
     /**
-     * @param decisionThreads where decisions run: {@code Schedulers.immediate()} for the in-process
-     *                        Wasm point, a blocking-capable scheduler for the remote one
+     * @param decisionThreads where evaluations run (a decision the point knows at once is answered
+     *                        on the caller's thread): a bounded pool, one thread per Wasm instance
+     *                        for the in-process point, blocking-capable for the remote one
      */
-    public CallPolicy(PolicyDecisionPoint decisionPoint, Scheduler decisionThreads, ComplianceProfiles profiles, ModelCatalog catalog,
+    public CallPolicy(PolicyDecisionPoint decisionPoint, Scheduler decisionThreads, ModelCatalog catalog,
                       PersonalDataDetector personalData) {
         this.decisionPoint = decisionPoint;
         this.decisionThreads = decisionThreads;
-        this.profiles = profiles;
         this.catalog = catalog;
         this.personalData = personalData;
     }
@@ -74,7 +72,8 @@ public final class CallPolicy {
      */
     public Mono<PolicyDecision> decide(CallContext context, CatalogModel model, String purposeHeader) {
         PolicyInput input = inputOf(context, model, declaredPurpose(purposeHeader));
-        return WorkerPools.on(decisionThreads, Mono.fromCallable(() -> decisionPoint.decide(input)), "policy decisions")
+        return Mono.fromCallable(() -> decisionPoint.known(input).orElse(null))
+                .switchIfEmpty(WorkerPools.on(decisionThreads, Mono.fromCallable(() -> decisionPoint.decide(input)), "policy decisions"))
                 .onErrorMap(PolicyUnavailableException.class, error -> new ApiProblem(ProblemType.POLICY_UNAVAILABLE,
                         "The compliance policy could not be evaluated (" + error.code().name().toLowerCase(Locale.ROOT)
                                 + "); the call was refused rather than let through unchecked."));
@@ -96,7 +95,7 @@ public final class CallPolicy {
             throw new ApiProblem(ProblemType.PERSONAL_DATA_UNREDACTABLE, "The prompt still holds personal data (" + String.join(", ", kinds)
                     + ") after redaction, in a form that cannot be replaced; it was not sent to the model.").with("pii", kinds);
         }
-        if (profiles.of(context.tenant().id()).pseudonymisesTransfers()) {
+        if (context.complianceProfile().pseudonymisesTransfers()) {
             context.pseudonyms(pseudonyms);
         }
     }
@@ -121,7 +120,7 @@ public final class CallPolicy {
 
     private PolicyInput inputOf(CallContext context, CatalogModel model, String purpose) {
         Tenant tenant = context.tenant();
-        ComplianceProfile profile = profiles.of(tenant.id());
+        ComplianceProfile profile = context.complianceProfile();
         ApiKeyPrincipal principal = context.principal();
         PromptInspection inspection = context.inspection();
         return new PolicyInput(

@@ -1,6 +1,6 @@
 """Time to first token of streamed chat completions, one call at a time: the time from sending the
 request to the first SSE event that carries content, as a client sees it. Prints p50/p90/p99 in ms.
-Usage: python3 ttft.py URL MODEL CALLS [BEARER]"""
+Usage: python3 ttft.py URL MODEL CALLS [BEARER] [HEADER:VALUE ...]"""
 import http.client
 import json
 import statistics
@@ -16,6 +16,9 @@ body = json.dumps({"model": model, "stream": True, "max_tokens": 16,
 headers = {"Content-Type": "application/json"}
 if bearer:
     headers["Authorization"] = "Bearer " + bearer
+for extra in sys.argv[5:]:
+    name, _, value = extra.partition(":")
+    headers[name.strip()] = value.strip()
 
 connection = http.client.HTTPConnection(target.hostname, target.port)
 samples = []
@@ -25,7 +28,8 @@ for _ in range(calls):
     response = connection.getresponse()
     first = None
     for line in response:
-        if first is None and line.startswith(b"data:") and b'"content"' in line:
+        if first is None and line.startswith(b"data:") and b'"content":"' in line.replace(b'": "', b'":"') \
+                and b'"content":""' not in line.replace(b'": "', b'":"'):
             first = time.perf_counter() - started
     if response.status != 200 or first is None:
         sys.exit("call failed: %d" % response.status)

@@ -1,0 +1,3 @@
+module gatehouse.dev/bench/mock
+
+go 1.22
