@@ -18,14 +18,14 @@ until grep -q "Key id:" "$log"; do sleep 1; done
 key=$(grep -m1 -o 'gatehouse_[A-Za-z0-9_-]*' "$log")
 gateway=http://127.0.0.1:18080/v1/chat/completions
 direct=http://127.0.0.1:18090/chat-simulator/v1/chat/completions
-bench=standalone/bench
+export MODEL=chat-simulator
 echo "warm-up (gateway 90 s, direct 20 s)"
-GATEHOUSE_KEY=$key wrk -t2 -c16 -d90s -s $bench/chat.lua $gateway > /dev/null
-wrk -t2 -c16 -d20s -s $bench/chat.lua $direct > /dev/null
+BEARER=$key wrk -t2 -c16 -d90s -s bench/chat.lua $gateway > /dev/null
+wrk -t2 -c16 -d20s -s bench/chat.lua $direct > /dev/null
 for concurrency in 1 64; do
   threads=$([ "$concurrency" = 1 ] && echo 1 || echo 2)
-  echo "== c=$concurrency direct"; wrk -t$threads -c$concurrency -d${secs}s --latency -s $bench/chat.lua $direct | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
-  echo "== c=$concurrency gateway"; GATEHOUSE_KEY=$key wrk -t$threads -c$concurrency -d${secs}s --latency -s $bench/chat.lua $gateway | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
+  echo "== c=$concurrency direct"; wrk -t$threads -c$concurrency -d${secs}s --latency -s bench/chat.lua $direct | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
+  echo "== c=$concurrency gateway"; BEARER=$key wrk -t$threads -c$concurrency -d${secs}s --latency -s bench/chat.lua $gateway | grep -E "Requests/sec|50%|90%|99%|Non-2xx"
 done
 echo "== TTFT direct"; python3 bench/ttft.py $direct chat-simulator 500
 echo "== TTFT gateway"; python3 bench/ttft.py $gateway chat-simulator 500 "$key"
