@@ -463,8 +463,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ResponsesTranslationFilter responsesTranslationFilter(ComplianceProfiles profiles, StoredResponses storedResponses) {
-        return new ResponsesTranslationFilter(profiles, storedResponses, Schedulers.boundedElastic());
+    ResponsesTranslationFilter responsesTranslationFilter(StoredResponses storedResponses) {
+        return new ResponsesTranslationFilter(storedResponses, Schedulers.boundedElastic());
     }
 
     @Bean

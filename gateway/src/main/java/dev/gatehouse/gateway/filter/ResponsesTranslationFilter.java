@@ -13,7 +13,6 @@ import dev.gatehouse.gateway.responses.ResponsesTranslation;
 import dev.gatehouse.gateway.responses.StoredResponses;
 import dev.gatehouse.gateway.sse.RewrittenAnswer;
 import dev.gatehouse.tenant.compliance.ComplianceProfile;
-import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -43,13 +42,11 @@ public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ComplianceProfiles profiles;
     private final StoredResponses storedResponses;
     private final Scheduler blocking;
 
     /** @param blocking where the stored responses are read and written (JDBC, and a key service that may be remote) */
-    public ResponsesTranslationFilter(ComplianceProfiles profiles, StoredResponses storedResponses, Scheduler blocking) {
-        this.profiles = profiles;
+    public ResponsesTranslationFilter(StoredResponses storedResponses, Scheduler blocking) {
         this.storedResponses = storedResponses;
         this.blocking = blocking;
     }
@@ -86,7 +83,7 @@ public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
         if (!context.model().backendsServeResponsesApi()) {
             return false;
         }
-        ComplianceProfile profile = profiles.of(context.tenant().id());
+        ComplianceProfile profile = context.complianceProfile();
         return !profile.scanResponses() && !profile.pseudonymisesTransfers();
     }
 
