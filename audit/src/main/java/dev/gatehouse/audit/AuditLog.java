@@ -8,18 +8,24 @@ import dev.gatehouse.audit.tree.MerkleHashes;
 import dev.gatehouse.audit.tree.MerkleProofs;
 import dev.gatehouse.audit.tree.SubtreeHashes;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +127,7 @@ public final class AuditLog {
                 String leaf = leafOf.apply(event);
                 byte[] leafHash = MerkleHashes.leaf(leaf.getBytes(StandardCharsets.UTF_8));
                 entries.add(new Object[] {logId, range.size(), event.recordId(), event.requestId(), event.action(),
-                        Timestamp.from(event.occurredAt()), leaf, leafHash});
+                        event.occurredAt(), leaf, leafHash});
                 for (CompactRange.CompletedNode node : range.append(leafHash)) {
                     if (node.level() > 0) {
                         nodes.add(new Object[] {logId, node.level(), node.index(), node.hash()});
@@ -131,9 +137,9 @@ public final class AuditLog {
             if (entries.isEmpty()) {
                 return 0;
             }
-            batches.batchUpdate("INSERT INTO audit.entries (" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", entries);
+            copyIn("audit.entries (" + ENTRY_COLUMNS + ")", entries);
             if (!nodes.isEmpty()) {
-                batches.batchUpdate("INSERT INTO audit.nodes (log_id, level, idx, hash) VALUES (?, ?, ?, ?)", nodes);
+                copyIn("audit.nodes (log_id, level, idx, hash)", nodes);
             }
             jdbc.sql("UPDATE audit.logs SET size = :size, compact_range = :range, root = :root WHERE log_id = :log")
                     .param("size", range.size()).param("range", range.encode()).param("root", range.root()).param("log", logId)
@@ -141,6 +147,45 @@ public final class AuditLog {
             return entries.size();
         });
         return appended == null ? 0 : appended;
+    }
+
+    /**
+     * Writes the rows with one {@code COPY}, in the append's transaction: a busy journal appends
+     * thousands of records at once, and PostgreSQL takes COPY's rows for a fraction of an INSERT's cost.
+     */
+    private void copyIn(String tableAndColumns, List<Object[]> rows) {
+        StringBuilder csv = new StringBuilder(rows.size() * 128);
+        for (Object[] row : rows) {
+            for (int column = 0; column < row.length; column++) {
+                if (column > 0) {
+                    csv.append(',');
+                }
+                appendCsv(csv, row[column]);
+            }
+            csv.append('\n');
+        }
+        batches.execute((ConnectionCallback<Long>) connection -> {
+            try {
+                return connection.unwrap(PGConnection.class).getCopyAPI()
+                        .copyIn("COPY " + tableAndColumns + " FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
+            } catch (IOException e) {
+                throw new SQLException("cannot stream rows to COPY " + tableAndColumns, e);
+            }
+        });
+    }
+
+    /** CSV as COPY reads it: a null is an empty unquoted field, text is always quoted, bytes are bytea hex. */
+    private static void appendCsv(StringBuilder csv, Object value) {
+        if (value == null) {
+            return;
+        }
+        if (value instanceof byte[] bytes) {
+            csv.append("\\x").append(HexFormat.of().formatHex(bytes));
+        } else if (value instanceof String text) {
+            csv.append('"').append(text.replace("\"", "\"\"")).append('"');
+        } else {
+            csv.append(value);
+        }
     }
 
     private Set<String> alreadyPresent(UUID logId, List<AuditEvent> events) {

@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,23 @@ class AuditLogTest {
         log.append(List.of(new AuditEvent("refused-1", "req", null, AuditTestLogs.NOON, "authentication_refused", Map.of("reason", "invalid_api_key"))));
 
         assertThat(log.recordsOfCall("refused-1")).singleElement().extracting(AuditRecord::logId).isEqualTo(AuditLog.PLATFORM_LOG);
+    }
+
+    @Test
+    void recordsOfAnyTextAreStoredExactlyAsTheirLeafHashCoversThem() {
+        String hostile = "quote \" comma , newline \n carriage \r backslash \\ \\x00ff tab \t NULL \\N \u00e9\u4e2d\ud83d\ude00";
+        AuditEvent event = new AuditEvent("odd-" + hostile, null, ACME, Instant.parse("2026-11-01T10:15:30.123Z"), "model_call",
+                Map.of("note", hostile));
+
+        log.append(List.of(event));
+
+        AuditRecord stored = log.record(ACME, 0).orElseThrow();
+        assertThat(stored.recordId()).isEqualTo("odd-" + hostile);
+        assertThat(stored.requestId()).isNull();
+        assertThat(stored.recordedAt()).isEqualTo(Instant.parse("2026-11-01T10:15:30.123Z"));
+        assertThat(stored.eventJson()).contains("\"note\":\"quote \\\" comma , newline \\n");
+        assertThat(stored.leafHash()).isEqualTo(MerkleHashes.leaf(stored.eventJson().getBytes(StandardCharsets.UTF_8)));
+        assertThat(checkpoints.findTampering(ACME)).isEmpty();
     }
 
     @Test

@@ -53,112 +53,111 @@ class LimitsAcrossReplicasTest {
     @RegisterExtension
     static final SharedDatabaseServer database = new SharedDatabaseServer();
     private static RedisServer redis;
+    /** Replica b runs in the test's JVM (its beans are at hand), replica a in a JVM of its own; both tests share the pair. */
+    private static ConfigurableApplicationContext b;
+    private static MarketplaceProcess a;
+    private static List<Function<String, URI>> replicas;
 
     @TempDir
-    Path dataDir;
+    static Path dataDir;
 
     @BeforeAll
-    static void startRedis() throws Exception {
+    static void startTwoReplicasOnOneDatabaseAndOneRedis() throws Exception {
         redis = RedisServer.startFresh();
+        b = RunningMarketplace.start(dataDir.resolve("b"), sharedStores());
+        TestCatalog.priceySimulator(b);
+        a = MarketplaceProcess.start(dataDir.resolve("a"), sharedStores());
+        replicas = List.of(a::uri, path -> RunningMarketplace.uri(b, path));
     }
 
     @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
-
-    @Test
-    void twoReplicasTogetherAdmitNoMoreThanThePlanAndBothFailClosedWithoutRedis() throws Exception {
-        try (ConfigurableApplicationContext b = RunningMarketplace.start(dataDir.resolve("b"), sharedStores())) {
-            IssuedApiKey key = TestKeys.developerKeyOnPlan(b, "replicated-limits", new Plan(REQUESTS_PER_MINUTE, 1_000_000, null));
-            try (MarketplaceProcess a = MarketplaceProcess.start(dataDir.resolve("a"), sharedStores())) {
-                List<Function<String, URI>> replicas = List.of(a::uri, path -> RunningMarketplace.uri(b, path));
-                awaitKnown(a.uri("/v1/chat/completions"), key);
-
-                long started = System.nanoTime();
-                int admitted = 1;
-                int refused = 0;
-                for (int call = 0; call < 2 * REQUESTS_PER_MINUTE; call++) {
-                    HttpResponse<String> answer = post(replicas.get(call % 2).apply("/v1/chat/completions"), key);
-                    assertThat(answer.statusCode()).as(answer.body()).isIn(200, 429);
-                    if (answer.statusCode() == 200) {
-                        admitted++;
-                    } else {
-                        refused++;
-                    }
-                }
-                long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 1;
-
-                // the bucket starts full and refills one request every 60 / 20 = 3 s while the calls run
-                assertThat(admitted).isBetween(REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE + (int) (elapsedSeconds / 3) + 1);
-                assertThat(refused).isPositive();
-                assertThat(management(b, "/actuator/prometheus").body())
-                        .contains("gatehouse_model_calls_total{backend=\"builtin-chat-simulator\",model=\"chat-simulator\",status=\"2xx\",tenant=\"replicated-limits\"}")
-                        .contains("gatehouse_model_first_token_seconds_bucket{")
-                        .contains("gatehouse_writer_queue_records{writer=\"usage\"}")
-                        .contains("gatehouse_writer_dropped_total{writer=\"usage\"} 0.0");
-
-                redis.stop();
-                try {
-                    for (Function<String, URI> replica : replicas) {
-                        ProblemAnswer.of(post(replica.apply("/v1/chat/completions"), key)).assertIs(503, "limits_unavailable");
-                    }
-                    assertThat(readiness(b).statusCode()).isEqualTo(503);
-                } finally {
-                    redis.start();
-                }
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                    assertThat(post(a.uri("/v1/chat/completions"), key).statusCode()).isEqualTo(200);
-                    assertThat(readiness(b).statusCode()).isEqualTo(200);
-                });
-            }
+    static void stopReplicasAndRedis() throws Exception {
+        try (RedisServer stopped = redis; ConfigurableApplicationContext inProcess = b; MarketplaceProcess ownJvm = a) {
+            // closed in reverse order: the replicas before their Redis
         }
     }
 
     @Test
-    void twoReplicasTogetherSpendNoMoreThanOneBudgetAndATenantThatChoseSoGoesOnWithoutRedis() throws Exception {
-        try (ConfigurableApplicationContext b = RunningMarketplace.start(dataDir.resolve("b"), storesForConcurrentCalls())) {
-            TestCatalog.priceySimulator(b);
-            Plan generous = new Plan(10_000, 10_000_000, null);
-            IssuedApiKey budgeted = TestKeys.developerKeyOnPlan(b, "replicated-budget", generous);
-            IssuedApiKey admitted = TestKeys.developerKeyOnPlan(b, "admitted-without-redis", generous);
-            BudgetStore budgets = b.getBean(BudgetStore.class);
-            budgets.save(new TenantBudgetSettings(budgeted.tenantId(), new BigDecimal("0.50"), BudgetPeriod.MONTHLY,
-                    TenantBudgetSettings.DEFAULT_THRESHOLDS, null, false));
-            budgets.save(new TenantBudgetSettings(admitted.tenantId(), new BigDecimal("100.00"), BudgetPeriod.MONTHLY,
-                    TenantBudgetSettings.DEFAULT_THRESHOLDS, null, true));
-            b.getBean(BudgetDirectory.class).refresh();
-            try (MarketplaceProcess a = MarketplaceProcess.start(dataDir.resolve("a"), storesForConcurrentCalls())) {
-                List<Function<String, URI>> replicas = List.of(a::uri, path -> RunningMarketplace.uri(b, path));
-                awaitKnown(a.uri("/v1/chat/completions"), admitted, PRICEY_HELLO);
+    void twoReplicasTogetherAdmitNoMoreThanThePlanAndBothFailClosedWithoutRedis() throws Exception {
+        awaitBothReady();
+        IssuedApiKey key = TestKeys.developerKeyOnPlan(b, "replicated-limits", new Plan(REQUESTS_PER_MINUTE, 1_000_000, null));
+        awaitKnown(a.uri("/v1/chat/completions"), key);
 
-                List<CompletableFuture<HttpResponse<String>>> concurrent = new ArrayList<>();
-                for (int call = 0; call < 40; call++) {
-                    concurrent.add(HTTP.sendAsync(request(replicas.get(call % 2).apply("/v1/chat/completions"), budgeted, PRICEY_HELLO),
-                            HttpResponse.BodyHandlers.ofString()));
-                }
-                List<Integer> statuses = new ArrayList<>(concurrent.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList());
-                for (int call = 0; call < 60 && !statuses.contains(402); call++) {
-                    statuses.add(post(replicas.get(call % 2).apply("/v1/chat/completions"), budgeted, PRICEY_HELLO).statusCode());
-                }
-
-                assertThat(statuses).containsOnly(200, 402).contains(200, 402);
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(meteredCalls(b, budgeted))
-                        .isEqualTo(statuses.stream().filter(status -> status == 200).count()));
-                assertThat(meteredCost(b, budgeted)).isPositive().isLessThanOrEqualTo(new BigDecimal("0.50"));
-
-                redis.stop();
-                try {
-                    for (Function<String, URI> replica : replicas) {
-                        ProblemAnswer.of(post(replica.apply("/v1/chat/completions"), budgeted, PRICEY_HELLO)).assertIs(503, "limits_unavailable");
-                        HttpResponse<String> uncounted = post(replica.apply("/v1/chat/completions"), admitted, PRICEY_HELLO);
-                        assertThat(uncounted.statusCode()).as(uncounted.body()).isEqualTo(200);
-                        assertThat(uncounted.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
-                    }
-                } finally {
-                    redis.start();
-                }
+        long started = System.nanoTime();
+        int admitted = 1;
+        int refused = 0;
+        for (int call = 0; call < 2 * REQUESTS_PER_MINUTE; call++) {
+            HttpResponse<String> answer = post(replicas.get(call % 2).apply("/v1/chat/completions"), key);
+            assertThat(answer.statusCode()).as(answer.body()).isIn(200, 429);
+            if (answer.statusCode() == 200) {
+                admitted++;
+            } else {
+                refused++;
             }
+        }
+        long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 1;
+
+        // the bucket starts full and refills one request every 60 / 20 = 3 s while the calls run
+        assertThat(admitted).isBetween(REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE + (int) (elapsedSeconds / 3) + 1);
+        assertThat(refused).isPositive();
+        assertThat(management(b, "/actuator/prometheus").body())
+                .contains("gatehouse_model_calls_total{backend=\"builtin-chat-simulator\",model=\"chat-simulator\",status=\"2xx\",tenant=\"replicated-limits\"}")
+                .contains("gatehouse_model_first_token_seconds_bucket{")
+                .contains("gatehouse_writer_queue_records{writer=\"usage\"}")
+                .contains("gatehouse_writer_dropped_total{writer=\"usage\"} 0.0");
+
+        redis.stop();
+        try {
+            for (Function<String, URI> replica : replicas) {
+                ProblemAnswer.of(post(replica.apply("/v1/chat/completions"), key)).assertIs(503, "limits_unavailable");
+            }
+            assertThat(readiness(b).statusCode()).isEqualTo(503);
+        } finally {
+            redis.start();
+        }
+        awaitBothReady();
+        awaitKnown(a.uri("/v1/chat/completions"), key);
+    }
+
+    @Test
+    void twoReplicasTogetherSpendNoMoreThanOneBudgetAndATenantThatChoseSoGoesOnWithoutRedis() throws Exception {
+        awaitBothReady();
+        Plan generous = new Plan(10_000, 10_000_000, null);
+        IssuedApiKey budgeted = TestKeys.developerKeyOnPlan(b, "replicated-budget", generous);
+        IssuedApiKey admitted = TestKeys.developerKeyOnPlan(b, "admitted-without-redis", generous);
+        BudgetStore budgets = b.getBean(BudgetStore.class);
+        budgets.save(new TenantBudgetSettings(budgeted.tenantId(), new BigDecimal("0.50"), BudgetPeriod.MONTHLY,
+                TenantBudgetSettings.DEFAULT_THRESHOLDS, null, false));
+        budgets.save(new TenantBudgetSettings(admitted.tenantId(), new BigDecimal("100.00"), BudgetPeriod.MONTHLY,
+                TenantBudgetSettings.DEFAULT_THRESHOLDS, null, true));
+        b.getBean(BudgetDirectory.class).refresh();
+        awaitKnown(a.uri("/v1/chat/completions"), admitted, PRICEY_HELLO);
+
+        List<CompletableFuture<HttpResponse<String>>> concurrent = new ArrayList<>();
+        for (int call = 0; call < 40; call++) {
+            concurrent.add(HTTP.sendAsync(request(replicas.get(call % 2).apply("/v1/chat/completions"), budgeted, PRICEY_HELLO),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new ArrayList<>(concurrent.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList());
+        for (int call = 0; call < 60 && !statuses.contains(402); call++) {
+            statuses.add(post(replicas.get(call % 2).apply("/v1/chat/completions"), budgeted, PRICEY_HELLO).statusCode());
+        }
+
+        assertThat(statuses).containsOnly(200, 402).contains(200, 402);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(meteredCalls(b, budgeted))
+                .isEqualTo(statuses.stream().filter(status -> status == 200).count()));
+        assertThat(meteredCost(b, budgeted)).isPositive().isLessThanOrEqualTo(new BigDecimal("0.50"));
+
+        redis.stop();
+        try {
+            for (Function<String, URI> replica : replicas) {
+                ProblemAnswer.of(post(replica.apply("/v1/chat/completions"), budgeted, PRICEY_HELLO)).assertIs(503, "limits_unavailable");
+                HttpResponse<String> uncounted = post(replica.apply("/v1/chat/completions"), admitted, PRICEY_HELLO);
+                assertThat(uncounted.statusCode()).as(uncounted.body()).isEqualTo(200);
+                assertThat(uncounted.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+            }
+        } finally {
+            redis.start();
         }
     }
 
@@ -179,13 +178,18 @@ class LimitsAcrossReplicasTest {
      * Forty calls at once make four Redis round trips each on a machine that may be heavily loaded:
      * a longer command timeout than the 250 ms default, so that slowness is not taken for an outage.
      */
-    private static String[] storesForConcurrentCalls() {
+    private static String[] sharedStores() {
         return database.marketplaceArguments("--gatehouse.gateway.cache-refresh-interval=300ms", "--gatehouse.limits.redis-url=" + redis.uri(),
                 "--gatehouse.limits.redis-timeout=3s");
     }
 
-    private static String[] sharedStores() {
-        return database.marketplaceArguments("--gatehouse.gateway.cache-refresh-interval=300ms", "--gatehouse.limits.redis-url=" + redis.uri());
+    /** Each test starts with Redis up and both replicas connected to it again (the other test stops and restarts it). */
+    private static void awaitBothReady() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(readiness(b).statusCode()).isEqualTo(200);
+            assertThat(HTTP.send(HttpRequest.newBuilder(a.managementUri("/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        });
     }
 
     /** Waits until the other replica's read models know the key (the first admitted call). */

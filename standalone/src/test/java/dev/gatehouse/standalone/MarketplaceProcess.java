@@ -1,5 +1,7 @@
 package dev.gatehouse.standalone;
 
+import dev.gatehouse.testing.TestJvm;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -9,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +57,8 @@ final class MarketplaceProcess implements AutoCloseable {
             int equals = argument.indexOf('=');
             settings.put(argument.substring(0, equals), argument.substring(equals + 1));
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), GatehouseApplication.class.getName()));
-        settings.forEach((name, value) -> command.add(name + "=" + value));
+        List<String> command = TestJvm.command(List.of("-Xmx512m"), GatehouseApplication.class,
+                settings.entrySet().stream().map(setting -> setting.getKey() + "=" + setting.getValue()).toArray(String[]::new));
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("process.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -10,6 +10,7 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.tree.Checkpoint;
 import dev.gatehouse.crypto.keystore.MasterSecret;
 import dev.gatehouse.crypto.signing.Ed25519KeyRing;
+import dev.gatehouse.testing.TestJvm;
 import dev.gatehouse.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -304,8 +305,7 @@ class ExportBundleTest {
     }
 
     private static int runCommand(Path bundle) throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), VerifyCommand.class.getName(), bundle.toString())
+        Process process = new ProcessBuilder(TestJvm.command(List.of(), VerifyCommand.class, bundle.toString()))
                 .redirectErrorStream(true).start();
         process.getInputStream().transferTo(OutputStream.nullOutputStream());
         return process.waitFor();

@@ -1,5 +1,6 @@
 package dev.gatehouse.tenant.keycloak;
 
+import dev.gatehouse.testing.TestJvm;
 import dev.gatehouse.testing.TestTools;
 
 import java.io.IOException;
@@ -72,6 +73,7 @@ public final class KeycloakTestServer {
                     .redirectOutput(log.toFile());
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            builder.environment().put("JAVA_OPTS_APPEND", String.join(" ", TestJvm.options()));
             process = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(KeycloakTestServer::stop));
             awaitReady(URI.create("http://127.0.0.1:" + managementPort + "/health/ready"), log);
