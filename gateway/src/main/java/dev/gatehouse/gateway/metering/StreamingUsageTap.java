@@ -1,9 +1,8 @@
 package dev.gatehouse.gateway.metering;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import dev.gatehouse.gateway.sse.ServerSentEvents;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
 import reactor.core.publisher.Flux;
 
 import java.util.Optional;
@@ -25,8 +24,8 @@ public final class StreamingUsageTap {
         this.hideUsageChunk = hideUsageChunk;
     }
 
-    public Flux<DataBuffer> apply(Flux<DataBuffer> body, DataBufferFactory buffers) {
-        return ServerSentEvents.events(body).filter(event -> !inspectAndHide(event)).map(buffers::wrap);
+    public Flux<AnswerEvent> apply(Flux<AnswerEvent> events) {
+        return events.filter(event -> !inspectAndHide(event));
     }
 
     public Optional<TokenUsage> reportedUsage() {
@@ -38,8 +37,8 @@ public final class StreamingUsageTap {
         return completion.toString();
     }
 
-    private boolean inspectAndHide(byte[] event) {
-        JsonNode chunk = ServerSentEvents.data(event);
+    private boolean inspectAndHide(AnswerEvent event) {
+        JsonNode chunk = event.data();
         if (chunk == null) {
             return false;
         }

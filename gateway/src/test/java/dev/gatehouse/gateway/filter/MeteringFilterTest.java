@@ -68,7 +68,7 @@ class MeteringFilterTest {
         };
 
         try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
-            new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10)).filter(exchange, backendAnswers)
+            metered(ledger, exchange, backendAnswers)
                     .then(Mono.fromRunnable(() -> answerSeenAtCompletion.set(
                             context.completion() == null ? null : new String(context.completion(), StandardCharsets.UTF_8))))
                     .block(Duration.ofSeconds(5));
@@ -94,7 +94,7 @@ class MeteringFilterTest {
         };
 
         try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
-            new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10)).filter(exchange, backendAnswersWithoutUsage).block(Duration.ofSeconds(5));
+            metered(ledger, exchange, backendAnswersWithoutUsage).block(Duration.ofSeconds(5));
             assertThat(ledger.flush(Duration.ofSeconds(5))).isTrue();
         }
 
@@ -106,6 +106,12 @@ class MeteringFilterTest {
             assertThat(record.requestId()).isEqualTo("req-1");
             assertThat(record.firstTokenMillis()).isNotNull().isLessThanOrEqualTo(record.latencyMillis());
         });
+    }
+
+    /** Metering, then the answer steps' one decorator (as the pipeline orders them), then the backend. */
+    private static Mono<Void> metered(AsyncBatchWriter<UsageRecord> ledger, MockServerWebExchange exchange, GatewayFilterChain backend) {
+        return new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10))
+                .filter(exchange, metered -> new AnswerStepsFilter().filter(metered, backend));
     }
 
     private static CallContext callContext() {

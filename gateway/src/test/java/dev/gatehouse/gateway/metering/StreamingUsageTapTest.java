@@ -1,5 +1,7 @@
 package dev.gatehouse.gateway.metering;
 
+import dev.gatehouse.gateway.sse.AnswerEvent;
+import dev.gatehouse.gateway.sse.ServerSentEvents;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -79,7 +81,8 @@ class StreamingUsageTapTest {
         DefaultDataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
         Flux<DataBuffer> input = Flux.fromIterable(pieces).map(piece -> buffers.wrap(piece.getBytes(StandardCharsets.UTF_8)));
         List<String> output = new ArrayList<>();
-        tap.apply(input, buffers).map(buffer -> buffer.toString(StandardCharsets.UTF_8)).doOnNext(output::add).blockLast();
+        tap.apply(ServerSentEvents.events(input).map(AnswerEvent::framed))
+                .map(event -> new String(event.bytes(), StandardCharsets.UTF_8)).doOnNext(output::add).blockLast();
         return String.join("", output);
     }
 }
