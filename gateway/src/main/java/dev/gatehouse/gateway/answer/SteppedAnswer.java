@@ -46,8 +46,9 @@ public final class SteppedAnswer extends ServerHttpResponseDecorator {
         if (!isEventStream()) {
             return super.writeAndFlushWith(passing(pieces).map(Flux::just));
         }
-        // each event flushed on its own: no token waits for the next
-        return super.writeAndFlushWith(events(pieces).map(Flux::just));
+        // written as one flux: Reactor Netty flushes whenever no further event is ready, so no token
+        // waits for the next, and events that came in one read leave in one write instead of one flush each
+        return super.writeWith(events(pieces));
     }
 
     private Flux<DataBuffer> events(Flux<DataBuffer> pieces) {

@@ -7,14 +7,15 @@ import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.answer.AnswerStep;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
-import dev.gatehouse.gateway.metering.BufferedUsageTap;
 import dev.gatehouse.gateway.metering.CallCost;
 import dev.gatehouse.gateway.metering.CallMetrics;
+import dev.gatehouse.gateway.metering.PlainAnswerReader;
 import dev.gatehouse.gateway.metering.StreamingUsageTap;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.sse.AnswerEvent;
+import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -104,20 +105,33 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
 
         @Override
         public Flux<AnswerEvent> events(Flux<AnswerEvent> events) {
-            StreamingUsageTap tap = new StreamingUsageTap(hideUsageChunk);
+            boolean logsContent = logsContent();
+            StreamingUsageTap tap = new StreamingUsageTap(hideUsageChunk, logsContent);
             return whenBodyEnds(tap.apply(events.doOnNext(event -> firstByte())), () -> {
-                context.completion(tap.completionText().getBytes(StandardCharsets.UTF_8));
+                if (logsContent) {
+                    context.completion(tap.completionText().getBytes(StandardCharsets.UTF_8));
+                }
                 book(tap.reportedUsage(), () -> countedUsage(tap.completionText()));
             });
         }
 
+        /** A plain answer is read as it passes, and copied only for a call whose content is logged. */
         @Override
         public Flux<DataBuffer> passing(Flux<DataBuffer> pieces) {
-            BufferedUsageTap tap = new BufferedUsageTap();
-            return whenBodyEnds(tap.apply(pieces.doOnNext(piece -> firstByte())), () -> {
-                context.completion(tap.captured());
-                book(tap.reportedUsage(), () -> isSuccess() ? countedUsage(tap.answerText()) : new TokenUsage(0, 0, false));
+            boolean logsContent = logsContent();
+            PlainAnswerReader reader = new PlainAnswerReader(logsContent);
+            return whenBodyEnds(reader.apply(pieces.doOnNext(piece -> firstByte())), () -> {
+                if (logsContent) {
+                    context.completion(reader.copy());
+                }
+                book(reader.reportedUsage(), () -> isSuccess() ? countedUsage(reader.answerText()) : new TokenUsage(0, 0, false));
             });
+        }
+
+        /** Whether the policy obliges the call's content to be logged (decided, fallbacks included, before the answer comes). */
+        private boolean logsContent() {
+            PolicyDecision decision = context.decision();
+            return decision != null && decision.obligations().logContent();
         }
 
         private void firstByte() {

@@ -63,6 +63,37 @@ public final class AnswerEvent {
         return done;
     }
 
+    /**
+     * Whether the event may hold an object member of this name: always when its JSON is at hand,
+     * else when its bytes hold the quoted name followed by an opening brace, so that the many
+     * events without one need not be parsed to know it.
+     */
+    public boolean mayCarryObject(String name) {
+        if (bytes == null || read) {
+            return data() != null;
+        }
+        byte[] quoted = ('"' + name + '"').getBytes(StandardCharsets.UTF_8);
+        for (int at = indexOf(quoted, 0); at >= 0; at = indexOf(quoted, at + 1)) {
+            int next = at + quoted.length;
+            while (next < bytes.length && (bytes[next] == ' ' || bytes[next] == '\t' || bytes[next] == ':')) {
+                next++;
+            }
+            if (next < bytes.length && bytes[next] == '{') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int indexOf(byte[] needle, int from) {
+        for (int at = from; at <= bytes.length - needle.length; at++) {
+            if (regionEquals(bytes, at, needle)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
     /** The event as the caller receives it. */
     public byte[] bytes() {
         if (bytes == null) {
