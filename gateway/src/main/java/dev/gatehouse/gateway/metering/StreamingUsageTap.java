@@ -15,18 +15,19 @@ import java.util.Optional;
  * keeps that chunk from the caller; it also assembles the answer (bounded), for content logging and
  * for counting its tokens when the backend reports no usage. Only an event that may carry a usage
  * object is parsed as it passes; the others are read for their text as they pass only when the
- * text is sure to be wanted (the content is logged), else kept unread (bounded) and read only if
- * the stream ends without usage, or by then they were parsed by a later step anyway.
+ * text is sure to be wanted (the content is logged), else their bytes are kept (bounded) and read
+ * only if the stream ends without usage.
  */
 public final class StreamingUsageTap {
 
     private static final int MAX_COMPLETION_CHARS = 4 * 1024 * 1024;
-    private static final int MAX_UNREAD_BYTES = 1024 * 1024;
+    private static final int MAX_UNREAD_BYTES = 256 * 1024;
 
     private final boolean hideUsageChunk;
     private boolean readsText;
     private final StringBuilder completion = new StringBuilder();
-    private final List<AnswerEvent> unread = new ArrayList<>();
+    /** The bytes of events not read yet (never their parsed JSON, which later steps may have made: not kept past their step). */
+    private final List<byte[]> unread = new ArrayList<>();
     private int unreadBytes;
     private TokenUsage reportedUsage;
 
@@ -62,7 +63,7 @@ public final class StreamingUsageTap {
         if (readsText) {
             readText(event);
         } else {
-            unread.add(event);
+            unread.add(event.bytes());
             unreadBytes += event.bytes().length;
             if (unreadBytes > MAX_UNREAD_BYTES) {
                 readUnread();
@@ -73,7 +74,7 @@ public final class StreamingUsageTap {
     }
 
     private void readUnread() {
-        unread.forEach(this::readText);
+        unread.forEach(bytes -> readText(AnswerEvent.framed(bytes)));
         unread.clear();
         unreadBytes = 0;
     }
