@@ -67,7 +67,8 @@ public final class PlainAnswerReader {
     }
 
     public Flux<DataBuffer> apply(Flux<DataBuffer> body) {
-        return body.doOnNext(this::read).doOnComplete(this::endOfInput);
+        // closed however the body ends, so that the parser's buffers go back to Jackson's recycler
+        return body.doOnNext(this::read).doOnComplete(this::endOfInput).doFinally(signal -> close());
     }
 
     /** The backend's own count, if the answer carried a usable one; read once the body has ended. */
@@ -115,6 +116,14 @@ public final class PlainAnswerReader {
         try {
             drain();
         } catch (IOException malformed) {
+            unreadable = true;
+        }
+    }
+
+    private void close() {
+        try {
+            parser.close();
+        } catch (IOException closing) {
             unreadable = true;
         }
     }
