@@ -58,8 +58,9 @@ import java.util.UUID;
  * restoration too) into a response that drops what it is given. Runs against any build's jar, with
  * or without the AnswerSteps step of decision 0750, so that two builds are compared the same way:
  *
- *   mkdir -p /tmp/lib && cd /tmp/lib && unzip -qo JAR 'BOOT-INF/lib/*' && cd -
- *   taskset -c 1 java -cp '/tmp/lib/BOOT-INF/lib/*' bench/AnswerPath.java stream|plain default|restoring [CALLS]
+ *   mkdir -p /tmp/lib && (cd /tmp/lib && unzip -qo JAR 'BOOT-INF/lib/*')
+ *   test=~/.m2/repository/org/springframework/spring-test/7.0.8/spring-test-7.0.8.jar   # the mock exchange
+ *   taskset -c 1 java -cp "/tmp/lib/BOOT-INF/lib/*:$test" bench/AnswerPath.java stream|plain default|restoring [CALLS]
  */
 public class AnswerPath {
 
