@@ -47,9 +47,10 @@ loads = [float(row["load"]) for row in rows]
 print(f"Load average (1 min) during the windows: {min(loads):.2f}–{max(loads):.2f}; "
       f"{len(set(row['round'] for row in rows))} interleaved rounds.\n")
 print("| system | c=1, same prompt: added p50 / p99 ms | c=16, 0 ms, same prompt: req/s | CPU ms per call | "
+      "c=16, 0 ms, same prompt, streamed: req/s | CPU ms per streamed call | "
       "c=16, 0 ms, new prompt each call: req/s | CPU ms per call | c=64, 20 ms, new prompts: req/s | CPU ms per call | "
       "streamed, c=1: added TTFT p50 / p99 ms | CPU ms per streamed call | RSS MiB at the end | errors |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for system in systems:
     errors = sum(int(row["errors"] or 0) for row in rows if row["system"] == system)
     rss_main, rss_tree = rss.get(system, ["—", "—"])
@@ -63,6 +64,7 @@ for system in systems:
             ttft = "streams failed"
     stream_cpu = cpu(system, 'stream-ttft') if ttft != "streams failed" else "—"
     print(f"| {system} | {c1} | {span(values(system, 'c16-same', 'rps'), 0)} | {cpu(system, 'c16-same')} | "
+          f"{span(values(system, 'c16-same-stream', 'rps'), 0)} | {cpu(system, 'c16-same-stream')} | "
           f"{span(values(system, 'c16-new', 'rps'), 0)} | {cpu(system, 'c16-new')} | "
           f"{span(values(system, 'c64-new-20ms', 'rps'), 0)} | {cpu(system, 'c64-new-20ms')} | {ttft} | {stream_cpu} | "
           f"{rss_main if rss_main == rss_tree else f'{rss_main} (tree {rss_tree})'} | {errors} |")

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.ModelBackend;
+import dev.gatehouse.gateway.answer.AnswerStep;
 import dev.gatehouse.gateway.inspection.PromptInspection;
 import dev.gatehouse.gateway.metering.CallCost;
 import dev.gatehouse.gateway.metering.TokenUsage;
@@ -55,6 +56,7 @@ public final class CallContext {
     private Pseudonymizer pseudonyms;
     private String traceId;
     private boolean responsesPassedThrough;
+    private final List<AnswerStep> answerSteps = new ArrayList<>();
 
     /**
      * @param callId the gateway's own id of this call, unique, which keys what is recorded of it
@@ -313,5 +315,14 @@ public final class CallContext {
 
     public void traceId(String traceId) {
         this.traceId = traceId;
+    }
+
+    /** The steps' work on the answer, in the order the steps added it (the answer passes them the other way round). */
+    public List<AnswerStep> answerSteps() {
+        return answerSteps;
+    }
+
+    public void addAnswerStep(AnswerStep step) {
+        answerSteps.add(step);
     }
 }

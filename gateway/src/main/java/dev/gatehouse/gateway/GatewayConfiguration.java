@@ -10,6 +10,7 @@ import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogRepository;
 import dev.gatehouse.crypto.TenantCipher;
 import dev.gatehouse.gateway.content.ContentSealer;
+import dev.gatehouse.gateway.filter.AnswerStepsFilter;
 import dev.gatehouse.gateway.filter.AuditRecordFilter;
 import dev.gatehouse.gateway.filter.AuthenticationFilter;
 import dev.gatehouse.gateway.budgets.AlertWebhookSender;
@@ -465,6 +466,11 @@ public class GatewayConfiguration {
     @Bean
     ResponsesTranslationFilter responsesTranslationFilter(StoredResponses storedResponses) {
         return new ResponsesTranslationFilter(storedResponses, Schedulers.boundedElastic());
+    }
+
+    @Bean
+    AnswerStepsFilter answerStepsFilter() {
+        return new AnswerStepsFilter();
     }
 
     @Bean

@@ -20,11 +20,13 @@ import java.util.Optional;
  * serving that API (then the steps read the Responses request). RateLimit counts a call as
  * soon as its model is known, before the costly scans, and settles once the call has ended; Budget
  * reserves the call's greatest cost right after it, likewise settled once the call has ended.
- * Response decorators
- * see the answer in reverse order of installation: BackendResponse (installed last) sees the
- * backend's bytes first and ends a broken stream with an error event, Metering counts what the
- * caller gets, PseudonymRestoration puts personal data back, and ResponseInspection judges what
- * the caller will actually receive.
+ * The steps that work on the answer (ResponsesTranslation, ResponseInspection,
+ * PseudonymRestoration, Metering) add their answer steps to the call, and AnswerSteps, after them,
+ * reads the answer once and hands it through theirs in reverse order: Metering counts what the
+ * backend sent, PseudonymRestoration puts personal data back, ResponseInspection judges what the
+ * caller will actually receive, and ResponsesTranslation turns it back into the Responses API's
+ * shape. BackendResponse, the one response decorator installed after AnswerSteps, sees the
+ * backend's bytes first and ends a broken stream with an error event, which the answer steps see.
  */
 public enum GatewayStep {
     REQUEST_IDENTITY(-1000),
@@ -42,6 +44,7 @@ public enum GatewayStep {
     RESPONSE_INSPECTION(-300),
     PSEUDONYM_RESTORATION(-250),
     METERING(-100),
+    ANSWER_STEPS(-75),
     BACKEND_RESPONSE(-50),
     BACKEND_ROUTING(RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1),
     BACKEND_CALL(NettyRoutingFilter.ORDER - 2);

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  */
 public final class ResponseEndGate extends ServerHttpResponseDecorator {
 
-    private static final String DONE_EVENT = "data: [DONE]";
+    private static final byte[] DONE_EVENT = "data: [DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final Supplier<Mono<Void>> beforeEnd;
 
@@ -61,8 +61,25 @@ public final class ResponseEndGate extends ServerHttpResponseDecorator {
         return Mono.defer(beforeEnd).then(Mono.empty());
     }
 
+    /** Looks for the {@code [DONE]} event in the piece's bytes as they lie, without decoding or copying them. */
     private static boolean carriesDone(DataBuffer piece) {
-        return piece.toString(piece.readPosition(), piece.readableByteCount(), StandardCharsets.UTF_8).contains(DONE_EVENT);
+        int start = piece.readPosition();
+        int last = start + piece.readableByteCount() - DONE_EVENT.length;
+        for (int at = start; at <= last; at++) {
+            if (startsWith(piece, at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWith(DataBuffer piece, int at) {
+        for (int i = 0; i < DONE_EVENT.length; i++) {
+            if (piece.getByte(at + i) != DONE_EVENT[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The whole answer, once the step is done; released if the step fails or the caller leaves first. */

@@ -5,26 +5,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.answer.AnswerStep;
 import dev.gatehouse.gateway.metering.AsyncBatchWriter;
-import dev.gatehouse.gateway.metering.BufferedUsageTap;
 import dev.gatehouse.gateway.metering.CallCost;
 import dev.gatehouse.gateway.metering.CallMetrics;
+import dev.gatehouse.gateway.metering.PlainAnswerReader;
 import dev.gatehouse.gateway.metering.StreamingUsageTap;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.gateway.sse.AnswerEvent;
+import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
-import org.reactivestreams.Publisher;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -85,55 +84,60 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
                 gatewayAskedForUsage = true;
             }
         }
-        MeteredResponse metered = new MeteredResponse(exchange.getResponse(), context, gatewayAskedForUsage);
-        return chain.filter(exchange.mutate().response(metered).build());
+        context.addAnswerStep(new MeteredAnswer(exchange.getResponse(), context, gatewayAskedForUsage));
+        return chain.filter(exchange);
     }
 
-    private final class MeteredResponse extends ServerHttpResponseDecorator {
+    /** Reads the answer as the backend sent it (a stream's events, a plain answer's pieces as they pass) and books the call when it ends. */
+    private final class MeteredAnswer implements AnswerStep {
 
+        private final ServerHttpResponse response;
         private final CallContext context;
         private final boolean hideUsageChunk;
         private final AtomicBoolean booked = new AtomicBoolean();
         private volatile long firstByteNanos;
 
-        MeteredResponse(ServerHttpResponse delegate, CallContext context, boolean hideUsageChunk) {
-            super(delegate);
+        MeteredAnswer(ServerHttpResponse response, CallContext context, boolean hideUsageChunk) {
+            this.response = response;
             this.context = context;
             this.hideUsageChunk = hideUsageChunk;
         }
 
         @Override
-        public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-            return super.writeWith(tap(Flux.from(body)));
-        }
-
-        @Override
-        public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-            return super.writeAndFlushWith(tap(Flux.from(body).concatMap(Flux::from)).map(Flux::just));
-        }
-
-        private Flux<DataBuffer> tap(Flux<DataBuffer> answer) {
-            Flux<DataBuffer> body = answer.doOnNext(buffer -> {
-                if (firstByteNanos == 0) {
-                    firstByteNanos = System.nanoTime();
-                }
-            });
-            MediaType contentType = getHeaders().getContentType();
-            if (contentType != null && MediaType.TEXT_EVENT_STREAM.isCompatibleWith(contentType)) {
-                StreamingUsageTap tap = new StreamingUsageTap(hideUsageChunk);
-                if (hideUsageChunk) {
-                    getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
-                }
-                return whenBodyEnds(tap.apply(body, bufferFactory()), () -> {
+        public Flux<AnswerEvent> events(Flux<AnswerEvent> events) {
+            boolean logsContent = logsContent();
+            StreamingUsageTap tap = new StreamingUsageTap(hideUsageChunk, logsContent);
+            return whenBodyEnds(tap.apply(events.doOnNext(event -> firstByte())), () -> {
+                if (logsContent) {
                     context.completion(tap.completionText().getBytes(StandardCharsets.UTF_8));
-                    book(tap.reportedUsage(), () -> countedUsage(tap.completionText()));
-                });
-            }
-            BufferedUsageTap tap = new BufferedUsageTap();
-            return whenBodyEnds(tap.apply(body), () -> {
-                context.completion(tap.captured());
-                book(tap.reportedUsage(), () -> isSuccess() ? countedUsage(tap.answerText()) : new TokenUsage(0, 0, false));
+                }
+                book(tap.reportedUsage(), () -> countedUsage(tap.completionText()));
             });
+        }
+
+        /** A plain answer is read as it passes, and copied only for a call whose content is logged. */
+        @Override
+        public Flux<DataBuffer> passing(Flux<DataBuffer> pieces) {
+            boolean logsContent = logsContent();
+            PlainAnswerReader reader = new PlainAnswerReader(logsContent);
+            return whenBodyEnds(reader.apply(pieces.doOnNext(piece -> firstByte())), () -> {
+                if (logsContent) {
+                    context.completion(reader.copy());
+                }
+                book(reader.reportedUsage(), () -> isSuccess() ? countedUsage(reader.answerText()) : new TokenUsage(0, 0, false));
+            });
+        }
+
+        /** Whether the policy obliges the call's content to be logged (decided, fallbacks included, before the answer comes). */
+        private boolean logsContent() {
+            PolicyDecision decision = context.decision();
+            return decision != null && decision.obligations().logContent();
+        }
+
+        private void firstByte() {
+            if (firstByteNanos == 0) {
+                firstByteNanos = System.nanoTime();
+            }
         }
 
         private TokenUsage countedUsage(String answer) {
@@ -146,12 +150,12 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
          * the write, and with it the filter chain, may complete inside that signal, and the steps
          * that run when the chain completes (audit, content log) read what this records.
          */
-        private static Flux<DataBuffer> whenBodyEnds(Flux<DataBuffer> body, Runnable record) {
+        private static <T> Flux<T> whenBodyEnds(Flux<T> body, Runnable record) {
             return body.doOnTerminate(record).doOnCancel(record);
         }
 
         private boolean isSuccess() {
-            HttpStatusCode status = getStatusCode();
+            HttpStatusCode status = response.getStatusCode();
             return status == null || status.is2xxSuccessful();
         }
 
@@ -164,7 +168,7 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
             CallCost cost = CallCost.of(model, usage, context.receivedAt());
             context.usage(usage);
             context.cost(cost);
-            HttpStatusCode status = getStatusCode();
+            HttpStatusCode status = response.getStatusCode();
             long firstByte = firstByteNanos;
             UsageRecord record = new UsageRecord(
                     context.callId(),

@@ -1,25 +1,22 @@
 package dev.gatehouse.gateway.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
-import dev.gatehouse.gateway.sse.RewrittenAnswer;
-import dev.gatehouse.gateway.sse.ServerSentEvents;
+import dev.gatehouse.gateway.answer.AnswerStep;
+import dev.gatehouse.gateway.answer.PlainAnswer;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import dev.gatehouse.scanner.Pseudonymizer;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,8 +30,6 @@ import java.util.Map;
  */
 public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public int getOrder() {
         return GatewayStep.PSEUDONYM_RESTORATION.order();
@@ -46,20 +41,14 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
         if (context == null || context.pseudonyms() == null) {
             return chain.filter(exchange);
         }
-        return chain.filter(exchange.mutate().response(new RestoredResponse(exchange.getResponse(), context.pseudonyms())).build());
+        context.addAnswerStep(new RestoredAnswer(context.pseudonyms()));
+        return chain.filter(exchange);
     }
 
-    private static final class RestoredResponse extends RewrittenAnswer {
-
-        private final Pseudonymizer pseudonyms;
-
-        RestoredResponse(ServerHttpResponse delegate, Pseudonymizer pseudonyms) {
-            super(delegate);
-            this.pseudonyms = pseudonyms;
-        }
+    private record RestoredAnswer(Pseudonymizer pseudonyms) implements AnswerStep {
 
         @Override
-        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
+        public Flux<AnswerEvent> events(Flux<AnswerEvent> events) {
             return Flux.defer(() -> {
                 StreamedChoices choices = new StreamedChoices(pseudonyms);
                 return events.map(choices::restore);
@@ -67,15 +56,15 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
         }
 
         @Override
-        protected byte[] rewritePlain(byte[] bytes) {
-            JsonNode answer;
-            try {
-                answer = JSON.readTree(bytes);
-            } catch (IOException notJson) {
-                return bytes;
-            }
+        public boolean holdsPlainAnswer() {
+            return true;
+        }
+
+        @Override
+        public Mono<PlainAnswer> plain(PlainAnswer plain) {
+            JsonNode answer = plain.json();
             if (answer == null || !answer.path("choices").isArray()) {
-                return bytes;
+                return Mono.just(plain);
             }
             answer.get("choices").forEach(choice -> {
                 if (choice.path("text").isTextual()) {
@@ -90,7 +79,8 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
                 }
                 restoreArguments(message.path("function_call"), pseudonyms::restore);
             });
-            return answer.toString().getBytes(StandardCharsets.UTF_8);
+            plain.changed();
+            return Mono.just(plain);
         }
     }
 
@@ -119,8 +109,8 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
             this.pseudonyms = pseudonyms;
         }
 
-        byte[] restore(byte[] event) {
-            JsonNode chunk = ServerSentEvents.data(event);
+        AnswerEvent restore(AnswerEvent event) {
+            JsonNode chunk = event.data();
             if (chunk == null || !chunk.path("choices").isArray() || chunk.get("choices").isEmpty()) {
                 return event;
             }
@@ -130,7 +120,7 @@ public final class PseudonymRestorationFilter implements GlobalFilter, Ordered {
                     changed |= restoreChoice(object);
                 }
             }
-            return changed ? ("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8) : event;
+            return changed ? AnswerEvent.of(chunk) : event;
         }
 
         private boolean restoreChoice(ObjectNode choice) {

@@ -1,13 +1,14 @@
 package dev.gatehouse.gateway.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.GatewayStep;
 import dev.gatehouse.gateway.inspection.PromptMessages;
-import dev.gatehouse.gateway.sse.RewrittenAnswer;
+import dev.gatehouse.gateway.answer.AnswerStep;
+import dev.gatehouse.gateway.answer.PlainAnswer;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import dev.gatehouse.gateway.sse.ServerSentEvents;
 import dev.gatehouse.scanner.PersonalDataDetector;
 import dev.gatehouse.scanner.ResponsePolicy;
@@ -25,7 +26,6 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,6 @@ import java.util.TreeMap;
 public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
 
     public static final String FLAGS_HEADER = PromptInspectionFilter.FLAGS_HEADER;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] BLOCKED_EVENT = ("data: {\"error\":{\"message\":\"The answer was withheld: it disclosed "
             + "protected content (Gatehouse response inspection).\",\"type\":\"content_filter\",\"param\":null,"
             + "\"code\":\"response_blocked\"}}\n\n").getBytes(StandardCharsets.UTF_8);
@@ -76,28 +75,22 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
         }
         ResponseScanner scanner = new ResponseScanner(PromptMessages.systemPrompt(context.endpoint(), context.body()),
                 new ResponsePolicy(ScanAction.valueOf(profile.injectionAction().toUpperCase(Locale.ROOT)), ScanAction.FLAG), personalData);
-        return chain.filter(exchange.mutate().response(new InspectedResponse(exchange.getResponse(), context, scanner)).build());
+        context.addAnswerStep(new InspectedAnswer(exchange.getResponse(), context, scanner));
+        return chain.filter(exchange);
     }
 
-    private static final class InspectedResponse extends RewrittenAnswer {
-
-        private final CallContext context;
-        private final ResponseScanner scanner;
-
-        InspectedResponse(ServerHttpResponse delegate, CallContext context, ResponseScanner scanner) {
-            super(delegate);
-            this.context = context;
-            this.scanner = scanner;
-        }
+    private record InspectedAnswer(ServerHttpResponse response, CallContext context, ResponseScanner scanner) implements AnswerStep {
 
         @Override
-        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
+        public Flux<AnswerEvent> events(Flux<AnswerEvent> events) {
             ChoiceScanners choices = new ChoiceScanners(scanner);
+            // the one event that ends a withheld stream: nothing the backend sends after it reaches the caller
+            AnswerEvent done = AnswerEvent.framed(DONE_EVENT);
             return events
                     .concatMap(event -> {
-                        ResponseVerdict verdict = isDone(event) ? choices.finish() : choices.accept(ServerSentEvents.data(event));
+                        ResponseVerdict verdict = event.isDone() ? choices.finish() : choices.accept(event.data());
                         context.responseVerdict(verdict);
-                        return verdict.blocks() ? Flux.just(BLOCKED_EVENT, DONE_EVENT) : Flux.just(event);
+                        return verdict.blocks() ? Flux.just(AnswerEvent.framed(BLOCKED_EVENT), done) : Flux.just(event);
                     })
                     .concatWith(Flux.defer(() -> {
                         if (choices.finished()) {
@@ -105,26 +98,26 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
                         }
                         ResponseVerdict verdict = choices.finish();
                         context.responseVerdict(verdict);
-                        return verdict.blocks() ? Flux.just(BLOCKED_EVENT, DONE_EVENT) : Flux.empty();
+                        return verdict.blocks() ? Flux.just(AnswerEvent.framed(BLOCKED_EVENT), done) : Flux.empty();
                     }))
-                    .takeUntil(event -> event == DONE_EVENT);
+                    .takeUntil(event -> event == done);
+        }
+
+        @Override
+        public boolean holdsPlainAnswer() {
+            return true;
         }
 
         /** Each choice is judged on its own text, content and tool-call arguments, so that choices cannot add up to a leak. */
         @Override
-        protected byte[] rewritePlain(byte[] bytes) {
-            JsonNode response;
-            try {
-                response = JSON.readTree(bytes);
-            } catch (IOException notJson) {
-                return bytes;
-            }
-            if (response == null || !response.path("choices").isArray()) {
-                return bytes;
+        public Mono<PlainAnswer> plain(PlainAnswer answer) {
+            JsonNode completion = answer.json();
+            if (completion == null || !completion.path("choices").isArray()) {
+                return Mono.just(answer);
             }
             List<ResponseVerdict> verdicts = new ArrayList<>();
             boolean withheld = false;
-            for (JsonNode choice : response.get("choices")) {
+            for (JsonNode choice : completion.get("choices")) {
                 ResponseVerdict verdict = scanner.scan(textOf(choice));
                 verdicts.add(verdict);
                 if (verdict.blocks() && choice instanceof ObjectNode blocked) {
@@ -142,9 +135,12 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
             ResponseVerdict verdict = ResponseVerdict.combined(verdicts);
             context.responseVerdict(verdict);
             if (verdict.action() != null && verdict.action() != ScanAction.LOG_ONLY) {
-                getHeaders().add(FLAGS_HEADER, verdict.systemPromptLeak() ? "response-system-prompt-leak" : "response-personal-data");
+                response.getHeaders().add(FLAGS_HEADER, verdict.systemPromptLeak() ? "response-system-prompt-leak" : "response-personal-data");
             }
-            return withheld ? response.toString().getBytes(StandardCharsets.UTF_8) : bytes;
+            if (withheld) {
+                answer.changed();
+            }
+            return Mono.just(answer);
         }
     }
 
@@ -157,11 +153,6 @@ public final class ResponseInspectionFilter implements GlobalFilter, Ordered {
         }
         text.append(messageOrDelta.path("function_call").path("arguments").asText(""));
         return text.toString();
-    }
-
-    private static boolean isDone(byte[] event) {
-        String text = new String(event, StandardCharsets.UTF_8).strip();
-        return text.equals("data: [DONE]") || text.equals("data:[DONE]");
     }
 
     /** One stream scanner per choice index of a streamed answer; the verdict is theirs combined. */

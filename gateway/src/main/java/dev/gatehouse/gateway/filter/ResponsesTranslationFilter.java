@@ -1,29 +1,25 @@
 package dev.gatehouse.gateway.filter;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.gateway.CallContext;
 import dev.gatehouse.gateway.Endpoint;
 import dev.gatehouse.gateway.GatewayStep;
+import dev.gatehouse.gateway.answer.AnswerStep;
+import dev.gatehouse.gateway.answer.PlainAnswer;
 import dev.gatehouse.gateway.responses.PassedThroughEvents;
 import dev.gatehouse.gateway.responses.ResponseKeeping;
 import dev.gatehouse.gateway.responses.ResponsesRequest;
 import dev.gatehouse.gateway.responses.ResponsesTranslation;
 import dev.gatehouse.gateway.responses.StoredResponses;
-import dev.gatehouse.gateway.sse.RewrittenAnswer;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import dev.gatehouse.tenant.compliance.ComplianceProfile;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Serves {@code POST /v1/responses}. When every backend of the model serves the Responses API
@@ -39,8 +35,6 @@ import java.nio.charset.StandardCharsets;
  * gateway's own ({@link ResponseKeeping}, decision 0821).
  */
 public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StoredResponses storedResponses;
     private final Scheduler blocking;
@@ -64,17 +58,21 @@ public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
         }
         ResponseKeeping keeping = ResponseKeeping.of(storedResponses, blocking, context);
         return keeping.continueConversation().then(Mono.defer(() -> {
-            ServerHttpResponse answer = keeping.asksForNothing() ? exchange.getResponse() : new KeptAnswer(exchange.getResponse(), keeping);
+            if (!keeping.asksForNothing()) {
+                context.addAnswerStep(new KeptAnswer(keeping));
+            }
             if (passesThrough(context)) {
                 ResponsesRequest.checkPassThrough(context.body());
                 // the gateway keeps responses where the tenant's content log allows it; the backend keeps none
                 context.body().put("store", false);
                 context.responsesPassedThrough(true);
-                return chain.filter(exchange.mutate().response(new PassedThroughAnswer(answer)).build());
+                context.addAnswerStep(new PassedThroughAnswer());
+                return chain.filter(exchange);
             }
             ResponsesTranslation translation = ResponsesTranslation.of(context.body(), context.receivedAt());
             context.body(translation.chatRequest());
-            return chain.filter(exchange.mutate().response(new TranslatedAnswer(answer, translation)).build());
+            context.addAnswerStep(new TranslatedAnswer(translation));
+            return chain.filter(exchange);
         }));
     }
 
@@ -88,73 +86,50 @@ public final class ResponsesTranslationFilter implements GlobalFilter, Ordered {
     }
 
     /** The Responses API answer as the caller gets it, kept (and marked) before it goes on. */
-    private static final class KeptAnswer extends RewrittenAnswer {
+    private record KeptAnswer(ResponseKeeping keeping) implements AnswerStep {
 
-        private final ResponseKeeping keeping;
-
-        KeptAnswer(ServerHttpResponse delegate, ResponseKeeping keeping) {
-            super(delegate);
-            this.keeping = keeping;
+        @Override
+        public boolean holdsPlainAnswer() {
+            return true;
         }
 
         @Override
-        protected byte[] rewritePlain(byte[] answer) {
-            throw new UnsupportedOperationException("a kept answer waits for its store: rewritePlainLater");
-        }
-
-        @Override
-        protected Mono<byte[]> rewritePlainLater(byte[] answer) {
+        public Mono<PlainAnswer> plain(PlainAnswer answer) {
             return keeping.plain(answer);
         }
 
         @Override
-        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
+        public Flux<AnswerEvent> events(Flux<AnswerEvent> events) {
             return keeping.events(events);
         }
     }
 
-    private static final class PassedThroughAnswer extends RewrittenAnswer {
-
-        PassedThroughAnswer(ServerHttpResponse delegate) {
-            super(delegate);
-        }
+    /** The backend's own Responses API answer: a plain one goes on as it came. */
+    private record PassedThroughAnswer() implements AnswerStep {
 
         @Override
-        protected byte[] rewritePlain(byte[] answer) {
-            return answer;
-        }
-
-        @Override
-        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
+        public Flux<AnswerEvent> events(Flux<AnswerEvent> events) {
             return PassedThroughEvents.of(events);
         }
     }
 
-    private static final class TranslatedAnswer extends RewrittenAnswer {
+    private record TranslatedAnswer(ResponsesTranslation translation) implements AnswerStep {
 
-        private final ResponsesTranslation translation;
-
-        TranslatedAnswer(ServerHttpResponse delegate, ResponsesTranslation translation) {
-            super(delegate);
-            this.translation = translation;
+        @Override
+        public boolean holdsPlainAnswer() {
+            return true;
         }
 
         @Override
-        protected byte[] rewritePlain(byte[] answer) {
-            JsonNode completion;
-            try {
-                completion = JSON.readTree(answer);
-            } catch (IOException notJson) {
-                return answer;
+        public Mono<PlainAnswer> plain(PlainAnswer answer) {
+            if (answer.json() instanceof ObjectNode completion && completion.path("choices").isArray()) {
+                answer.replace(translation.response(completion));
             }
-            if (!(completion instanceof ObjectNode) || !completion.path("choices").isArray()) {
-                return answer;
-            }
-            return translation.response(completion).toString().getBytes(StandardCharsets.UTF_8);
+            return Mono.just(answer);
         }
 
         @Override
-        protected Flux<byte[]> rewriteEvents(Flux<byte[]> events) {
+        public Flux<AnswerEvent> events(Flux<AnswerEvent> events) {
             return translation.events(events);
         }
     }

@@ -86,6 +86,23 @@ public final class PromptMessages {
         return system.toString().strip();
     }
 
+    /** Whether {@link #extract} joins several texts into one message (tool definitions, an output schema). */
+    public static boolean joinsTexts(Endpoint endpoint, ObjectNode body) {
+        boolean[] joins = {false};
+        visit(endpoint, body, new TextVisitor() {
+            @Override
+            public String visit(MessageRole role, String text) {
+                return text;
+            }
+
+            @Override
+            public void beginDefinition() {
+                joins[0] = true;
+            }
+        });
+        return joins[0];
+    }
+
     /** Replaces every text the model would see by {@code rewrite} of it, in place. */
     public static void rewrite(Endpoint endpoint, ObjectNode body, UnaryOperator<String> rewrite) {
         visit(endpoint, body, (role, text) -> rewrite.apply(text));

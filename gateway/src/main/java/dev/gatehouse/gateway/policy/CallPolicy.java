@@ -87,9 +87,19 @@ public final class CallPolicy {
      */
     public void redact(CallContext context) {
         Pseudonymizer pseudonyms = new Pseudonymizer(personalData);
-        PromptMessages.rewrite(context.endpoint(), context.body(), pseudonyms::pseudonymize);
         Set<PiiType> remaining = EnumSet.noneOf(PiiType.class);
-        PromptMessages.extract(context.endpoint(), context.body()).forEach(message -> remaining.addAll(pseudonyms.personalDataIn(message.content())));
+        PromptMessages.rewrite(context.endpoint(), context.body(), text -> {
+            String rewritten = pseudonyms.pseudonymize(text);
+            // a text in which nothing was found is left as it was, and would be found clean again
+            if (!rewritten.equals(text)) {
+                remaining.addAll(pseudonyms.personalDataIn(rewritten));
+            }
+            return rewritten;
+        });
+        if (PromptMessages.joinsTexts(context.endpoint(), context.body())) {
+            // a definition is scanned as its texts joined: what only the joining shows cannot be replaced in any one of them
+            PromptMessages.extract(context.endpoint(), context.body()).forEach(message -> remaining.addAll(pseudonyms.personalDataIn(message.content())));
+        }
         if (!remaining.isEmpty()) {
             List<String> kinds = remaining.stream().map(ComplianceVocabulary::policyName).sorted().toList();
             throw new ApiProblem(ProblemType.PERSONAL_DATA_UNREDACTABLE, "The prompt still holds personal data (" + String.join(", ", kinds)

@@ -3,10 +3,8 @@ package dev.gatehouse.gateway.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.gateway.sse.ServerSentEvents;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import reactor.core.publisher.Flux;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * The typed events of a backend that serves the Responses API itself, passed to the caller as they
@@ -22,11 +20,11 @@ public final class PassedThroughEvents {
     private PassedThroughEvents() {
     }
 
-    public static Flux<byte[]> of(Flux<byte[]> backendEvents) {
+    public static Flux<AnswerEvent> of(Flux<AnswerEvent> backendEvents) {
         return Flux.defer(() -> {
             long[] lastSequence = {-1};
             return backendEvents.map(event -> {
-                JsonNode data = ServerSentEvents.data(event);
+                JsonNode data = event.data();
                 if (data == null) {
                     return event;
                 }
@@ -41,11 +39,11 @@ public final class PassedThroughEvents {
         });
     }
 
-    private static byte[] typedError(JsonNode error, long sequence) {
+    private static AnswerEvent typedError(JsonNode error, long sequence) {
         ObjectNode typed = NODES.objectNode().put("type", "error").put("sequence_number", sequence)
                 .put("code", error.path("code").asText("server_error"))
                 .put("message", error.path("message").asText("The model backend failed."));
         typed.set("param", error.path("param").isTextual() ? error.get("param") : NODES.nullNode());
-        return ("event: error\ndata: " + typed + "\n\n").getBytes(StandardCharsets.UTF_8);
+        return AnswerEvent.typed("error", typed);
     }
 }

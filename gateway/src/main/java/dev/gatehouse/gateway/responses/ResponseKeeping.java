@@ -1,13 +1,13 @@
 package dev.gatehouse.gateway.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.crypto.CryptoException;
 import dev.gatehouse.gateway.CallContext;
-import dev.gatehouse.gateway.sse.ServerSentEvents;
+import dev.gatehouse.gateway.answer.PlainAnswer;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import dev.gatehouse.policy.PolicyDecision;
 import dev.gatehouse.problem.ApiProblem;
 import dev.gatehouse.problem.ProblemType;
@@ -17,8 +17,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 
@@ -35,7 +33,6 @@ public final class ResponseKeeping {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseKeeping.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FINAL_EVENTS = Set.of("response.completed", "response.incomplete");
     private static final Set<String> CONTINUED_OUTPUT = Set.of("message", "function_call");
 
@@ -105,24 +102,26 @@ public final class ResponseKeeping {
     }
 
     /** The answer for a caller that asked for nothing kept, or the kept response, marked as such; plain answers. */
-    public Mono<byte[]> plain(byte[] answer) {
-        JsonNode response = parse(answer);
-        if (!(response instanceof ObjectNode object) || !"response".equals(object.path("object").asText())) {
+    public Mono<PlainAnswer> plain(PlainAnswer answer) {
+        if (!(answer.json() instanceof ObjectNode object) || !"response".equals(object.path("object").asText())) {
             return Mono.just(answer);
         }
-        return kept(object).map(marked -> marked.toString().getBytes(StandardCharsets.UTF_8));
+        return kept(object).map(marked -> {
+            answer.replace(marked);
+            return answer;
+        });
     }
 
     /** The events of a stream, its final response kept and marked before the event that carries it goes on. */
-    public Flux<byte[]> events(Flux<byte[]> events) {
+    public Flux<AnswerEvent> events(Flux<AnswerEvent> events) {
         return events.concatMap(event -> {
-            JsonNode data = ServerSentEvents.data(event);
+            JsonNode data = event.data();
             if (data == null || !FINAL_EVENTS.contains(data.path("type").asText()) || !(data.get("response") instanceof ObjectNode response)) {
                 return Mono.just(event);
             }
             return kept(response).map(marked -> {
                 ((ObjectNode) data).set("response", marked);
-                return ("event: " + data.get("type").asText() + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+                return AnswerEvent.typed(data.get("type").asText(), data);
             });
         });
     }
@@ -175,13 +174,5 @@ public final class ResponseKeeping {
     /** The one answer for an id the caller's tenant does not have, whoever else may have it. */
     public static ApiProblem notFound(String id, String param) {
         return new ApiProblem(ProblemType.NOT_FOUND, "No response with the id '" + id + "' is stored for you.", param);
-    }
-
-    private static JsonNode parse(byte[] answer) {
-        try {
-            return JSON.readTree(answer);
-        } catch (IOException notJson) {
-            return null;
-        }
     }
 }

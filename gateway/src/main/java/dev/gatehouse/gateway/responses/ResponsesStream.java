@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatehouse.gateway.sse.ServerSentEvents;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import reactor.core.publisher.Flux;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,22 +56,22 @@ final class ResponsesStream {
         this.response = response;
     }
 
-    Flux<byte[]> translate(Flux<byte[]> chatEvents) {
+    Flux<AnswerEvent> translate(Flux<AnswerEvent> chatEvents) {
         return chatEvents.concatMapIterable(this::accept)
                 .concatWith(Flux.defer(() -> Flux.fromIterable(ended ? List.of() : finish())));
     }
 
-    private List<byte[]> accept(byte[] event) {
-        List<byte[]> events = new ArrayList<>();
+    private List<AnswerEvent> accept(AnswerEvent event) {
+        List<AnswerEvent> events = new ArrayList<>();
         if (ended) {
             return events;
         }
         start(events);
-        if (isDone(event)) {
+        if (event.isDone()) {
             events.addAll(finish());
             return events;
         }
-        JsonNode chunk = ServerSentEvents.data(event);
+        JsonNode chunk = event.data();
         if (chunk == null) {
             return events;
         }
@@ -117,7 +116,7 @@ final class ResponsesStream {
         return events;
     }
 
-    private void start(List<byte[]> events) {
+    private void start(List<AnswerEvent> events) {
         if (started) {
             return;
         }
@@ -126,7 +125,7 @@ final class ResponsesStream {
         events.add(event("response.in_progress", NODES.objectNode().set("response", response.with("in_progress", NODES.arrayNode(), null, null))));
     }
 
-    private void openMessage(List<byte[]> events) {
+    private void openMessage(List<AnswerEvent> events) {
         if (messageId != null) {
             return;
         }
@@ -137,8 +136,8 @@ final class ResponsesStream {
         events.add(event("response.content_part.added", part(messageId, messageIndex).set("part", ResponseObject.outputText(""))));
     }
 
-    private List<byte[]> finish() {
-        List<byte[]> events = new ArrayList<>();
+    private List<AnswerEvent> finish() {
+        List<AnswerEvent> events = new ArrayList<>();
         start(events);
         ended = true;
         ArrayNode items = NODES.arrayNode();
@@ -170,14 +169,9 @@ final class ResponsesStream {
         return NODES.objectNode().put("item_id", itemId).put("output_index", outputIndex).put("content_index", 0);
     }
 
-    private byte[] event(String type, ObjectNode data) {
+    private AnswerEvent event(String type, ObjectNode data) {
         ObjectNode typed = NODES.objectNode().put("type", type).put("sequence_number", sequence++);
         typed.setAll(data);
-        return ("event: " + type + "\ndata: " + typed + "\n\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static boolean isDone(byte[] event) {
-        JsonNode data = ServerSentEvents.data(event);
-        return data == null && new String(event, StandardCharsets.UTF_8).contains("[DONE]");
+        return AnswerEvent.typed(type, typed);
     }
 }

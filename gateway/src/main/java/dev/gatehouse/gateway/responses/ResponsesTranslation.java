@@ -2,6 +2,7 @@ package dev.gatehouse.gateway.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import reactor.core.publisher.Flux;
 
 import java.time.Instant;
@@ -36,7 +37,7 @@ public final class ResponsesTranslation {
     }
 
     /** The Responses API's typed events for a stream of chat completion chunks. */
-    public Flux<byte[]> events(Flux<byte[]> chatEvents) {
+    public Flux<AnswerEvent> events(Flux<AnswerEvent> chatEvents) {
         return new ResponsesStream(response).translate(chatEvents);
     }
 }

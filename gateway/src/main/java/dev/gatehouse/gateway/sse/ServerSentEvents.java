@@ -1,15 +1,12 @@
 package dev.gatehouse.gateway.sse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +18,6 @@ import java.util.List;
  */
 public final class ServerSentEvents {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_EVENT_BYTES = 1024 * 1024;
 
     private ServerSentEvents() {
@@ -47,20 +43,7 @@ public final class ServerSentEvents {
 
     /** The JSON of an event's {@code data:} lines, or null for comments, {@code [DONE]} and anything unparsable. */
     public static JsonNode data(byte[] event) {
-        StringBuilder data = new StringBuilder();
-        for (String line : new String(event, StandardCharsets.UTF_8).split("\r?\n")) {
-            if (line.startsWith("data:")) {
-                data.append(line.substring(5).strip());
-            }
-        }
-        if (data.isEmpty() || data.toString().equals("[DONE]")) {
-            return null;
-        }
-        try {
-            return JSON.readTree(data.toString());
-        } catch (IOException e) {
-            return null;
-        }
+        return AnswerEvent.framed(event).data();
     }
 
     /**
@@ -88,16 +71,20 @@ public final class ServerSentEvents {
     }
 
     private static List<byte[]> completeEvents(ByteArrayOutputStream partial, byte[] bytes) {
-        partial.write(bytes, 0, bytes.length);
-        byte[] pending = partial.toByteArray();
+        byte[] pending = bytes;
+        if (partial.size() > 0) {
+            partial.write(bytes, 0, bytes.length);
+            pending = partial.toByteArray();
+            partial.reset();
+        }
         List<byte[]> events = new ArrayList<>();
         int start = 0;
         int end;
         while ((end = endOfEvent(pending, start)) >= 0) {
-            events.add(Arrays.copyOfRange(pending, start, end));
+            // a buffer that is exactly one event (the usual case: backends flush each event) is that event
+            events.add(start == 0 && end == pending.length ? pending : Arrays.copyOfRange(pending, start, end));
             start = end;
         }
-        partial.reset();
         partial.write(pending, start, pending.length - start);
         if (partial.size() > MAX_EVENT_BYTES) {
             events.add(partial.toByteArray());

@@ -14,6 +14,8 @@ import dev.gatehouse.gateway.metering.CallMetrics;
 import dev.gatehouse.gateway.metering.TokenCounter;
 import dev.gatehouse.gateway.metering.TokenUsage;
 import dev.gatehouse.gateway.metering.UsageRecord;
+import dev.gatehouse.policy.PolicyDecision;
+import dev.gatehouse.policy.PolicyObligations;
 import dev.gatehouse.tenant.ApiKeyPrincipal;
 import dev.gatehouse.tenant.ApiKeyScopes;
 import dev.gatehouse.tenant.Role;
@@ -58,6 +60,7 @@ class MeteringFilterTest {
         List<UsageRecord> booked = new CopyOnWriteArrayList<>();
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
         CallContext context = callContext();
+        context.decision(decision(true));
         context.attachTo(exchange);
         AtomicReference<String> answerSeenAtCompletion = new AtomicReference<>();
         GatewayFilterChain backendAnswers = answered -> {
@@ -68,7 +71,7 @@ class MeteringFilterTest {
         };
 
         try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
-            new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10)).filter(exchange, backendAnswers)
+            metered(ledger, exchange, backendAnswers)
                     .then(Mono.fromRunnable(() -> answerSeenAtCompletion.set(
                             context.completion() == null ? null : new String(context.completion(), StandardCharsets.UTF_8))))
                     .block(Duration.ofSeconds(5));
@@ -78,6 +81,26 @@ class MeteringFilterTest {
         assertThat(answerSeenAtCompletion.get()).isEqualTo(ANSWER);
         assertThat(context.usage().promptTokens()).isEqualTo(7);
         assertThat(booked).singleElement().satisfies(record -> assertThat(record.cost()).isEqualByComparingTo("0.000013"));
+    }
+
+    @Test
+    void theAnswerOfACallWhoseContentIsNotLoggedIsNotKept() throws Exception {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
+        CallContext context = callContext();
+        context.decision(decision(false));
+        context.attachTo(exchange);
+        GatewayFilterChain backendAnswers = answered -> {
+            ServerHttpResponse response = answered.getResponse();
+            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+            return response.writeWith(Flux.just(response.bufferFactory().wrap(ANSWER.getBytes(StandardCharsets.UTF_8))));
+        };
+
+        try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, records -> { })) {
+            metered(ledger, exchange, backendAnswers).block(Duration.ofSeconds(5));
+        }
+
+        assertThat(context.completion()).isNull();
+        assertThat(context.usage()).isEqualTo(new TokenUsage(7, 2, true));
     }
 
     @Test
@@ -94,7 +117,7 @@ class MeteringFilterTest {
         };
 
         try (AsyncBatchWriter<UsageRecord> ledger = new AsyncBatchWriter<>("usage", 10, booked::addAll)) {
-            new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10)).filter(exchange, backendAnswersWithoutUsage).block(Duration.ofSeconds(5));
+            metered(ledger, exchange, backendAnswersWithoutUsage).block(Duration.ofSeconds(5));
             assertThat(ledger.flush(Duration.ofSeconds(5))).isTrue();
         }
 
@@ -106,6 +129,17 @@ class MeteringFilterTest {
             assertThat(record.requestId()).isEqualTo("req-1");
             assertThat(record.firstTokenMillis()).isNotNull().isLessThanOrEqualTo(record.latencyMillis());
         });
+    }
+
+    /** Metering, then the answer steps' one decorator (as the pipeline orders them), then the backend. */
+    private static Mono<Void> metered(AsyncBatchWriter<UsageRecord> ledger, MockServerWebExchange exchange, GatewayFilterChain backend) {
+        return new MeteringFilter(ledger, new TokenCounter(), new CallMetrics(new SimpleMeterRegistry(), 10))
+                .filter(exchange, metered -> new AnswerStepsFilter().filter(metered, backend));
+    }
+
+    private static PolicyDecision decision(boolean logContent) {
+        return new PolicyDecision(true, List.of(), "customer_support", new PolicyObligations(Set.of("eu-central"), Set.of(), logContent, 30),
+                "test", "0".repeat(64));
     }
 
     private static CallContext callContext() {

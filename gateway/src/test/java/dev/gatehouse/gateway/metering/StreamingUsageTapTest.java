@@ -1,5 +1,7 @@
 package dev.gatehouse.gateway.metering;
 
+import dev.gatehouse.gateway.sse.AnswerEvent;
+import dev.gatehouse.gateway.sse.ServerSentEvents;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -20,7 +22,7 @@ class StreamingUsageTapTest {
 
     @Test
     void readsUsageAndPassesEverythingWhenCallerAskedForIt() {
-        StreamingUsageTap tap = new StreamingUsageTap(false);
+        StreamingUsageTap tap = new StreamingUsageTap(false, false);
 
         String passed = run(tap, CONTENT + CONTENT + FINISH + USAGE + DONE);
 
@@ -31,7 +33,7 @@ class StreamingUsageTapTest {
 
     @Test
     void hidesUsageChunkTheGatewayAskedForOnTheCallersBehalf() {
-        StreamingUsageTap tap = new StreamingUsageTap(true);
+        StreamingUsageTap tap = new StreamingUsageTap(true, false);
 
         String passed = run(tap, CONTENT + FINISH + USAGE + DONE);
 
@@ -43,7 +45,7 @@ class StreamingUsageTapTest {
     void reassemblesEventsSplitAcrossNetworkBuffersAtAnyByte() {
         String stream = CONTENT + FINISH + USAGE + DONE;
         for (int split = 1; split < stream.length(); split += 7) {
-            StreamingUsageTap tap = new StreamingUsageTap(true);
+            StreamingUsageTap tap = new StreamingUsageTap(true, false);
             List<String> pieces = List.of(stream.substring(0, split), stream.substring(split));
 
             assertThat(run(tap, pieces)).as("split at %d", split).isEqualTo(CONTENT + FINISH + DONE);
@@ -53,7 +55,7 @@ class StreamingUsageTapTest {
 
     @Test
     void understandsCrLfEventSeparators() {
-        StreamingUsageTap tap = new StreamingUsageTap(true);
+        StreamingUsageTap tap = new StreamingUsageTap(true, false);
 
         String passed = run(tap, CONTENT.replace("\n\n", "\r\n\r\n") + USAGE.replace("\n\n", "\r\n\r\n"));
 
@@ -63,12 +65,26 @@ class StreamingUsageTapTest {
 
     @Test
     void passesThroughUnparsableEventsAndTrailingBytes() {
-        StreamingUsageTap tap = new StreamingUsageTap(true);
+        StreamingUsageTap tap = new StreamingUsageTap(true, false);
 
         String passed = run(tap, "data: {not json\n\n" + ": keep-alive comment\n\n" + "data: partial-without-end");
 
         assertThat(passed).isEqualTo("data: {not json\n\n" + ": keep-alive comment\n\n" + "data: partial-without-end");
         assertThat(tap.reportedUsage()).isEmpty();
+    }
+
+    @Test
+    void findsTheUsageChunkHoweverItsJsonIsSpacedAndAssemblesTheTextWhetherReadAsItPassesOrAtTheEnd() {
+        String spacedUsage = "data: {\"choices\" : [ ], \"usage\" :\t{ \"prompt_tokens\" : 7, \"completion_tokens\" : 2}}\n\n";
+        for (boolean readsText : new boolean[] {true, false}) {
+            StreamingUsageTap tap = new StreamingUsageTap(true, readsText);
+
+            String passed = run(tap, CONTENT + CONTENT + spacedUsage + DONE);
+
+            assertThat(passed).isEqualTo(CONTENT + CONTENT + DONE);
+            assertThat(tap.reportedUsage()).contains(new TokenUsage(7, 2, true));
+            assertThat(tap.completionText()).isEqualTo("HiHi");
+        }
     }
 
     private static String run(StreamingUsageTap tap, String stream) {
@@ -79,7 +95,8 @@ class StreamingUsageTapTest {
         DefaultDataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
         Flux<DataBuffer> input = Flux.fromIterable(pieces).map(piece -> buffers.wrap(piece.getBytes(StandardCharsets.UTF_8)));
         List<String> output = new ArrayList<>();
-        tap.apply(input, buffers).map(buffer -> buffer.toString(StandardCharsets.UTF_8)).doOnNext(output::add).blockLast();
+        tap.apply(ServerSentEvents.events(input).map(AnswerEvent::framed))
+                .map(event -> new String(event.bytes(), StandardCharsets.UTF_8)).doOnNext(output::add).blockLast();
         return String.join("", output);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.gateway.responses;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import dev.gatehouse.gateway.sse.ServerSentEvents;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -19,7 +20,8 @@ class PassedThroughEventsTest {
         List<byte[]> backend = List.of(event("event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0}\n\n"),
                 event("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"delta\":\"Hi\"}\n\n"));
 
-        assertThat(PassedThroughEvents.of(Flux.fromIterable(backend)).collectList().block()).containsExactlyElementsOf(backend);
+        assertThat(PassedThroughEvents.of(Flux.fromIterable(backend).map(AnswerEvent::framed)).map(AnswerEvent::bytes).collectList().block())
+                .containsExactlyElementsOf(backend);
     }
 
     @Test
@@ -27,7 +29,7 @@ class PassedThroughEventsTest {
         List<byte[]> events = PassedThroughEvents.of(Flux.just(
                 event("event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":4}\n\n"),
                 event("data: {\"error\":{\"message\":\"The model backend stopped answering.\",\"type\":\"server_error\",\"param\":null,"
-                        + "\"code\":\"backend_timeout\"}}\n\n"))).collectList().block();
+                        + "\"code\":\"backend_timeout\"}}\n\n")).map(AnswerEvent::framed)).map(AnswerEvent::bytes).collectList().block();
 
         String error = new String(events.get(1), StandardCharsets.UTF_8);
         assertThat(error).startsWith("event: error\n");

@@ -3,6 +3,7 @@ package dev.gatehouse.gateway.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.gateway.sse.AnswerEvent;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -90,10 +91,10 @@ class ResponsesStreamTest {
 
     private static List<JsonNode> translate(String... chatEvents) throws Exception {
         ObjectNode request = (ObjectNode) JSON.readTree("{\"model\":\"m\",\"input\":\"hi\",\"stream\":true}");
-        List<byte[]> events = ResponsesTranslation.of(request, Instant.EPOCH)
-                .events(Flux.fromArray(chatEvents).map(event -> event.getBytes(StandardCharsets.UTF_8)))
+        List<AnswerEvent> events = ResponsesTranslation.of(request, Instant.EPOCH)
+                .events(Flux.fromArray(chatEvents).map(event -> AnswerEvent.framed(event.getBytes(StandardCharsets.UTF_8))))
                 .collectList().block();
-        return events.stream().map(ResponsesStreamTest::parse).toList();
+        return events.stream().map(event -> parse(event.bytes())).toList();
     }
 
     /** The data of a typed event, checked to carry its type in the event line too. */

@@ -49,11 +49,12 @@ class ServerSentEventsProperties {
         });
     }
 
+    /** As request bodies are read: a member name holding a lone surrogate is not JSON this reads. */
     @Test
-    void readsTheJsonOfAnEventsDataLine() {
+    void readsTheJsonOfAnEventsDataLineAndLoneSurrogateNamesAsUnreadable() {
         Property.forAll(random -> RandomJson.value(random, 3)).shownAs(json -> HostileText.escaped(json.toString())).check(json -> {
             byte[] event = ("data: " + RandomJson.oneLine(json) + "\n\n").getBytes(StandardCharsets.UTF_8);
-            assertThat(ServerSentEvents.data(event)).isEqualTo(json);
+            assertThat(ServerSentEvents.data(event)).isEqualTo(RandomJson.hasBrokenName(json) ? null : json);
         });
     }
 
