@@ -1,7 +1,5 @@
 package dev.gatehouse.scanner;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,8 +27,8 @@ public final class LayeredPromptScanner implements PromptScanner {
     /** Above this rule score the classifier cannot change the outcome, so its cost is skipped. */
     private static final double DECISIVE_RULE_SCORE = 0.95;
     /**
-     * The classifier (~6 ms of CPU a message) reads only the most recent messages; rules read
-     * all. Earlier turns of a conversation were scanned when they were first sent, and without the
+     * The classifier (milliseconds of CPU per window of a message) reads only the most recent
+     * messages; rules read all. Earlier turns of a conversation were scanned when they were first sent, and without the
      * bound a request of thousands of distinct short messages would buy minutes of CPU.
      */
     static final int CLASSIFIED_RECENT_MESSAGES = 32;
@@ -51,26 +49,35 @@ public final class LayeredPromptScanner implements PromptScanner {
     }
 
     /**
-     * Default rules plus the committed MiniLM classifier, which scores each distinct message once
-     * while it is among the {@value RememberedScores#DEFAULT_MESSAGES} most used ones. Loads the
-     * ONNX model: call once.
+     * Default rules plus the committed fine-tuned MiniLM classifier, which scores each distinct
+     * message once while it is among the {@value RememberedScores#DEFAULT_MESSAGES} most used ones.
+     * The model is loaded (and its SHA-256 checked) on the first call; every later call in the same
+     * JVM shares that model and its remembered scores (see {@link BundledClassifier}).
      */
     public static LayeredPromptScanner withBundledModel() {
-        InjectionClassifier remembered = new RememberedScores(MiniLmInjectionClassifier.withBundledModel(), bundledModelRevision(),
-                RememberedScores.DEFAULT_MESSAGES);
-        return new LayeredPromptScanner(InjectionRules.defaults(), Optional.of(remembered));
+        return new LayeredPromptScanner(InjectionRules.defaults(), Optional.of(BundledClassifier.SHARED));
     }
 
-    /** The committed classifier's revision: the digest of its trained head (the embedder is fixed by its library's version). */
-    private static String bundledModelRevision() {
-        try (InputStream in = LayeredPromptScanner.class.getResourceAsStream(MiniLmInjectionClassifier.MODEL_RESOURCE)) {
-            if (in == null) {
-                throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier model is missing");
-            }
-            return RememberedScores.digestOf(in.readAllBytes());
-        } catch (IOException e) {
-            throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier model is unreadable", e);
+    /**
+     * One loaded classifier per JVM: loading costs seconds of CPU (reading and hashing 17 MB,
+     * building the ONNX Runtime session) and tens of MB of native memory, and a process that starts
+     * several applications (a test JVM holds many Spring contexts) would otherwise pay both per
+     * application, and never give the memory back. Sharing is safe: the classifier is thread-safe
+     * and a score is a pure function of the text and the model, remembered under a digest, not the
+     * text. Never closed: it lives as long as the JVM. Loaded when first used (holder idiom).
+     */
+    private static final class BundledClassifier {
+        static final InjectionClassifier SHARED = load();
+
+        private static InjectionClassifier load() {
+            MiniLmInjectionClassifier model = MiniLmInjectionClassifier.withBundledModel();
+            return new RememberedScores(model, model.descriptor().sha256(), RememberedScores.DEFAULT_MESSAGES);
         }
+    }
+
+    /** The semantic classifier behind the signatures, if any. */
+    Optional<InjectionClassifier> classifier() {
+        return classifier;
     }
 
     /** Signatures only: microseconds per message, lower recall. */

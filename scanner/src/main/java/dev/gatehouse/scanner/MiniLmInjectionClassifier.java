@@ -1,56 +1,107 @@
 package dev.gatehouse.scanner;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.LongBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Logistic regression over all-MiniLM-L6-v2 (quantised ONNX, in-process) sentence embeddings.
+ * The fine-tuned MiniLM classifier (the first layers of all-MiniLM-L6-v2 trained end to end, int8
+ * ONNX, run in-process) reading the whole text: the text's word pieces are cut into windows of
+ * {@link ClassifierDescriptor#windowTokens()} pieces, a new one every
+ * {@link ClassifierDescriptor#strideTokens()} (the overlap keeps an attack that straddles a
+ * boundary whole in one window), the windows go through the model in batches of at most
+ * {@value #WINDOWS_PER_RUN}, and the most suspicious window decides. Cost is linear in the text's
+ * length; the gateway's request-size limit bounds it.
  *
- * <p>MiniLM costs about 0.15 ms of one core per word piece, so a text is never embedded whole:
- * its head window and, for longer texts, its tail window ({@link LogisticModel#windowTokens()}
- * word pieces each; attacks sit at the start of a prompt or are appended to a document) go
- * through the model in one batch, and the higher score wins. Rules read the whole text. Scores are
- * cached by window set because system prompts and retrieved documents repeat across requests.
- * Thread-safe; construct once.
+ * <p>The quantised model scales activations per batch, so a window's logit depends slightly on
+ * the other windows of its batch; a text's windows are always batched the same way, so a text
+ * always gets the same score. Scores are not kept here: {@link RememberedScores} remembers them
+ * at the scanner's boundary. The session computes on the calling thread (one core per scan, no
+ * spinning worker threads). Thread-safe; construct once.
  */
-public final class MiniLmInjectionClassifier implements InjectionClassifier {
+public final class MiniLmInjectionClassifier implements InjectionClassifier, AutoCloseable {
 
-    public static final String MODEL_RESOURCE = "/dev/gatehouse/scanner/injection-classifier.json";
-    private static final int CACHE_ENTRIES = 4096;
-    /** Characters tokenised to fill a window: more than enough for its word pieces in any script. */
-    private static final int CHARS_PER_WINDOW_TOKEN = 10;
+    private static final String RESOURCES = "/dev/gatehouse/scanner/";
+    public static final String DESCRIPTOR_RESOURCE = RESOURCES + "injection-classifier.json";
+    /** Bounds the memory of one model run (batch × window × hidden size activations). */
+    static final int WINDOWS_PER_RUN = 8;
+    /**
+     * UUIDs and hex runs of 12+ characters with letters and digits (hashes, ids) are read as the word
+     * "id": they carry no instruction (encoded text is decoded by the normaliser and read on its
+     * own), and the model, which saw few of them in training, read their random word pieces as
+     * adversarial gibberish (8 of 100 benign prompts with a random UUID over the threshold).
+     */
+    static final Pattern IDENTIFIER = Pattern.compile(
+            "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b"
+                    + "|\\b(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{12,}\\b");
+    private static final long CLS = 101;
+    private static final long SEP = 102;
 
-    private final LogisticModel model;
-    private final MiniLmEmbedder embedder;
-    private final Map<List<Window>, Double> cache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Window>, Double> eldest) {
-            return size() > CACHE_ENTRIES;
+    private final ClassifierDescriptor descriptor;
+    private final MiniLmTokenizer tokenizer;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final boolean takesTokenTypes;
+
+    private MiniLmInjectionClassifier(ClassifierDescriptor descriptor, byte[] model, MiniLmTokenizer tokenizer) {
+        this.descriptor = descriptor;
+        this.tokenizer = tokenizer;
+        try {
+            environment = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            session = environment.createSession(model, options);
+            takesTokenTypes = session.getInputNames().contains("token_type_ids");
+        } catch (OrtException e) {
+            throw new ScannerException(ScannerException.Code.MODEL_INVALID, "classifier model could not be loaded", e);
         }
-    };
-
-    public MiniLmInjectionClassifier(LogisticModel model, MiniLmEmbedder embedder) {
-        this.model = model;
-        this.embedder = embedder;
     }
 
-    /** The classifier with the trained model committed in this module. Loads the ONNX model. */
+    /** The classifier committed in this module; verifies the model file against its descriptor's SHA-256. */
     public static MiniLmInjectionClassifier withBundledModel() {
-        return new MiniLmInjectionClassifier(bundledModel(), MiniLmEmbedder.load());
+        ClassifierDescriptor descriptor = bundledDescriptor();
+        return load(descriptor, resource(RESOURCES + descriptor.model()), MiniLmTokenizer.load());
     }
 
-    public static LogisticModel bundledModel() {
-        try (InputStream in = MiniLmInjectionClassifier.class.getResourceAsStream(MODEL_RESOURCE)) {
+    /** A classifier from a descriptor and its model bytes; refuses bytes whose SHA-256 differs. */
+    public static MiniLmInjectionClassifier load(ClassifierDescriptor descriptor, byte[] model, MiniLmTokenizer tokenizer) {
+        String actual = HexFormat.of().formatHex(sha256(model));
+        if (!actual.equals(descriptor.sha256())) {
+            throw new ScannerException(ScannerException.Code.MODEL_INVALID,
+                    "classifier model " + descriptor.model() + " does not match the SHA-256 of its descriptor");
+        }
+        return new MiniLmInjectionClassifier(descriptor, model, tokenizer);
+    }
+
+    public static ClassifierDescriptor bundledDescriptor() {
+        return ClassifierDescriptor.read(new ByteArrayInputStream(resource(DESCRIPTOR_RESOURCE)));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = MiniLmInjectionClassifier.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier model is missing");
+                throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier file " + name + " is missing");
             }
-            return LogisticModel.read(in);
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier model is unreadable", e);
+            throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "bundled classifier file " + name + " is unreadable", e);
         }
     }
 
@@ -59,61 +110,90 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier {
         return "classifier.minilm";
     }
 
+    public ClassifierDescriptor descriptor() {
+        return descriptor;
+    }
+
     @Override
     public double score(String normalizedText) {
-        List<Window> windows = windows(embedder, normalizedText, model.windowTokens());
-        Double cached;
-        synchronized (cache) {
-            cached = cache.get(windows);
-        }
-        if (cached == null) {
-            double best = 0;
-            for (float[] embedding : embedder.embedWindows(windows.stream().map(Window::tokenIds).toList())) {
-                best = Math.max(best, model.probability(embedding));
-            }
-            cached = best;
-            synchronized (cache) {
-                cache.put(windows, cached);
-            }
-        }
-        return model.calibrated(cached);
+        String readable = IDENTIFIER.matcher(normalizedText).replaceAll("id").strip();
+        return descriptor.calibrated(highestLogit(windows(tokenizer.tokenIds(readable),
+                descriptor.windowTokens(), descriptor.strideTokens())));
     }
 
     /**
-     * The head window of the text and, when the text has more word pieces than one window holds,
-     * its tail window. Only the characters that can fill a window are tokenised.
+     * Windows of {@code window} word pieces that cover every piece: one every {@code stride} pieces,
+     * the last flush with the end of the text. An empty text is one empty window.
      */
-    public static List<Window> windows(MiniLmEmbedder embedder, String text, int windowTokens) {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty()) {
-            trimmed = ".";
+    public static List<long[]> windows(long[] ids, int window, int stride) {
+        if (ids.length <= window) {
+            return List.of(ids);
         }
-        int span = windowTokens * CHARS_PER_WINDOW_TOKEN;
-        boolean fitsOneSpan = trimmed.length() <= span;
-        long[] head = embedder.tokenIds(fitsOneSpan ? trimmed : trimmed.substring(0, span));
-        if (fitsOneSpan && head.length <= windowTokens) {
-            return List.of(new Window(head));
+        List<long[]> windows = new ArrayList<>();
+        for (int start = 0; start < ids.length - window; start += stride) {
+            windows.add(Arrays.copyOfRange(ids, start, start + window));
         }
-        long[] tail = fitsOneSpan ? head : embedder.tokenIds(trimmed.substring(trimmed.length() - span));
-        return List.of(new Window(Arrays.copyOf(head, Math.min(head.length, windowTokens))),
-                new Window(Arrays.copyOfRange(tail, Math.max(0, tail.length - windowTokens), tail.length)));
+        windows.add(Arrays.copyOfRange(ids, ids.length - window, ids.length));
+        return windows;
     }
 
-    /** Word-piece ids of one window, compared by value (the cache key). */
-    public record Window(long[] tokenIds) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Window w && Arrays.equals(tokenIds, w.tokenIds);
+    private double highestLogit(List<long[]> windows) {
+        double highest = Double.NEGATIVE_INFINITY;
+        for (int from = 0; from < windows.size(); from += WINDOWS_PER_RUN) {
+            for (float logit : logits(windows.subList(from, Math.min(windows.size(), from + WINDOWS_PER_RUN)))) {
+                highest = Math.max(highest, logit);
+            }
         }
+        return highest;
+    }
 
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(tokenIds);
+    /** One logit per window (word-piece ids without markers), in one model run. */
+    float[] logits(List<long[]> windows) {
+        int batch = windows.size();
+        int length = windows.stream().mapToInt(w -> w.length).max().orElse(0) + 2;
+        long[] ids = new long[batch * length];
+        long[] mask = new long[batch * length];
+        for (int b = 0; b < batch; b++) {
+            long[] window = windows.get(b);
+            int row = b * length;
+            ids[row] = CLS;
+            System.arraycopy(window, 0, ids, row + 1, window.length);
+            ids[row + window.length + 1] = SEP;
+            Arrays.fill(mask, row, row + window.length + 2, 1L);
         }
+        long[] shape = {batch, length};
+        try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
+             OnnxTensor attentionMask = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
+             OnnxTensor typeIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * length]), shape)) {
+            Map<String, OnnxTensor> inputs = takesTokenTypes
+                    ? Map.of("input_ids", inputIds, "attention_mask", attentionMask, "token_type_ids", typeIds)
+                    : Map.of("input_ids", inputIds, "attention_mask", attentionMask);
+            try (OrtSession.Result result = session.run(inputs)) {
+                float[] logits = new float[batch];
+                ((OnnxTensor) result.get(0)).getFloatBuffer().get(logits);
+                return logits;
+            }
+        } catch (OrtException e) {
+            throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "classifier inference failed", e);
+        }
+    }
 
-        @Override
-        public String toString() {
-            return "Window" + Arrays.toString(tokenIds);
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new ScannerException(ScannerException.Code.MODEL_UNAVAILABLE, "classifier session could not be closed", e);
+        } finally {
+            tokenizer.close();
         }
     }
 }

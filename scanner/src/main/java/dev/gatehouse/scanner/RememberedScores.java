@@ -61,9 +61,4 @@ public final class RememberedScores implements InjectionClassifier {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
-
-    /** SHA-256 of a resource's bytes, in hex: the revision of a model read from it. */
-    static String digestOf(byte[] resource) {
-        return java.util.HexFormat.of().formatHex(sha256().digest(resource));
-    }
 }

@@ -1,32 +1,37 @@
 package dev.gatehouse.scanner;
 
-import com.sun.management.OperatingSystemMXBean;
-import dev.gatehouse.scanner.evaluation.LatencyDistribution;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
-import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Latency of one scan of a 2,000-character prompt, warm, run by hand (numbers go into README.md):
- * {@code taskset -c 0 ./mvnw -pl scanner test-compile exec:exec@benchmark}, optionally with
- * {@code -Dbenchmark.paths="full classifier"} to measure only the named paths, in that order. Every measured prompt
- * is distinct, so the classifier's window cache never answers; the cached case is measured apart.
+ * JMH latency of one scan, whole text read, warm, run by hand on one core (numbers go into
+ * docs/benchmarks.md): {@code taskset -c 0 ./mvnw -pl scanner test-compile exec:exec@benchmark}.
+ * Sample-time mode reports the percentiles (p99 is the target). Every invocation scans a distinct
+ * prompt, so the classifier's cache never answers; the "rules" path is the signatures alone.
  */
-public final class ScannerLatencyBenchmark {
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 4, time = 10)
+@Measurement(iterations = 5, time = 10)
+@Fork(value = 1, jvmArgsAppend = {"-XX:ActiveProcessorCount=1", "-Xmx1g"})
+@State(Scope.Benchmark)
+public class ScannerLatencyBenchmark {
 
-    private static final int PROMPT_CHARS = 2_000;
-    private static final int MIN_WARM_UP = 5_000;
-    private static final int MAX_WARM_UP = 30_000;
-    private static final int WARM_UP_ROUND = 500;
-    /** Measured and warm-up prompts differ but are numbered alike (six digits), so both take the same paths. */
-    private static final int MEASURED_SEEDS = 100_000;
-    private static final int WARM_UP_SEEDS = 200_000;
-    private static final int MEASURED = 2_000;
     private static final String[] SENTENCES = {
             "Please summarise the quarterly report for the board and list the main risks.",
             "Our customer in Lyon asked whether the invoice can be split into two payments.",
@@ -37,91 +42,58 @@ public final class ScannerLatencyBenchmark {
             "Contact anna.schmidt@example.com or call +49 30 1234567 for the signed contract.",
     };
 
-    private ScannerLatencyBenchmark() {
+    @Param({"500", "2000"})
+    int chars;
+
+    @Param({"full", "rules"})
+    String path;
+
+    private PromptScanner scanner;
+    private int seed;
+    private int seedAtIterationStart;
+    private long cpuAtIterationStart;
+
+    @Setup(Level.Trial)
+    public void load() {
+        scanner = path.equals("full") ? LayeredPromptScanner.withBundledModel() : LayeredPromptScanner.rulesOnly();
     }
 
-    public static void main(String[] args) {
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        System.out.printf(Locale.ROOT, "%d available processor(s), load average %.2f%n",
-                Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
-        TextNormalizer normalizer = new TextNormalizer();
-        PersonalDataDetector pii = new PersonalDataDetector();
-        PromptScanner rulesOnly = LayeredPromptScanner.rulesOnly();
-        PromptScanner full = LayeredPromptScanner.withBundledModel();
-        MiniLmInjectionClassifier classifier = MiniLmInjectionClassifier.withBundledModel();
-        String repeated = prompt(-1);
-        Map<String, Consumer<String>> paths = new LinkedHashMap<>();
-        paths.put("normalisation", normalizer::normalize);
-        paths.put("personal-data", pii::find);
-        paths.put("rules", p -> rulesOnly.scan(List.of(ScannedMessage.user(p))));
-        paths.put("classifier", classifier::score);
-        paths.put("full", p -> full.scan(List.of(ScannedMessage.user(p))));
-        paths.put("full-cached", p -> full.scan(List.of(ScannedMessage.user(repeated))));
-        List<String> chosen = args.length == 0 ? List.copyOf(paths.keySet()) : List.of(args);
-        for (String path : chosen) {
-            if (!paths.containsKey(path)) {
-                throw new IllegalArgumentException("unknown path " + path + "; known: " + paths.keySet());
-            }
-            measure(path, os, paths.get(path));
-        }
+    @TearDown(Level.Trial)
+    public void close() {
+        scanner = null;
     }
 
-    private static void measure(String name, OperatingSystemMXBean os, Consumer<String> scan) {
-        int warmUps = warmUp(scan);
-        long[] nanos = new long[MEASURED];
-        long gcCountBefore = gcCount();
-        long gcMillisBefore = gcMillis();
-        long jitMillisBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-        long cpuBefore = os.getProcessCpuTime();
-        for (int i = 0; i < MEASURED; i++) {
-            String prompt = prompt(MEASURED_SEEDS + i);
-            long start = System.nanoTime();
-            scan.accept(prompt);
-            nanos[i] = System.nanoTime() - start;
-        }
-        double cpuMillis = (os.getProcessCpuTime() - cpuBefore) / 1e6 / MEASURED;
-        long jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillisBefore;
-        LatencyDistribution l = LatencyDistribution.of(nanos);
-        System.out.printf(Locale.ROOT, "%-14s p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %7.3f ms  cpu/scan %7.3f ms"
-                        + "  gc %d (%d ms)  jit %d ms  warm-up %d%n",
-                name, l.p50Millis(), l.p90Millis(), l.p99Millis(), l.maxMillis(), cpuMillis,
-                gcCount() - gcCountBefore, gcMillis() - gcMillisBefore, jitMillis, warmUps);
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        seedAtIterationStart = seed;
+        cpuAtIterationStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     /**
-     * Scans until the JIT has stopped compiling: a round of scans without compilation, after at
-     * least {@value #MIN_WARM_UP}. On one core the compiler threads share the core with the scans,
-     * so measuring while they still work measures the compiler, not a warm scanner.
+     * CPU time of the benchmark thread per scan: on a shared machine wall-clock percentiles include
+     * the time other processes held the core; this does not (printed, not a JMH result).
      */
-    private static int warmUp(Consumer<String> scan) {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        int scans = 0;
-        long compiledBefore;
-        do {
-            compiledBefore = jit.getTotalCompilationTime();
-            for (int i = 0; i < WARM_UP_ROUND; i++, scans++) {
-                scan.accept(prompt(WARM_UP_SEEDS + scans));
-            }
-        } while ((scans < MIN_WARM_UP || jit.getTotalCompilationTime() > compiledBefore) && scans < MAX_WARM_UP);
-        return scans;
+    @TearDown(Level.Iteration)
+    public void reportCpuPerScan() {
+        long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuAtIterationStart;
+        System.out.printf(Locale.ROOT, "  [cpu/scan %.3f ms over %d scans, load average %.1f]%n",
+                cpu / 1e6 / Math.max(1, seed - seedAtIterationStart), seed - seedAtIterationStart,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
-    private static long gcCount() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    @Benchmark
+    public ScanResult scan() {
+        return scanner.scan(List.of(ScannedMessage.user(prompt(seed++, chars))));
     }
 
-    private static long gcMillis() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
-    }
-
-    /** A distinct 2,000-character prompt for each seed: sentences in a seed-dependent order, numbered. */
-    static String prompt(int seed) {
-        StringBuilder out = new StringBuilder(PROMPT_CHARS + 100).append("Request ").append(seed).append(". ");
+    /** A distinct prompt of exactly {@code chars} characters for each seed: sentences in a seed-dependent order, numbered. */
+    static String prompt(int seed, int chars) {
+        StringBuilder out = new StringBuilder(chars + 100).append("Request ").append(seed).append(". ");
         int i = Math.floorMod(seed, SENTENCES.length);
-        while (out.length() < PROMPT_CHARS) {
+        while (out.length() < chars) {
             out.append(SENTENCES[i % SENTENCES.length]).append(' ');
             i += 3;
         }
-        return out.substring(0, PROMPT_CHARS);
+        return out.substring(0, chars);
     }
 }

@@ -47,7 +47,7 @@ class Bootstrap implements ApplicationRunner {
     static final TenantSettings DEFAULT_TENANT_SETTINGS = new TenantSettings(
             Plan.DEFAULT, TenantSettings.DEFAULTS.residencyRegions(), Set.of(GENERAL_PURPOSE), false, 0);
     static final ComplianceProfile DEFAULT_TENANT_PROFILE = new ComplianceProfile(GENERAL_PURPOSE, Map.of(), Map.of(),
-            "refuse", ComplianceProfile.DEFAULTS.injectionThreshold(), "block", false, false);
+            "refuse", ComplianceProfile.DEFAULTS.injectionThreshold(), ComplianceProfile.DEFAULTS.injectionAction(), false, false);
 
     private static final Set<Role> ADMIN_ROLES = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.DEVELOPER);
 

@@ -172,6 +172,7 @@ class ResponsesApiTest {
 
     @Test
     void injectionInAFunctionOutputIsBlockedBeforeAnyBackend() {
+        TestKeys.blockInjections(context, key);
         toolBackend.resetRequests();
 
         assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder().model("tool-caller")

@@ -186,6 +186,7 @@ class ResponsesPassThroughTest {
 
     @Test
     void anInjectionInAFunctionOutputItemIsBlockedBeforeTheBackend() {
+        TestKeys.blockInjections(context, key);
         ResponseCreateParams params = ResponseCreateParams.builder().model(MODEL)
                 .input(ResponseCreateParams.Input.ofResponse(List.of(
                         ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER)

@@ -12,6 +12,7 @@ import dev.gatehouse.tenant.TenantDatabase;
 import dev.gatehouse.tenant.TenantDirectory;
 import dev.gatehouse.tenant.TenantLifecycle;
 import dev.gatehouse.tenant.TenantSettings;
+import dev.gatehouse.tenant.compliance.ComplianceProfile;
 import dev.gatehouse.tenant.compliance.ComplianceProfiles;
 import org.springframework.context.ApplicationContext;
 
@@ -68,6 +69,14 @@ public final class TestKeys {
                 "Tenant " + slugPrefix, new TenantSettings(defaults.plan(), defaults.residencyRegions(), defaults.allowedPurposes(), true, 30));
         context.getBean(ComplianceProfiles.class).save(tenant.id(), Bootstrap.DEFAULT_TENANT_PROFILE);
         return developerKey(context, tenant.slug(), defaults, null);
+    }
+
+    /** The tenant of {@code key} refuses detected injections (400) instead of flagging them as a new tenant does. */
+    static void blockInjections(ApplicationContext context, IssuedApiKey key) {
+        ComplianceProfile defaults = Bootstrap.DEFAULT_TENANT_PROFILE;
+        context.getBean(ComplianceProfiles.class).save(key.tenantId(), new ComplianceProfile(defaults.defaultPurpose(),
+                defaults.transferBases(), defaults.specialCategoryBases(), defaults.transferChoice(), defaults.injectionThreshold(),
+                "block", defaults.scanResponses(), defaults.requireContentLog()));
     }
 
     /** The bootstrap key is printed once to the console; tests mint their own platform-admin key for {@code default} instead. */

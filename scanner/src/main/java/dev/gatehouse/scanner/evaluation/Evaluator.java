@@ -3,10 +3,7 @@ package dev.gatehouse.scanner.evaluation;
 import dev.gatehouse.scanner.PromptScanner;
 import dev.gatehouse.scanner.ScannedMessage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /** Runs a scanner over labelled examples, each as a single user message, timing every scan. */
 public final class Evaluator {
@@ -16,28 +13,14 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    public static EvaluationReport evaluate(PromptScanner scanner, double threshold, List<LabelledExample> examples) {
-        ConfusionMatrix overall = new ConfusionMatrix();
-        Map<String, ConfusionMatrix> byCategory = new TreeMap<>();
-        Map<String, ConfusionMatrix> byLength = new TreeMap<>();
-        long[] nanos = new long[examples.size()];
-        Map<String, List<Long>> nanosByLength = new HashMap<>();
-        for (int i = 0; i < examples.size(); i++) {
-            LabelledExample example = examples.get(i);
+    public static List<ScoredExample> score(PromptScanner scanner, List<LabelledExample> examples) {
+        List<ScoredExample> scored = new ArrayList<>(examples.size());
+        for (LabelledExample example : examples) {
             long start = System.nanoTime();
             double score = scanner.scan(List.of(ScannedMessage.user(example.text()))).injectionScore();
-            nanos[i] = System.nanoTime() - start;
-            boolean predicted = score >= threshold;
-            String bucket = lengthBucket(example.text().length());
-            overall.add(predicted, example.isInjection());
-            byCategory.computeIfAbsent(example.category(), c -> new ConfusionMatrix()).add(predicted, example.isInjection());
-            byLength.computeIfAbsent(bucket, b -> new ConfusionMatrix()).add(predicted, example.isInjection());
-            nanosByLength.computeIfAbsent(bucket, b -> new ArrayList<>()).add(nanos[i]);
+            scored.add(new ScoredExample(example, score, System.nanoTime() - start));
         }
-        Map<String, LatencyDistribution> latencyByLength = new TreeMap<>();
-        nanosByLength.forEach((bucket, list) ->
-                latencyByLength.put(bucket, LatencyDistribution.of(list.stream().mapToLong(Long::longValue).toArray())));
-        return new EvaluationReport(threshold, overall, byCategory, byLength, LatencyDistribution.of(nanos), latencyByLength);
+        return scored;
     }
 
     static String lengthBucket(int length) {

@@ -2,10 +2,8 @@ package dev.gatehouse.scanner.evaluation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.scanner.ScannerException;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads and writes labelled JSONL: {@code {"text": ..., "label": 0|1, "category"?: ..., "source"?: ...}}. */
+/** Reads labelled JSONL: {@code {"text": ..., "label": 0|1, "category"?: ..., "source"?: ..., "role"?: ...}}. */
 public final class LabelledExamples {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +46,7 @@ public final class LabelledExamples {
                 throw invalid(file, number, null);
             }
             return new LabelledExample(text.asText(), label.asInt(), node.path("category").asText(null),
-                    node.path("source").asText(null));
+                    node.path("source").asText(null), node.path("role").asText(null));
         } catch (IOException e) {
             throw invalid(file, number, e);
         }
@@ -57,17 +55,5 @@ public final class LabelledExamples {
     private static ScannerException invalid(Path file, int number, Throwable cause) {
         return new ScannerException(ScannerException.Code.DATASET_INVALID,
                 file.getFileName() + " line " + number + ": expected {\"text\": string, \"label\": 0|1}", cause);
-    }
-
-    public static void write(Path file, List<LabelledExample> examples) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (LabelledExample e : examples) {
-                ObjectNode node = JSON.createObjectNode();
-                node.put("text", e.text()).put("label", e.label()).put("category", e.category()).put("source", e.source());
-                out.write(JSON.writeValueAsString(node));
-                out.newLine();
-            }
-        }
     }
 }

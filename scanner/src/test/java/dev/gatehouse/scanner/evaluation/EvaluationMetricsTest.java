@@ -73,27 +73,60 @@ class EvaluationMetricsTest {
     }
 
     @Test
-    void evaluatesAScannerSplitByCategoryAndLength() throws IOException {
+    void reportsEachRoleBySourceAndCategoryAtTheThresholdAndAtFixedFalsePositiveRates() throws IOException {
         Path file = dir.resolve("set.jsonl");
         Files.writeString(file, """
-                {"text": "attack one", "label": 1, "category": "override"}
-                {"text": "attack two", "label": 1, "category": "override"}
-                {"text": "hello", "label": 0, "category": "benign"}
+                {"text": "attack one", "label": 1, "category": "override", "source": "a", "role": "dev"}
+                {"text": "attack two", "label": 1, "category": "override", "source": "a", "role": "dev"}
+                {"text": "hello", "label": 0, "category": "chat", "source": "b", "role": "dev"}
 
-                {"text": "attack %s", "label": 0}
+                {"text": "attack %s", "label": 0, "source": "b"}
+                {"text": "attack three", "label": 1, "source": "c", "role": "calibration"}
+                {"text": "never evaluated", "label": 1, "source": "c", "role": "train"}
                 """.formatted("x".repeat(300)));
         PromptScanner scoresAttacks = messages -> new ScanResult(
                 messages.get(0).content().startsWith("attack one") || messages.get(0).content().startsWith("attack x") ? 0.9 : 0.1,
                 List.of(), Set.of(), Set.of());
-        EvaluationReport report = Evaluator.evaluate(scoresAttacks, 0.5, LabelledExamples.read(file));
-        assertThat(report.overall().truePositives()).isEqualTo(1);
-        assertThat(report.overall().falseNegatives()).isEqualTo(1);
-        assertThat(report.overall().falsePositives()).isEqualTo(1);
-        assertThat(report.overall().trueNegatives()).isEqualTo(1);
-        assertThat(report.byCategory()).containsOnlyKeys("override", "benign", "uncategorised");
-        assertThat(report.byLength().get("200-499").falsePositives()).isEqualTo(1);
-        assertThat(report.latency().samples()).isEqualTo(4);
-        assertThat(report.toMarkdown()).contains("| **all** | 2 | 2 | 50.0% | 50.0% | 50.0% | 50.0% |");
+        List<LabelledExample> examples = EvaluateInjectionDetector.read(List.of(file.toString()));
+        assertThat(examples).hasSize(5).noneMatch(e -> e.role().equals("train"));
+        EvaluationReport report = EvaluationReport.of(Evaluator.score(scoresAttacks, examples), 0.5);
+        assertThat(report.sections()).extracting(EvaluationReport.Section::role).containsExactly("dev", "calibration");
+        EvaluationReport.Section dev = report.sections().get(0);
+        assertThat(dev.slices()).extracting(EvaluationReport.Slice::name).containsExactly("**all**", "source `a`", "source `b`",
+                "category `chat`", "category `override`", "category `uncategorised`");
+        ConfusionMatrix all = dev.slices().get(0).atThreshold();
+        assertThat(List.of(all.truePositives(), all.falseNegatives(), all.falsePositives(), all.trueNegatives()))
+                .containsExactly(1L, 1L, 1L, 1L);
+        // benign scores 0.9 and 0.1: at 1 % or 2 % FPR neither may pass, so only scores above 0.9 count
+        assertThat(dev.slices().get(0).recallAtFalsePositiveRates()).containsExactly(0.0, 0.0, 0.0);
+        assertThat(dev.slices().get(0).rocAuc()).isEqualTo(0.5);
+        assertThat(report.latency().samples()).isEqualTo(5);
+        assertThat(report.toMarkdown()).contains("| **all** | 2 | 2 | 50.0% | 50.0% | 0.0% | 0.0% | 0.0% | 0.500† |");
+    }
+
+    @Test
+    void thresholdAtAFalsePositiveRateLetsAtMostThatShareOfBenignScoresThrough() {
+        double[] benign = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95};
+        assertThat(OperatingPoints.thresholdAt(benign, 0.1)).isGreaterThan(0.9).isLessThanOrEqualTo(0.95);
+        assertThat(OperatingPoints.thresholdAt(benign, 0.05)).isGreaterThan(0.95);
+        assertThat(OperatingPoints.thresholdAt(new double[0], 0.02)).isEqualTo(Double.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void rocAucCountsTiesAsHalf() {
+        assertThat(OperatingPoints.rocAuc(new double[] {0.9, 0.8}, new double[] {0.1, 0.2})).isEqualTo(1.0);
+        assertThat(OperatingPoints.rocAuc(new double[] {0.5}, new double[] {0.5})).isEqualTo(0.5);
+        assertThat(OperatingPoints.rocAuc(new double[] {0.3, 0.9}, new double[] {0.5})).isEqualTo(0.5);
+        assertThat(OperatingPoints.rocAuc(new double[0], new double[] {0.5})).isNaN();
+    }
+
+    @Test
+    void replacesOnlyTheEvaluationSectionOfTheReadme() {
+        String readme = "intro\n" + EvaluateInjectionDetector.BEGIN + "\nold\n" + EvaluateInjectionDetector.END + "\noutro\n";
+        assertThat(EvaluateInjectionDetector.replaced(readme, "new table\n"))
+                .isEqualTo("intro\n" + EvaluateInjectionDetector.BEGIN + "\nnew table\n" + EvaluateInjectionDetector.END + "\noutro\n");
+        assertThatThrownBy(() -> EvaluateInjectionDetector.replaced("no markers", "x"))
+                .isInstanceOf(ScannerException.class);
     }
 
     @Test

@@ -38,8 +38,12 @@ public record ComplianceProfile(
     private static final Set<String> INJECTION_ACTIONS = Set.of("block", "flag", "log_only");
     private static final int MAX_ENTRIES = 64;
 
-    /** Declared after the patterns it is validated with. */
-    public static final ComplianceProfile DEFAULTS = new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0.5, "block", false, false);
+    /**
+     * Declared after the patterns it is validated with. A detected injection is flagged, not
+     * refused, until the tenant chooses to block (decisions 0232 and 0233): the classifier still
+     * refuses some legitimate prompts of kinds its training data lacks.
+     */
+    public static final ComplianceProfile DEFAULTS = new ComplianceProfile(null, Map.of(), Map.of(), "refuse", 0.5, "flag", false, false);
 
     /** Whether personal data the policy says to redact is pseudonymised and restored in the answer. */
     public boolean pseudonymisesTransfers() {

@@ -24,7 +24,7 @@ class ComplianceProfilesTest {
         ComplianceProfile profile = new ComplianceProfiles(dataSource).of(UUID.randomUUID());
 
         assertThat(profile.transferChoice()).isEqualTo("refuse");
-        assertThat(profile.injectionAction()).isEqualTo("block");
+        assertThat(profile.injectionAction()).isEqualTo("flag");
         assertThat(profile.transferBases()).isEmpty();
     }
 
