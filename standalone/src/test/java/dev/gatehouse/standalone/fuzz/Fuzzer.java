@@ -37,6 +37,11 @@ import java.util.stream.Stream;
 final class Fuzzer {
 
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Statuses Reactor Netty answers by itself, from its HTTP codec, when a request line or header
+     * section is too long: no Gatehouse code takes part but the problem body's rewrite.
+     */
+    private static final Set<Integer> CODEC_REFUSALS = Set.of(414, 431);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String target;
@@ -49,6 +54,8 @@ final class Fuzzer {
     private int requests;
     private int serverErrors;
     private int hangs;
+    private int keptAliveStalls;
+    private FuzzRequest previous;
     private int violations;
     private int replayed;
     private int unsendable;
@@ -100,8 +107,7 @@ final class Fuzzer {
                         + " (it lists " + documented.statuses() + "): " + AnswerContract.excerpt(response.body());
             }
         } catch (TimeoutException e) {
-            hangs++;
-            violation = "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s; " + onANewConnection(request, token);
+            violation = judgeStall(request, token);
         } catch (IOException e) {
             violation = "no answer: " + e;
         } catch (IllegalArgumentException e) {
@@ -109,6 +115,7 @@ final class Fuzzer {
             requests--;
             unsendable++;
         }
+        previous = request;
         if (violation != null) {
             violations++;
             FuzzRequest kept = request.withPlaceholders(fixtures);
@@ -116,15 +123,32 @@ final class Fuzzer {
         }
     }
 
-    /** Tells a server that stalls on a kept-alive connection from one that cannot answer this request at all. */
-    private String onANewConnection(FuzzRequest request, String token) {
+    /**
+     * A request unanswered on a kept-alive connection is sent again on a new one, which tells a server
+     * that cannot answer it at all from one that stalled on the connection. A stall whose request
+     * Reactor Netty's codec refuses by itself ({@link #CODEC_REFUSALS}) is Reactor Netty's keep-alive
+     * read stall after a queued request completes synchronously (reactor-netty issue 4361, open in
+     * 1.3.7, the newest served here): it is counted and shown, not held against Gatehouse, as long as
+     * the new connection's answer keeps the contract. Any other stall is a hang.
+     */
+    private String judgeStall(FuzzRequest request, String token) {
+        String stalled = "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s on a kept-alive connection (the request before it: "
+                + (previous == null ? "none" : abbreviated(previous.toString())) + "); ";
         try {
             HttpResponse<byte[]> response = exchange(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), request, token);
-            return "sent again on a new connection, answered " + response.statusCode();
+            String violation = contract.violation(response);
+            if (violation == null && CODEC_REFUSALS.contains(response.statusCode())) {
+                keptAliveStalls++;
+                return null;
+            }
+            hangs++;
+            return stalled + "sent again on a new connection, answered " + response.statusCode() + (violation == null ? "" : ": " + violation);
         } catch (TimeoutException e) {
-            return "no answer on a new connection either";
+            hangs++;
+            return stalled + "no answer on a new connection either";
         } catch (IOException e) {
-            return "sent again on a new connection: " + e;
+            hangs++;
+            return stalled + "sent again on a new connection: " + e;
         }
     }
 
@@ -164,9 +188,10 @@ final class Fuzzer {
 
     String figures() {
         return String.format("%s: %d requests (%d of them replayed from the corpus) over %d operations in %.1f s (%d the client would not send); "
-                        + "%d answered 5xx, %d hangs, %d broke the contract, %d distinct failing inputs",
+                        + "%d answered 5xx, %d hangs, %d codec refusals answered only on a new connection (Reactor Netty's kept-alive stall), "
+                        + "%d broke the contract, %d distinct failing inputs",
                 target, requests, replayed, requestsPerOperation.size(), (System.nanoTime() - startedNanos) / 1e9, unsendable, serverErrors, hangs,
-                violations, failures.size());
+                keptAliveStalls, violations, failures.size());
     }
 
     /** The figures and the first failing inputs, short enough to read in a test report. */
