@@ -51,6 +51,7 @@ import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.plane.OnPlane;
 import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.gateway.policy.CallPolicy;
+import dev.gatehouse.gateway.inspection.CatalogClassifierBackends;
 import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
 import dev.gatehouse.gateway.routing.BackendProber;
@@ -80,6 +81,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.tracing.Tracer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
@@ -374,9 +376,27 @@ public class GatewayConfiguration {
         return new ComplianceProfiles(dataSource);
     }
 
+    /**
+     * The classifier's GPU backends when {@code gatehouse.scanner.classifier-model} names the
+     * catalog's {@code injection-classifier} model (decision 0761); the in-process model otherwise.
+     */
     @Bean
-    PromptScanner promptScanner() {
-        return LayeredPromptScanner.withBundledModel();
+    PromptScanner promptScanner(ObjectProvider<CatalogClassifierBackends> classifierBackends) {
+        CatalogClassifierBackends backends = classifierBackends.getIfAvailable();
+        return backends == null ? LayeredPromptScanner.withBundledModel() : LayeredPromptScanner.withClassifier(backends);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("!'${gatehouse.scanner.classifier-model:}'.isBlank()")
+    CatalogClassifierBackends classifierBackends(CachedModelCatalog catalog, BackendSelector selector, BackendHttpClients clients,
+                                                 ObjectProvider<MeterRegistry> registry,
+                                                 @Value("${gatehouse.scanner.classifier-model}") String model,
+                                                 @Value("${gatehouse.scanner.classifier-timeout:200ms}") Duration timeout,
+                                                 @Value("${gatehouse.scanner.classifier-batch-windows:64}") int batchWindows,
+                                                 @Value("${gatehouse.scanner.classifier-batch-wait:2ms}") Duration batchWait) {
+        return new CatalogClassifierBackends(catalog, selector, clients, LayeredPromptScanner.bundledModel(),
+                new CatalogClassifierBackends.Settings(model, timeout, batchWindows, batchWait),
+                registry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     /**

@@ -8,20 +8,12 @@ import dev.gatehouse.scanner.WindowTensors;
 import dev.gatehouse.scanner.remote.RemoteClassifierException.Failure;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The classifier model on an inference server that speaks the Open Inference Protocol (KServe V2:
@@ -29,7 +21,8 @@ import java.util.concurrent.CompletionException;
  * metadata ({@code GET {base}/models/{name}}) for its tensor names and sends batches of windows to
  * {@code POST {base}/models/{name}/infer} as the same {@code INT64} tensors the in-process session
  * reads; the answer is the model's logit per window. {@code base} is the server's {@code /v2} URL.
- * Thread-safe; one per endpoint.
+ * The specification: https://kserve.github.io/website/docs/concepts/architecture/data-plane/v2-protocol
+ * (decision 0760). Thread-safe; one per endpoint.
  */
 public final class OpenInferenceModel {
 
@@ -38,20 +31,10 @@ public final class OpenInferenceModel {
     private static final String ATTENTION_MASK = "attention_mask";
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
 
-    private final HttpClient http;
+    private final InferenceTransport transport;
     private final URI metadataUrl;
     private final URI inferUrl;
     private final String modelName;
-    private final Optional<Header> credential;
-    private final Duration timeout;
-
-    /** A header the server wants on every request, such as {@code Authorization: Bearer ...}; never logged. */
-    public record Header(String name, String value) {
-        @Override
-        public String toString() {
-            return "Header[" + name + ", value redacted]";
-        }
-    }
 
     /** What the server says of the model: its tensors, read once before the first inference. */
     record Metadata(boolean takesTokenTypes, String output) {
@@ -59,14 +42,12 @@ public final class OpenInferenceModel {
 
     private volatile Metadata metadata;
 
-    public OpenInferenceModel(HttpClient http, URI base, String modelName, Optional<Header> credential, Duration timeout) {
-        this.http = http;
+    public OpenInferenceModel(InferenceTransport transport, URI base, String modelName) {
+        this.transport = transport;
         String trimmed = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
         this.metadataUrl = URI.create(trimmed + "/models/" + modelName);
         this.inferUrl = URI.create(trimmed + "/models/" + modelName + "/infer");
         this.modelName = modelName;
-        this.credential = credential;
-        this.timeout = timeout;
     }
 
     public String modelName() {
@@ -77,7 +58,7 @@ public final class OpenInferenceModel {
     public CompletableFuture<float[]> logits(List<long[]> windows) {
         return metadata().thenCompose(served -> {
             WindowTensors tensors = WindowTensors.of(windows);
-            return send(HttpRequest.newBuilder(inferUrl).POST(HttpRequest.BodyPublishers.ofByteArray(inferRequest(tensors, served))))
+            return send(inferUrl, Optional.of(inferRequest(tensors, served)))
                     .thenApply(body -> logitsOf(body, served.output(), tensors.rows()));
         });
     }
@@ -87,7 +68,7 @@ public final class OpenInferenceModel {
         if (known != null) {
             return CompletableFuture.completedFuture(known);
         }
-        return send(HttpRequest.newBuilder(metadataUrl).GET()).thenApply(body -> {
+        return send(metadataUrl, Optional.empty()).thenApply(body -> {
             Metadata read = metadataOf(body);
             metadata = read;
             return read;
@@ -164,20 +145,12 @@ public final class OpenInferenceModel {
         throw new RemoteClassifierException(Failure.MALFORMED_ANSWER, "model " + modelName + " answered without output " + outputName);
     }
 
-    private CompletableFuture<JsonNode> send(HttpRequest.Builder request) {
-        request.timeout(timeout).header("Content-Type", "application/json").header("Accept", "application/json");
-        credential.ifPresent(header -> request.header(header.name(), header.value()));
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, error) -> {
-                    if (error != null) {
-                        throw failureOf(error instanceof CompletionException ? error.getCause() : error);
-                    }
-                    return bodyOf(response);
-                });
+    private CompletableFuture<JsonNode> send(URI url, Optional<byte[]> body) {
+        return transport.exchange(url, body).thenApply(this::bodyOf);
     }
 
-    private JsonNode bodyOf(HttpResponse<byte[]> response) {
-        int status = response.statusCode();
+    private JsonNode bodyOf(InferenceTransport.Answer response) {
+        int status = response.status();
         if (status >= 500) {
             throw new RemoteClassifierException(Failure.SERVER_ERROR, "model " + modelName + " answered " + status);
         }
@@ -196,18 +169,5 @@ public final class OpenInferenceModel {
         } catch (IOException e) {
             throw new RemoteClassifierException(Failure.MALFORMED_ANSWER, "model " + modelName + " answered malformed JSON");
         }
-    }
-
-    private RemoteClassifierException failureOf(Throwable error) {
-        if (error instanceof RemoteClassifierException known) {
-            return known;
-        }
-        if (error instanceof HttpConnectTimeoutException || error instanceof ConnectException) {
-            return new RemoteClassifierException(Failure.CONNECT, "model " + modelName + " could not be reached");
-        }
-        if (error instanceof HttpTimeoutException) {
-            return new RemoteClassifierException(Failure.TIMEOUT, "model " + modelName + " did not answer within " + timeout.toMillis() + " ms");
-        }
-        return new RemoteClassifierException(Failure.CONNECT, "model " + modelName + " could not be called: " + error.getClass().getSimpleName());
     }
 }
