@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +28,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The injection classifier on the catalog's classifier backends (a model of kind
- * {@code injection-classifier}: GPU inference servers of the Open Inference Protocol serving our
- * committed model), with the in-process model as the fallback. A text is sent only to a backend in
+ * {@code injection-classifier} of the platform's own: GPU inference servers of the Open Inference
+ * Protocol serving our committed model), with the in-process model as the fallback. A text is sent only to a backend in
  * a region the call allows, chosen like any backend (healthy, least loaded, its circuit breaker and
  * concurrency slots); its windows join those of concurrent scans in one request. A timeout, a 5xx,
  * a malformed answer or another model counts against that backend's health. When no allowed
@@ -89,7 +90,9 @@ public final class CatalogClassifierBackends implements InjectionClassifier, Aut
 
     @Override
     public double score(String normalizedText, Set<String> allowedRegions) {
-        Optional<CatalogModel> model = catalog.find(settings.modelId()).filter(found -> found.kind() == ModelKind.INJECTION_CLASSIFIER);
+        // a tenant's published model never receives other tenants' prompts, whatever the setting names
+        Optional<CatalogModel> model = catalog.find(settings.modelId())
+                .filter(found -> found.kind() == ModelKind.INJECTION_CLASSIFIER && found.ownerTenant() == null);
         if (model.isEmpty()) {
             return inProcess(normalizedText, "no_classifier_model");
         }
@@ -108,10 +111,13 @@ public final class CatalogClassifierBackends implements InjectionClassifier, Aut
             lease.failed(BackendFailure.TIMEOUT);
             return inProcess(normalizedText, "timeout");
         } catch (ExecutionException e) {
-            RemoteClassifierException.Failure failure = e.getCause() instanceof RemoteClassifierException remote
-                    ? remote.failure() : RemoteClassifierException.Failure.MALFORMED_ANSWER;
-            lease.failed(healthFailure(failure));
-            return inProcess(normalizedText, failure.name().toLowerCase(java.util.Locale.ROOT));
+            if (!(e.getCause() instanceof RemoteClassifierException remote)) {
+                // the endpoint was replaced (its backend changed in the catalog) while this scan waited: nothing to hold against it
+                lease.abandoned();
+                return inProcess(normalizedText, "endpoint_replaced");
+            }
+            lease.failed(healthFailure(remote.failure()));
+            return inProcess(normalizedText, remote.failure().name().toLowerCase(Locale.ROOT));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             lease.abandoned();
