@@ -34,6 +34,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -157,6 +163,48 @@ class CatalogClassifierBackendsTest {
     }
 
     @Test
+    void windowsOfConcurrentScansReachTheServerInOneRequest() throws Exception {
+        start(eu);
+        servesOurModel(eu);
+        classifier = classifierOver(platformClassifier(backend("eu", eu, "eu-west")), Duration.ofSeconds(5), Duration.ofMillis(500));
+        classifier.score("warm up: the probe checks the model first", Set.of("eu-west"));
+        eu.resetRequests();
+        eu.stubFor(post(INFER).inScenario("same model").whenScenarioStateIs("checked")
+                .willReturn(okJson(inferAnswer(new float[] {REMOTE_LOGIT, REMOTE_LOGIT, REMOTE_LOGIT, REMOTE_LOGIT}))));
+
+        ExecutorService scans = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Double>> scores = IntStream.range(0, 4).mapToObj(i -> scans.submit(() -> {
+                start.await();
+                return classifier.score("question number " + i + " about the quarterly report", Set.of("eu-west"));
+            })).toList();
+            start.countDown();
+            for (Future<Double> score : scores) {
+                assertThat(score.get(10, TimeUnit.SECONDS)).isCloseTo(COMMITTED.descriptor().calibrated(REMOTE_LOGIT), within(1e-6));
+            }
+        } finally {
+            scans.shutdownNow();
+        }
+        assertThat(eu.findAll(postRequestedFor(urlEqualTo(INFER)))).as("four scans, one window each, one request").hasSize(1);
+    }
+
+    @Test
+    void aModelPublishedByATenantIsNeverUsedAsTheClassifier() {
+        start(eu);
+        servesOurModel(eu);
+        CatalogModel platform = platformClassifier(backend("eu", eu, "eu-west"));
+        CatalogModel published = new CatalogModel(platform.id(), platform.kind(), UUID.randomUUID(), platform.description(),
+                platform.compliance(), platform.lifecycle(), platform.access(), platform.prices(), false, platform.createdAt(),
+                platform.backends(), List.of());
+        classifier = classifierOver(published, Duration.ofSeconds(2), Duration.ofMillis(2));
+
+        assertThat(classifier.score(TEXT, Set.of("eu-west"))).isEqualTo(COMMITTED.score(TEXT));
+        assertThat(eu.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+        assertThat(fallbacks("no_classifier_model")).isEqualTo(1);
+    }
+
+    @Test
     void aScanWithoutRegionsStaysInProcess() {
         start(eu);
         servesOurModel(eu);
@@ -219,9 +267,16 @@ class CatalogClassifierBackendsTest {
     }
 
     private CatalogClassifierBackends classifierOver(Duration timeout, ModelBackend... backends) {
-        CatalogModel model = CatalogModel.platformModel("injection-classifier", ModelKind.INJECTION_CLASSIFIER,
+        return classifierOver(platformClassifier(backends), timeout, Duration.ofMillis(2));
+    }
+
+    private static CatalogModel platformClassifier(ModelBackend... backends) {
+        return CatalogModel.platformModel("injection-classifier", ModelKind.INJECTION_CLASSIFIER,
                 ModelDescription.of("Injection classifier", "gatehouse", ""), ModelPrice.perMillionTokens(Instant.EPOCH, "0", "0"),
                 false, Set.of(), List.of(backends));
+    }
+
+    private CatalogClassifierBackends classifierOver(CatalogModel model, Duration timeout, Duration batchWait) {
         ModelCatalog catalog = new ModelCatalog() {
             @Override
             public List<CatalogModel> models() {
@@ -240,6 +295,6 @@ class CatalogClassifierBackendsTest {
         };
         BackendSelector selector = new BackendSelector(board, new CapacityQueue(10), Clock.systemUTC());
         return new CatalogClassifierBackends(catalog, selector, new BackendHttpClients(HttpClient.create()), COMMITTED,
-                new CatalogClassifierBackends.Settings("injection-classifier", timeout, 64, Duration.ofMillis(2)), metrics);
+                new CatalogClassifierBackends.Settings("injection-classifier", timeout, 64, batchWait), metrics);
     }
 }
