@@ -10,6 +10,7 @@ import dev.gatehouse.scanner.MessageRole;
 import dev.gatehouse.scanner.MiniLmInjectionClassifier;
 import dev.gatehouse.scanner.ScannedMessage;
 import dev.gatehouse.scanner.remote.RemoteClassifierEndpoint;
+import dev.gatehouse.testing.OpenInferenceAnswers;
 import dev.gatehouse.tenant.IssuedApiKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,10 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -107,25 +105,15 @@ class RemoteInjectionClassifierTest {
         return new ModelBackend(id, CLASSIFIER, URI.create("http://127.0.0.1:" + server.port() + "/v2"), SERVED, region);
     }
 
-    /** Triton serving our ONNX model: its metadata, the committed logits on the probe, then 12 for every window. */
+    /** Triton serving our ONNX model: its metadata, the committed logits on the probe, then 12 for the scanned window. */
     private static void servesOurModel(WireMockServer server) {
-        server.stubFor(get(urlEqualTo("/v2/models/" + SERVED)).willReturn(okJson("""
-                {"name": "%s", "versions": ["1"], "platform": "onnxruntime_onnx",
-                 "inputs": [{"name": "input_ids", "datatype": "INT64", "shape": [-1, -1]},
-                            {"name": "attention_mask", "datatype": "INT64", "shape": [-1, -1]}],
-                 "outputs": [{"name": "logits", "datatype": "FP32", "shape": [-1, 1]}]}""".formatted(SERVED))));
+        server.stubFor(get(urlEqualTo("/v2/models/" + SERVED)).willReturn(okJson(OpenInferenceAnswers.metadata(SERVED))));
         MiniLmInjectionClassifier committed = LayeredPromptScanner.bundledModel();
-        float[] probe = committed.logits(RemoteClassifierEndpoint.PROBE_TEXTS.stream().map(committed::windowsOf).flatMap(List::stream).toList());
+        float[] probe = committed.logits(RemoteClassifierEndpoint.probeWindows(committed));
         server.stubFor(post(urlEqualTo(INFER)).inScenario("same model").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson(inferAnswer(probe))).willSetStateTo("checked"));
+                .willReturn(okJson(OpenInferenceAnswers.inferAnswer(SERVED, probe))).willSetStateTo("checked"));
         server.stubFor(post(urlEqualTo(INFER)).inScenario("same model").whenScenarioStateIs("checked")
                 .withRequestBody(containing("input_ids"))
-                .willReturn(okJson(inferAnswer(new float[] {12f}))));
-    }
-
-    private static String inferAnswer(float[] logits) {
-        String data = IntStream.range(0, logits.length).mapToObj(i -> String.format(Locale.ROOT, "%.6f", logits[i])).collect(Collectors.joining(", "));
-        return "{\"model_name\": \"" + SERVED + "\", \"outputs\": [{\"name\": \"logits\", \"datatype\": \"FP32\", \"shape\": ["
-                + logits.length + ", 1], \"data\": [" + data + "]}]}";
+                .willReturn(okJson(OpenInferenceAnswers.inferAnswer(SERVED, 12f))));
     }
 }

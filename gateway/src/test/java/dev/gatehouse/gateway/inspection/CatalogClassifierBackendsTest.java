@@ -20,6 +20,7 @@ import dev.gatehouse.gateway.routing.RoutingProperties;
 import dev.gatehouse.scanner.LayeredPromptScanner;
 import dev.gatehouse.scanner.MiniLmInjectionClassifier;
 import dev.gatehouse.scanner.remote.RemoteClassifierEndpoint;
+import dev.gatehouse.testing.OpenInferenceAnswers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -230,7 +230,7 @@ class CatalogClassifierBackendsTest {
     }
 
     private static float[] probeLogits(float offBy) {
-        float[] logits = COMMITTED.logits(RemoteClassifierEndpoint.PROBE_TEXTS.stream().map(COMMITTED::windowsOf).flatMap(List::stream).toList());
+        float[] logits = COMMITTED.logits(RemoteClassifierEndpoint.probeWindows(COMMITTED));
         for (int i = 0; i < logits.length; i++) {
             logits[i] += offBy;
         }
@@ -238,22 +238,11 @@ class CatalogClassifierBackendsTest {
     }
 
     private static String metadata() {
-        return """
-                {"name": "%s", "versions": ["1"], "platform": "onnxruntime_onnx",
-                 "inputs": [{"name": "input_ids", "datatype": "INT64", "shape": [-1, -1]},
-                            {"name": "attention_mask", "datatype": "INT64", "shape": [-1, -1]}],
-                 "outputs": [{"name": "logits", "datatype": "FP32", "shape": [-1, 1]}]}
-                """.formatted(SERVED);
+        return OpenInferenceAnswers.metadata(SERVED);
     }
 
     private static String inferAnswer(float[] logits) {
-        String data = "";
-        for (float logit : logits) {
-            data += (data.isEmpty() ? "" : ", ") + String.format(Locale.ROOT, "%.6f", logit);
-        }
-        return """
-                {"model_name": "%s", "outputs": [{"name": "logits", "datatype": "FP32", "shape": [%d, 1], "data": [%s]}]}
-                """.formatted(SERVED, logits.length, data);
+        return OpenInferenceAnswers.inferAnswer(SERVED, logits);
     }
 
     private double fallbacks(String reason) {

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -68,8 +67,7 @@ class RemoteClassifierEndpointTest {
     }
 
     private static float[] committedLogitsOnTheProbe(float offBy) {
-        List<long[]> probe = RemoteClassifierEndpoint.PROBE_TEXTS.stream().map(COMMITTED::windowsOf).flatMap(List::stream).toList();
-        float[] logits = COMMITTED.logits(probe);
+        float[] logits = COMMITTED.logits(RemoteClassifierEndpoint.probeWindows(COMMITTED));
         for (int i = 0; i < logits.length; i++) {
             logits[i] += offBy;
         }
