@@ -121,6 +121,8 @@ public class GatewayConfiguration {
     private static final String UNROUTED = "http://backend-not-chosen.invalid";
     /** Where the budget step's database work runs, off the event loop. */
     private static final Executor BLOCKING = task -> Schedulers.boundedElastic().schedule(task);
+    /** Scan threads a core when scans wait for classifier backends (see {@link #promptScanThreads}). */
+    private static final int SCANS_WAITING_ON_GPUS_PER_CORE = 8;
 
     @Bean
     Clock gatehouseClock() {
@@ -402,12 +404,15 @@ public class GatewayConfiguration {
     /**
      * Sentence embeddings for the classifier are CPU-bound: at most one scan per core, off the event
      * loop, and a queue of a few dozen per core (a scan takes milliseconds), beyond which calls are
-     * refused with 503 at once rather than kept waiting.
+     * refused with 503 at once rather than kept waiting. With classifier backends a scan mostly
+     * waits for the GPU server, so {@value #SCANS_WAITING_ON_GPUS_PER_CORE} scans a core wait at once
+     * (when the backends fail, that many score in-process, slower but bounded; decision 0761).
      */
     @Bean(destroyMethod = "dispose")
-    Scheduler promptScanThreads() {
+    Scheduler promptScanThreads(ObjectProvider<CatalogClassifierBackends> classifierBackends) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return WorkerPools.bounded("gatehouse-prompt-scan", cores, 64 * cores);
+        int threads = classifierBackends.getIfAvailable() == null ? cores : SCANS_WAITING_ON_GPUS_PER_CORE * cores;
+        return WorkerPools.bounded("gatehouse-prompt-scan", threads, 64 * cores);
     }
 
     @Bean
