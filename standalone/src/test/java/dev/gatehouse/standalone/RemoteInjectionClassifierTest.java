@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.gatehouse.catalog.ModelBackend;
 import dev.gatehouse.catalog.ModelKind;
+import dev.gatehouse.gateway.inspection.CatalogClassifierBackends;
 import dev.gatehouse.scanner.LayeredPromptScanner;
 import dev.gatehouse.scanner.MessageRole;
 import dev.gatehouse.scanner.MiniLmInjectionClassifier;
@@ -12,6 +13,7 @@ import dev.gatehouse.scanner.ScannedMessage;
 import dev.gatehouse.scanner.remote.RemoteClassifierEndpoint;
 import dev.gatehouse.testing.OpenInferenceAnswers;
 import dev.gatehouse.tenant.IssuedApiKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the US server never receives the prompt.
  */
 @MarketplaceTest
-@TestPropertySource(properties = "gatehouse.scanner.classifier-model=" + RemoteInjectionClassifierTest.CLASSIFIER)
+// a loaded test machine answers the first probe slower than a GPU server on the same network would
+@TestPropertySource(properties = {"gatehouse.scanner.classifier-model=" + RemoteInjectionClassifierTest.CLASSIFIER,
+        "gatehouse.scanner.classifier-timeout=10s"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteInjectionClassifierTest {
 
@@ -85,6 +89,8 @@ class RemoteInjectionClassifierTest {
 
         HttpResponse<String> answer = chat(key, PROMPT);
 
+        assertThat(context.getBean(MeterRegistry.class).find(CatalogClassifierBackends.FALLBACKS).counters())
+                .extracting(counter -> counter.getId().getTag("reason")).as("no scan fell back in-process").isEmpty();
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
         assertThat(JSON.readTree(answer.body()).at("/error/code").asText()).isEqualTo("prompt_injection_blocked");
         assertThat(eu.findAll(postRequestedFor(urlEqualTo(INFER)))).as("the probe, then the prompt's windows").hasSize(2);
