@@ -114,7 +114,7 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier, Aut
 
     @Override
     public double score(String normalizedText) {
-        return descriptor.calibrated(highestLogit(windowsOf(normalizedText)));
+        return descriptor.scoreOf(logitsInRuns(windowsOf(normalizedText)));
     }
 
     /** The word-piece windows the model reads of a normalised text, whichever process runs it. */
@@ -139,14 +139,13 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier, Aut
         return windows;
     }
 
-    private double highestLogit(List<long[]> windows) {
-        double highest = Double.NEGATIVE_INFINITY;
+    private float[] logitsInRuns(List<long[]> windows) {
+        float[] logits = new float[windows.size()];
         for (int from = 0; from < windows.size(); from += WINDOWS_PER_RUN) {
-            for (float logit : logits(windows.subList(from, Math.min(windows.size(), from + WINDOWS_PER_RUN)))) {
-                highest = Math.max(highest, logit);
-            }
+            float[] run = logits(windows.subList(from, Math.min(windows.size(), from + WINDOWS_PER_RUN)));
+            System.arraycopy(run, 0, logits, from, run.length);
         }
-        return highest;
+        return logits;
     }
 
     /** One logit per window (word-piece ids without markers), in one model run. */

@@ -106,7 +106,7 @@ public final class CatalogClassifierBackends implements InjectionClassifier, Aut
                     .get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
             lease.succeeded();
             remoteScores.increment();
-            return inProcess.descriptor().calibrated(highest(logits));
+            return inProcess.descriptor().scoreOf(logits);
         } catch (TimeoutException e) {
             lease.failed(BackendFailure.TIMEOUT);
             return inProcess(normalizedText, "timeout");
@@ -151,14 +151,6 @@ public final class CatalogClassifierBackends implements InjectionClassifier, Aut
             case TIMEOUT -> BackendFailure.TIMEOUT;
             case SERVER_ERROR, MALFORMED_ANSWER, WRONG_MODEL -> BackendFailure.SERVER_ERROR;
         };
-    }
-
-    private static double highest(float[] logits) {
-        double highest = Double.NEGATIVE_INFINITY;
-        for (float logit : logits) {
-            highest = Math.max(highest, logit);
-        }
-        return highest;
     }
 
     @Override
