@@ -139,6 +139,18 @@ class CatalogClassifierBackendsTest {
     }
 
     @Test
+    void anUnreachableServerIsEjectedAtOnce() {
+        start(eu);
+        ModelBackend gone = backend("eu", eu, "eu-west");
+        eu.stop();
+        classifier = classifierOver(Duration.ofSeconds(2), gone);
+
+        assertThat(classifier.score(TEXT, Set.of("eu-west"))).isEqualTo(COMMITTED.score(TEXT));
+        assertThat(fallbacks("connect")).isEqualTo(1);
+        assertThat(board.of("eu").admitsCalls()).isFalse();
+    }
+
+    @Test
     void aServerWithAnotherModelIsNeverTrustedWithAScore() {
         start(eu);
         eu.stubFor(get("/v2/models/" + SERVED).willReturn(okJson(metadata())));
