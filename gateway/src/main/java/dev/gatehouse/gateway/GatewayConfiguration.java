@@ -51,6 +51,7 @@ import dev.gatehouse.gateway.metering.UsageRecord;
 import dev.gatehouse.gateway.plane.OnPlane;
 import dev.gatehouse.gateway.plane.Plane;
 import dev.gatehouse.gateway.policy.CallPolicy;
+import dev.gatehouse.gateway.inspection.CatalogClassifierBackends;
 import dev.gatehouse.gateway.routing.BackendHealthBoard;
 import dev.gatehouse.gateway.routing.BackendHttpClients;
 import dev.gatehouse.gateway.routing.BackendProber;
@@ -80,6 +81,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.tracing.Tracer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
@@ -119,6 +121,8 @@ public class GatewayConfiguration {
     private static final String UNROUTED = "http://backend-not-chosen.invalid";
     /** Where the budget step's database work runs, off the event loop. */
     private static final Executor BLOCKING = task -> Schedulers.boundedElastic().schedule(task);
+    /** Scan threads a core when scans wait for classifier backends (see {@link #promptScanThreads}). */
+    private static final int SCANS_WAITING_ON_GPUS_PER_CORE = 8;
 
     @Bean
     Clock gatehouseClock() {
@@ -374,20 +378,41 @@ public class GatewayConfiguration {
         return new ComplianceProfiles(dataSource);
     }
 
+    /**
+     * The classifier's GPU backends when {@code gatehouse.scanner.classifier-model} names the
+     * catalog's {@code injection-classifier} model (decision 0761); the in-process model otherwise.
+     */
     @Bean
-    PromptScanner promptScanner() {
-        return LayeredPromptScanner.withBundledModel();
+    PromptScanner promptScanner(ObjectProvider<CatalogClassifierBackends> classifierBackends) {
+        CatalogClassifierBackends backends = classifierBackends.getIfAvailable();
+        return backends == null ? LayeredPromptScanner.withBundledModel() : LayeredPromptScanner.withClassifier(backends);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("!'${gatehouse.scanner.classifier-model:}'.isBlank()")
+    CatalogClassifierBackends classifierBackends(CachedModelCatalog catalog, BackendSelector selector, BackendHttpClients clients,
+                                                 ObjectProvider<MeterRegistry> registry,
+                                                 @Value("${gatehouse.scanner.classifier-model}") String model,
+                                                 @Value("${gatehouse.scanner.classifier-timeout:200ms}") Duration timeout,
+                                                 @Value("${gatehouse.scanner.classifier-batch-windows:64}") int batchWindows,
+                                                 @Value("${gatehouse.scanner.classifier-batch-wait:2ms}") Duration batchWait) {
+        return new CatalogClassifierBackends(catalog, selector, clients, LayeredPromptScanner.bundledModel(),
+                new CatalogClassifierBackends.Settings(model, timeout, batchWindows, batchWait),
+                registry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     /**
      * Sentence embeddings for the classifier are CPU-bound: at most one scan per core, off the event
      * loop, and a queue of a few dozen per core (a scan takes milliseconds), beyond which calls are
-     * refused with 503 at once rather than kept waiting.
+     * refused with 503 at once rather than kept waiting. With classifier backends a scan mostly
+     * waits for the GPU server, so {@value #SCANS_WAITING_ON_GPUS_PER_CORE} scans a core wait at once
+     * (when the backends fail, that many score in-process, slower but bounded; decision 0761).
      */
     @Bean(destroyMethod = "dispose")
-    Scheduler promptScanThreads() {
+    Scheduler promptScanThreads(ObjectProvider<CatalogClassifierBackends> classifierBackends) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return WorkerPools.bounded("gatehouse-prompt-scan", cores, 64 * cores);
+        int threads = classifierBackends.getIfAvailable() == null ? cores : SCANS_WAITING_ON_GPUS_PER_CORE * cores;
+        return WorkerPools.bounded("gatehouse-prompt-scan", threads, 64 * cores);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.gatehouse.catalog;
 
+import java.util.Arrays;
+
 /**
  * What an OpenAI-compatible endpoint a model serves. Stored as its code, so that kinds such as
  * rerank, vision or audio are a new constant (and endpoint) rather than a schema change.
@@ -8,7 +10,13 @@ public enum ModelKind {
     CHAT("chat"),
     EMBEDDINGS("embeddings"),
     /** Scores documents against a query ({@code /v1/rerank}, the shape vLLM, TEI and Cohere-compatible servers share). */
-    RERANK("rerank");
+    RERANK("rerank"),
+    /**
+     * The prompt scanner's injection classifier on an inference server of the Open Inference
+     * Protocol ({@code /v2/models/{name}/infer}); the gateway calls it while scanning, no tenant
+     * calls it (decision 0761).
+     */
+    INJECTION_CLASSIFIER("injection-classifier");
 
     private final String code;
 
@@ -18,6 +26,11 @@ public enum ModelKind {
 
     public String code() {
         return code;
+    }
+
+    /** The codes, for messages that say which are accepted. */
+    public static String codes() {
+        return String.join(", ", Arrays.stream(values()).map(ModelKind::code).toList());
     }
 
     public static ModelKind fromCode(String code) {

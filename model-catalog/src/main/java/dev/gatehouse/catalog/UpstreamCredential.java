@@ -94,6 +94,18 @@ public final class UpstreamCredential {
         return secret;
     }
 
+    /** Equal when the same header carries the same secret, so a catalog re-read does not look like a changed backend. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof UpstreamCredential that && scheme == that.scheme && headerName.equals(that.headerName)
+                && Objects.equals(secret, that.secret);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(scheme, headerName, secret);
+    }
+
     @Override
     public String toString() {
         return "UpstreamCredential[" + scheme.code() + " in " + headerName + ", secret redacted]";

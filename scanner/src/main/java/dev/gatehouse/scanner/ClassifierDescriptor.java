@@ -41,6 +41,15 @@ public record ClassifierDescriptor(String model, String sha256, String base, int
         }
     }
 
+    /** A text's score from its windows' logits, wherever they were computed: the most suspicious window decides. */
+    public double scoreOf(float[] windowLogits) {
+        double highest = Double.NEGATIVE_INFINITY;
+        for (float logit : windowLogits) {
+            highest = Math.max(highest, logit);
+        }
+        return calibrated(highest);
+    }
+
     /** The score of a window's logit: the threshold maps to 0.5, so policies share one scale. */
     public double calibrated(double logit) {
         return 1 / (1 + Math.exp(-(logit - threshold)));

@@ -59,6 +59,21 @@ public final class LayeredPromptScanner implements PromptScanner {
     }
 
     /**
+     * Default rules plus a classifier that computes what the bundled model computes (the same model
+     * served elsewhere, falling back to the bundled one), remembering scores under the bundled
+     * model's digest as {@link #withBundledModel()} does.
+     */
+    public static LayeredPromptScanner withClassifier(InjectionClassifier sameModel) {
+        return new LayeredPromptScanner(InjectionRules.defaults(), Optional.of(
+                new RememberedScores(sameModel, bundledModel().descriptor().sha256(), RememberedScores.DEFAULT_MESSAGES)));
+    }
+
+    /** The committed model, loaded once per JVM. */
+    public static MiniLmInjectionClassifier bundledModel() {
+        return BundledClassifier.MODEL;
+    }
+
+    /**
      * One loaded classifier per JVM: loading costs seconds of CPU (reading and hashing 17 MB,
      * building the ONNX Runtime session) and tens of MB of native memory, and a process that starts
      * several applications (a test JVM holds many Spring contexts) would otherwise pay both per
@@ -67,12 +82,8 @@ public final class LayeredPromptScanner implements PromptScanner {
      * text. Never closed: it lives as long as the JVM. Loaded when first used (holder idiom).
      */
     private static final class BundledClassifier {
-        static final InjectionClassifier SHARED = load();
-
-        private static InjectionClassifier load() {
-            MiniLmInjectionClassifier model = MiniLmInjectionClassifier.withBundledModel();
-            return new RememberedScores(model, model.descriptor().sha256(), RememberedScores.DEFAULT_MESSAGES);
-        }
+        static final MiniLmInjectionClassifier MODEL = MiniLmInjectionClassifier.withBundledModel();
+        static final InjectionClassifier SHARED = new RememberedScores(MODEL, MODEL.descriptor().sha256(), RememberedScores.DEFAULT_MESSAGES);
     }
 
     /** The semantic classifier behind the signatures, if any. */
@@ -87,6 +98,11 @@ public final class LayeredPromptScanner implements PromptScanner {
 
     @Override
     public ScanResult scan(List<ScannedMessage> messages) {
+        return scan(messages, Set.of());
+    }
+
+    @Override
+    public ScanResult scan(List<ScannedMessage> messages, Set<String> allowedRegions) {
         double score = 0;
         List<Finding> findings = new ArrayList<>();
         Set<PiiType> pii = EnumSet.noneOf(PiiType.class);
@@ -95,7 +111,7 @@ public final class LayeredPromptScanner implements PromptScanner {
             ScannedMessage message = messages.get(i);
             NormalizedText normalized = normalizer.normalize(message.content());
             boolean recent = i >= messages.size() - CLASSIFIED_RECENT_MESSAGES;
-            List<Finding> messageFindings = injectionFindings(i, message.role(), normalized, recent);
+            List<Finding> messageFindings = injectionFindings(i, message.role(), normalized, recent, allowedRegions);
             double messageScore = combine(messageFindings);
             if (message.role() == MessageRole.SYSTEM) {
                 messageScore *= SYSTEM_MESSAGE_WEIGHT;
@@ -111,7 +127,8 @@ public final class LayeredPromptScanner implements PromptScanner {
         return new ScanResult(score, findings, pii, special);
     }
 
-    private List<Finding> injectionFindings(int index, MessageRole role, NormalizedText normalized, boolean classify) {
+    private List<Finding> injectionFindings(int index, MessageRole role, NormalizedText normalized, boolean classify,
+                                            Set<String> allowedRegions) {
         List<Finding> found = new ArrayList<>();
         for (InjectionRules.RuleMatch match : rules.matches(normalized.scannable())) {
             found.add(new Finding(match.rule().id(), match.rule().category(), index, role, match.weight()));
@@ -122,7 +139,7 @@ public final class LayeredPromptScanner implements PromptScanner {
                     AttackCategory.OBFUSCATION, index, role, weight));
         }
         if (classify && classifier.isPresent() && combine(found) < DECISIVE_RULE_SCORE) {
-            double semantic = classifier.get().score(normalized.scannable());
+            double semantic = classifier.get().score(normalized.scannable(), allowedRegions);
             found.add(new Finding(classifier.get().id(), AttackCategory.SEMANTIC, index, role, semantic));
         }
         return found;

@@ -47,8 +47,6 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier, Aut
     static final Pattern IDENTIFIER = Pattern.compile(
             "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b"
                     + "|\\b(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{12,}\\b");
-    private static final long CLS = 101;
-    private static final long SEP = 102;
 
     private final ClassifierDescriptor descriptor;
     private final MiniLmTokenizer tokenizer;
@@ -116,9 +114,13 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier, Aut
 
     @Override
     public double score(String normalizedText) {
+        return descriptor.scoreOf(logitsInRuns(windowsOf(normalizedText)));
+    }
+
+    /** The word-piece windows the model reads of a normalised text, whichever process runs it. */
+    public List<long[]> windowsOf(String normalizedText) {
         String readable = IDENTIFIER.matcher(normalizedText).replaceAll("id").strip();
-        return descriptor.calibrated(highestLogit(windows(tokenizer.tokenIds(readable),
-                descriptor.windowTokens(), descriptor.strideTokens())));
+        return windows(tokenizer.tokenIds(readable), descriptor.windowTokens(), descriptor.strideTokens());
     }
 
     /**
@@ -137,39 +139,27 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier, Aut
         return windows;
     }
 
-    private double highestLogit(List<long[]> windows) {
-        double highest = Double.NEGATIVE_INFINITY;
+    private float[] logitsInRuns(List<long[]> windows) {
+        float[] logits = new float[windows.size()];
         for (int from = 0; from < windows.size(); from += WINDOWS_PER_RUN) {
-            for (float logit : logits(windows.subList(from, Math.min(windows.size(), from + WINDOWS_PER_RUN)))) {
-                highest = Math.max(highest, logit);
-            }
+            float[] run = logits(windows.subList(from, Math.min(windows.size(), from + WINDOWS_PER_RUN)));
+            System.arraycopy(run, 0, logits, from, run.length);
         }
-        return highest;
+        return logits;
     }
 
     /** One logit per window (word-piece ids without markers), in one model run. */
-    float[] logits(List<long[]> windows) {
-        int batch = windows.size();
-        int length = windows.stream().mapToInt(w -> w.length).max().orElse(0) + 2;
-        long[] ids = new long[batch * length];
-        long[] mask = new long[batch * length];
-        for (int b = 0; b < batch; b++) {
-            long[] window = windows.get(b);
-            int row = b * length;
-            ids[row] = CLS;
-            System.arraycopy(window, 0, ids, row + 1, window.length);
-            ids[row + window.length + 1] = SEP;
-            Arrays.fill(mask, row, row + window.length + 2, 1L);
-        }
-        long[] shape = {batch, length};
-        try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-             OnnxTensor attentionMask = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-             OnnxTensor typeIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * length]), shape)) {
+    public float[] logits(List<long[]> windows) {
+        WindowTensors tensors = WindowTensors.of(windows);
+        long[] shape = tensors.shape();
+        try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(tensors.inputIds()), shape);
+             OnnxTensor attentionMask = OnnxTensor.createTensor(environment, LongBuffer.wrap(tensors.attentionMask()), shape);
+             OnnxTensor typeIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(tensors.tokenTypeIds()), shape)) {
             Map<String, OnnxTensor> inputs = takesTokenTypes
                     ? Map.of("input_ids", inputIds, "attention_mask", attentionMask, "token_type_ids", typeIds)
                     : Map.of("input_ids", inputIds, "attention_mask", attentionMask);
             try (OrtSession.Result result = session.run(inputs)) {
-                float[] logits = new float[batch];
+                float[] logits = new float[tensors.rows()];
                 ((OnnxTensor) result.get(0)).getFloatBuffer().get(logits);
                 return logits;
             }

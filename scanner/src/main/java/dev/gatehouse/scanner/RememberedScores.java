@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Set;
 
 /**
  * A classifier that remembers the scores of recent messages: a system prompt or a tool schema
@@ -41,6 +42,12 @@ public final class RememberedScores implements InjectionClassifier {
     @Override
     public double score(String normalizedText) {
         return scores.get(keyOf(normalizedText), key -> classifier.score(normalizedText));
+    }
+
+    /** Where a score was computed does not change it, so one remembered score serves every region. */
+    @Override
+    public double score(String normalizedText, Set<String> allowedRegions) {
+        return scores.get(keyOf(normalizedText), key -> classifier.score(normalizedText, allowedRegions));
     }
 
     @Override

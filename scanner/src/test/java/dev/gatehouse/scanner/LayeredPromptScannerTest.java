@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LayeredPromptScannerTest {
@@ -146,9 +147,28 @@ class LayeredPromptScannerTest {
         assertThat(MessageRole.fromChatRole("something-else")).isEqualTo(MessageRole.RETRIEVED_DOCUMENT);
     }
 
+    @Test
+    void theClassifierIsToldWhereTheScannedTextMayBeProcessed() {
+        CountingClassifier classifier = new CountingClassifier(0.1);
+        PromptScanner scanner = new LayeredPromptScanner(InjectionRules.defaults(), Optional.of(classifier));
+
+        scanner.scan(List.of(ScannedMessage.user("What is the weather in Lisbon?")), Set.of("eu-west"));
+        assertThat(classifier.regions).isEqualTo(Set.of("eu-west"));
+
+        scanner.scan(List.of(ScannedMessage.user("And in Porto?")));
+        assertThat(classifier.regions).as("a scan without regions stays in this process").isEmpty();
+    }
+
     private static final class CountingClassifier implements InjectionClassifier {
         private final double score;
         private int calls;
+        private Set<String> regions;
+
+        @Override
+        public double score(String normalizedText, Set<String> allowedRegions) {
+            regions = allowedRegions;
+            return score(normalizedText);
+        }
 
         CountingClassifier(double score) {
             this.score = score;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RememberedScoresTest {
@@ -56,9 +57,27 @@ class RememberedScoresTest {
         assertThatThrownBy(() -> new RememberedScores(classifier, "revision-1", 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** Scores a text by its length, so each text has its own score, and records what it scored. */
+    @Test
+    void passesTheAllowedRegionsOnAndRemembersTheScoreWhereverItWasComputed() {
+        RememberedScores remembered = new RememberedScores(classifier, "revision-1", 10);
+
+        double inEurope = remembered.score("summarise this report", Set.of("eu-west"));
+        double inTheUs = remembered.score("summarise this report", Set.of("us-east"));
+
+        assertThat(inTheUs).isEqualTo(inEurope);
+        assertThat(classifier.regions).containsExactly(Set.of("eu-west"));
+    }
+
+    /** Scores a text by its length, so each text has its own score, and records what it scored and where. */
     private static final class RecordingClassifier implements InjectionClassifier {
         private final List<String> scored = new ArrayList<>();
+        private final List<Set<String>> regions = new ArrayList<>();
+
+        @Override
+        public synchronized double score(String normalizedText, Set<String> allowedRegions) {
+            regions.add(allowedRegions);
+            return score(normalizedText);
+        }
 
         @Override
         public synchronized double score(String normalizedText) {

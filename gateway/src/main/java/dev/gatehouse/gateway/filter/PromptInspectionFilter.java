@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
  * Step 4: scans every text the model would see for prompt injection and personal data, and acts
  * on injections as the tenant chose: block (the call never reaches a backend), flag (response
  * headers and audit mark) or log only. Personal data and special categories, detected or declared
- * in {@code X-Gatehouse-Special-Categories}, are handed to the policy step.
+ * in {@code X-Gatehouse-Special-Categories}, are handed to the policy step. The messages' text
+ * leaves the gateway for scanning only to a classifier backend in one of the tenant's residency
+ * regions.
  */
 public final class PromptInspectionFilter implements GlobalFilter, Ordered {
 
@@ -64,7 +66,10 @@ public final class PromptInspectionFilter implements GlobalFilter, Ordered {
         }
         Set<String> declared = declaredSpecialCategories(exchange.getRequest().getHeaders().getFirst(DECLARED_SPECIAL_CATEGORIES));
         List<ScannedMessage> messages = PromptMessages.extract(context.endpoint(), context.body());
-        return WorkerPools.on(scanThreads, Mono.fromCallable(() -> scanner.scan(messages)), "prompt scans")
+        // the scan's findings are inputs of the policy decision, so the decision's regions are not known yet: the
+        // tenant's residency regions are the ones it can allow at most, as for any backend (decision 0761)
+        Set<String> residency = context.tenant().settings().residencyRegions();
+        return WorkerPools.on(scanThreads, Mono.fromCallable(() -> scanner.scan(messages, residency)), "prompt scans")
                 .flatMap(scan -> {
                     ComplianceProfile profile = context.complianceProfile();
                     Verdict verdict = new ScanPolicy(profile.injectionThreshold(), action(profile.injectionAction())).judge(scan);

@@ -127,7 +127,7 @@ final class CatalogBrowseHandler {
                 all = all.and(model -> searchableText(model).contains(term));
             }
         }
-        ModelKind kind = parameter(request, "kind", ModelKind::fromCode, "chat, embeddings, rerank", null);
+        ModelKind kind = parameter(request, "kind", ModelKind::fromCode, ModelKind.codes(), null);
         if (kind != null) {
             all = all.and(model -> model.kind() == kind);
         }

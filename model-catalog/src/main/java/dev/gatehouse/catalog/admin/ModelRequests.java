@@ -70,7 +70,7 @@ public final class ModelRequests {
             throw invalid("id", "'id' is required: 1-128 characters of letters, digits and . _ : - , starting with a letter or digit.");
         }
         if (!body.hasNonNull("kind")) {
-            throw invalid("kind", "'kind' is required: chat, embeddings or rerank.");
+            throw invalid("kind", "'kind' is required: " + ModelKind.codes() + ".");
         }
         if (!body.hasNonNull("display_name")) {
             throw invalid("display_name", "'display_name' is required.");
@@ -94,9 +94,9 @@ public final class ModelRequests {
 
     private static CatalogModel merge(JsonNode body, CatalogModel base, String id, Context context) {
         ModelKind kind = base != null ? base.kind()
-                : CatalogFields.choice(body, "kind", ModelKind::fromCode, "chat, embeddings, rerank", null);
+                : CatalogFields.choice(body, "kind", ModelKind::fromCode, ModelKind.codes(), null);
         if (kind == null) {
-            throw invalid("kind", "'kind' must be one of chat, embeddings, rerank.");
+            throw invalid("kind", "'kind' must be one of " + ModelKind.codes() + ".");
         }
         ModelDescription description = description(body, base == null ? null : base.description(), context.defaultPublisher());
         ModelCompliance compliance = compliance(body, base == null ? ModelCompliance.NONE : base.compliance());

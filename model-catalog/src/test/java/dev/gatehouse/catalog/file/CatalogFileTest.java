@@ -4,6 +4,7 @@ import dev.gatehouse.catalog.BackendUrlPolicy;
 import dev.gatehouse.catalog.CachedModelCatalog;
 import dev.gatehouse.catalog.CatalogModel;
 import dev.gatehouse.catalog.CatalogRepository;
+import dev.gatehouse.catalog.ModelKind;
 import dev.gatehouse.catalog.SubscriptionStatus;
 import dev.gatehouse.catalog.TestBackendUrls;
 import dev.gatehouse.catalog.TestSecrets;
@@ -66,6 +67,32 @@ class CatalogFileTest {
     @BeforeEach
     void freshCatalog() {
         repository = CatalogRepository.migrate(TestPostgres.freshDatabase(), TestSecrets.inTemporaryKeystore());
+    }
+
+    @Test
+    void declaresTheInjectionClassifierWithItsInferenceServersAsAModelOfItsOwnKind() {
+        read("""
+                models:
+                  - id: injection-classifier
+                    kind: injection-classifier
+                    display_name: Prompt-injection classifier on GPUs
+                    pricing: {input_per_million_tokens: 0, output_per_million_tokens: 0}
+                    backends:
+                      - id: classifier-eu-1
+                        base_url: https://triton-eu.example.com/v2
+                        upstream_model: gatehouse-injection
+                        region: eu-west
+                        credential: {type: bearer, from_env: LLAMA_EU_TOKEN}
+                """).applyTo(repository);
+
+        CatalogModel classifier = new CachedModelCatalog(repository).find("injection-classifier").orElseThrow();
+        assertThat(classifier.kind()).isEqualTo(ModelKind.INJECTION_CLASSIFIER);
+        assertThat(classifier.backends()).singleElement().satisfies(backend -> {
+            assertThat(backend.endpoint("/models/gatehouse-injection/infer"))
+                    .hasToString("https://triton-eu.example.com/v2/models/gatehouse-injection/infer");
+            assertThat(backend.region()).isEqualTo("eu-west");
+            assertThat(backend.credential().headerValue()).isEqualTo("Bearer env-token-1");
+        });
     }
 
     @Test
