@@ -114,7 +114,12 @@ public final class MiniLmInjectionClassifier implements InjectionClassifier, Aut
 
     @Override
     public double score(String normalizedText) {
-        return descriptor.scoreOf(logitsInRuns(windowsOf(normalizedText)));
+        return scoreOfWindows(windowsOf(normalizedText));
+    }
+
+    /** The score of a text from its {@link #windowsOf windows}, for a caller that cut them already. */
+    public double scoreOfWindows(List<long[]> windows) {
+        return descriptor.scoreOf(logitsInRuns(windows));
     }
 
     /** The word-piece windows the model reads of a normalised text, whichever process runs it. */

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -90,47 +91,52 @@ public final class CatalogClassifierBackends implements InjectionClassifier, Aut
 
     @Override
     public double score(String normalizedText, Set<String> allowedRegions) {
+        List<long[]> windows = inProcess.windowsOf(normalizedText);
         // a tenant's published model never receives other tenants' prompts, whatever the setting names
         Optional<CatalogModel> model = catalog.find(settings.modelId())
                 .filter(found -> found.kind() == ModelKind.INJECTION_CLASSIFIER && found.ownerTenant() == null);
         if (model.isEmpty()) {
-            return inProcess(normalizedText, "no_classifier_model");
+            return inProcess(windows, "no_classifier_model");
         }
         BackendSelector.Choice choice = selector.choose(model.get(), allowedRegions, Set.of());
         if (!(choice instanceof BackendSelector.Leased leased)) {
-            return inProcess(normalizedText, choice instanceof BackendSelector.AllBusy ? "backends_busy" : "no_allowed_healthy_backend");
+            return inProcess(windows, choice instanceof BackendSelector.AllBusy ? "backends_busy" : "no_allowed_healthy_backend");
         }
         BackendLease lease = leased.lease();
         try {
-            float[] logits = endpointFor(lease.backend()).logits(inProcess.windowsOf(normalizedText))
+            float[] logits = endpointFor(lease.backend()).logits(windows)
                     .get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
             lease.succeeded();
             remoteScores.increment();
             return inProcess.descriptor().scoreOf(logits);
         } catch (TimeoutException e) {
             lease.failed(BackendFailure.TIMEOUT);
-            return inProcess(normalizedText, "timeout");
+            return inProcess(windows, "timeout");
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof RemoteClassifierException remote)) {
                 // the endpoint was replaced (its backend changed in the catalog) while this scan waited: nothing to hold against it
                 lease.abandoned();
-                return inProcess(normalizedText, "endpoint_replaced");
+                return inProcess(windows, "endpoint_replaced");
             }
             lease.failed(healthFailure(remote.failure()));
-            return inProcess(normalizedText, remote.failure().name().toLowerCase(Locale.ROOT));
+            return inProcess(windows, remote.failure().name().toLowerCase(Locale.ROOT));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             lease.abandoned();
-            return inProcess(normalizedText, "interrupted");
+            return inProcess(windows, "interrupted");
         }
     }
 
-    private double inProcess(String normalizedText, String reason) {
+    private double inProcess(List<long[]> windows, String reason) {
         metrics.counter(FALLBACKS, "reason", reason).increment();
-        return inProcess.score(normalizedText);
+        return inProcess.scoreOfWindows(windows);
     }
 
     private RemoteClassifierEndpoint endpointFor(ModelBackend backend) {
+        Endpoint seen = endpoints.get(backend.id());
+        if (seen != null && seen.backend().equals(backend)) {
+            return seen.remote();
+        }
         Endpoint current = endpoints.compute(backend.id(), (id, known) -> {
             if (known != null && known.backend().equals(backend)) {
                 return known;
