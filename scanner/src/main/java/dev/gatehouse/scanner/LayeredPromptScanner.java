@@ -1,5 +1,11 @@
 package dev.gatehouse.scanner;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,7 +18,10 @@ import java.util.Set;
  * combine as independent evidence ({@code 1 − Π(1 − wᵢ)}) together with only the strongest weak
  * finding, so a long document that merely uses many trigger words does not add up to an attack;
  * the request's score is its most suspicious message. Personal data and special categories are
- * collected from every message. Thread-safe; construct once.
+ * collected from every message. What a message contributes is a pure function of its role, its
+ * text and whether the classifier reads it, so it is remembered per distinct message (under a
+ * SHA-256 digest, never the text): a system prompt or tool schema that every call repeats is
+ * normalised, matched and classified once. Thread-safe; construct once.
  */
 public final class LayeredPromptScanner implements PromptScanner {
 
@@ -33,6 +42,14 @@ public final class LayeredPromptScanner implements PromptScanner {
      */
     static final int CLASSIFIED_RECENT_MESSAGES = 32;
 
+    /** Distinct messages whose contribution is remembered: a few hundred bytes each, some MiB in all. */
+    static final int REMEMBERED_MESSAGES = 16_384;
+    /**
+     * Above this many characters a request is not looked up before it is scanned: hashing it costs
+     * about a microsecond per KiB on the calling thread, and requests that large are rarely repeats.
+     */
+    static final int REMEMBERED_LOOKUP_CHARS = 64 * 1024;
+
     private static final double TAG_SMUGGLING_WEIGHT = 0.6;
     private static final double OTHER_OBFUSCATION_WEIGHT = 0.15;
 
@@ -42,6 +59,19 @@ public final class LayeredPromptScanner implements PromptScanner {
     private final Optional<InjectionClassifier> classifier;
     private final PersonalDataDetector personalData = new PersonalDataDetector();
     private final SpecialCategoryDetector specialCategories = new SpecialCategoryDetector();
+    private final Cache<ByteBuffer, MessageScan> rememberedMessages = Caffeine.newBuilder().maximumSize(REMEMBERED_MESSAGES).build();
+
+    /**
+     * What one message contributes to a request's result: its findings (as if it were the first
+     * message), its score before the system message's weight, and what personal data it holds.
+     */
+    private record MessageScan(List<Finding> findings, double score, Set<PiiType> pii, Set<SpecialCategory> special) {
+        MessageScan {
+            findings = List.copyOf(findings);
+            pii = Set.copyOf(pii);
+            special = Set.copyOf(special);
+        }
+    }
 
     public LayeredPromptScanner(InjectionRules rules, Optional<InjectionClassifier> classifier) {
         this.rules = rules;
@@ -103,28 +133,83 @@ public final class LayeredPromptScanner implements PromptScanner {
 
     @Override
     public ScanResult scan(List<ScannedMessage> messages, Set<String> allowedRegions) {
+        List<MessageScan> scans = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            ScannedMessage message = messages.get(i);
+            boolean classify = classified(i, messages.size());
+            ByteBuffer key = keyOf(message, classify);
+            MessageScan scan = rememberedMessages.getIfPresent(key);
+            if (scan == null) {
+                // not computed under the cache's lock: a scan takes milliseconds (longer on a remote
+                // classifier) and would hold up other messages; two calls may scan the same new one
+                scan = scanOne(message, classify, allowedRegions);
+                rememberedMessages.put(key, scan);
+            }
+            scans.add(scan);
+        }
+        return combined(messages, scans);
+    }
+
+    @Override
+    public Optional<ScanResult> remembered(List<ScannedMessage> messages) {
+        long chars = 0;
+        for (ScannedMessage message : messages) {
+            chars += message.content().length();
+        }
+        if (chars > REMEMBERED_LOOKUP_CHARS) {
+            return Optional.empty();
+        }
+        List<MessageScan> scans = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            MessageScan known = rememberedMessages.getIfPresent(keyOf(messages.get(i), classified(i, messages.size())));
+            if (known == null) {
+                return Optional.empty();
+            }
+            scans.add(known);
+        }
+        return Optional.of(combined(messages, scans));
+    }
+
+    private static boolean classified(int index, int messages) {
+        return index >= messages - CLASSIFIED_RECENT_MESSAGES;
+    }
+
+    private MessageScan scanOne(ScannedMessage message, boolean classify, Set<String> allowedRegions) {
+        NormalizedText normalized = normalizer.normalize(message.content());
+        List<Finding> findings = injectionFindings(0, message.role(), normalized, classify, allowedRegions);
+        // the injection detectors' bound on decoded payloads must not hide personal data in the rest
+        String plain = TextNormalizer.mayHoldUndecodedPayloads(normalized)
+                ? everyPayload.normalize(message.content()).scannable() : normalized.scannable();
+        Set<PiiType> pii = EnumSet.noneOf(PiiType.class);
+        personalData.find(plain).forEach(match -> pii.add(match.type()));
+        return new MessageScan(findings, combine(findings), pii, specialCategories.find(plain));
+    }
+
+    private static ScanResult combined(List<ScannedMessage> messages, List<MessageScan> scans) {
         double score = 0;
         List<Finding> findings = new ArrayList<>();
         Set<PiiType> pii = EnumSet.noneOf(PiiType.class);
         Set<SpecialCategory> special = EnumSet.noneOf(SpecialCategory.class);
-        for (int i = 0; i < messages.size(); i++) {
-            ScannedMessage message = messages.get(i);
-            NormalizedText normalized = normalizer.normalize(message.content());
-            boolean recent = i >= messages.size() - CLASSIFIED_RECENT_MESSAGES;
-            List<Finding> messageFindings = injectionFindings(i, message.role(), normalized, recent, allowedRegions);
-            double messageScore = combine(messageFindings);
-            if (message.role() == MessageRole.SYSTEM) {
-                messageScore *= SYSTEM_MESSAGE_WEIGHT;
+        for (int i = 0; i < scans.size(); i++) {
+            MessageScan scan = scans.get(i);
+            double weight = messages.get(i).role() == MessageRole.SYSTEM ? SYSTEM_MESSAGE_WEIGHT : 1;
+            score = Math.max(score, scan.score() * weight);
+            for (Finding finding : scan.findings()) {
+                findings.add(i == 0 ? finding
+                        : new Finding(finding.ruleId(), finding.category(), i, finding.role(), finding.weight()));
             }
-            score = Math.max(score, messageScore);
-            findings.addAll(messageFindings);
-            // the injection detectors' bound on decoded payloads must not hide personal data in the rest
-            String plain = TextNormalizer.mayHoldUndecodedPayloads(normalized)
-                    ? everyPayload.normalize(message.content()).scannable() : normalized.scannable();
-            personalData.find(plain).forEach(match -> pii.add(match.type()));
-            special.addAll(specialCategories.find(plain));
+            pii.addAll(scan.pii());
+            special.addAll(scan.special());
         }
         return new ScanResult(score, findings, pii, special);
+    }
+
+    /** Role, whether the classifier reads the message, and its text: everything a message's scan depends on. */
+    private static ByteBuffer keyOf(ScannedMessage message, boolean classify) {
+        MessageDigest sha256 = RememberedScores.sha256();
+        sha256.update((byte) message.role().ordinal());
+        sha256.update((byte) (classify ? 1 : 0));
+        return ByteBuffer.wrap(sha256.digest(message.content().getBytes(StandardCharsets.UTF_8)));
     }
 
     private List<Finding> injectionFindings(int index, MessageRole role, NormalizedText normalized, boolean classify,

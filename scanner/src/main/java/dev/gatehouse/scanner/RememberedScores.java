@@ -61,7 +61,7 @@ public final class RememberedScores implements InjectionClassifier {
         return ByteBuffer.wrap(sha256.digest(normalizedText.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  * headers and audit mark) or log only. Personal data and special categories, detected or declared
  * in {@code X-Gatehouse-Special-Categories}, are handed to the policy step. The messages' text
  * leaves the gateway for scanning only to a classifier backend in one of the tenant's residency
- * regions.
+ * regions. Scans run on the scan pool; a request the scanner already knows is judged on the
+ * calling thread.
  */
 public final class PromptInspectionFilter implements GlobalFilter, Ordered {
 
@@ -69,26 +70,28 @@ public final class PromptInspectionFilter implements GlobalFilter, Ordered {
         // the scan's findings are inputs of the policy decision, so the decision's regions are not known yet: the
         // tenant's residency regions are the ones it can allow at most, as for any backend (decision 0761)
         Set<String> residency = context.tenant().settings().residencyRegions();
-        return WorkerPools.on(scanThreads, Mono.fromCallable(() -> scanner.scan(messages, residency)), "prompt scans")
-                .flatMap(scan -> {
-                    ComplianceProfile profile = context.complianceProfile();
-                    Verdict verdict = new ScanPolicy(profile.injectionThreshold(), action(profile.injectionAction())).judge(scan);
-                    context.inspection(inspectionOf(scan, verdict, declared));
-                    if (verdict.blocks()) {
-                        return Mono.error(new ApiProblem(ProblemType.PROMPT_INJECTION_BLOCKED,
-                                "The request looks like a prompt injection (score " + score(verdict.score())
-                                        + "); it was not sent to the model.")
-                                .with("findings", findingsOf(verdict.reasons())));
-                    }
-                    if (verdict.flags()) {
-                        exchange.getResponse().beforeCommit(() -> {
-                            exchange.getResponse().getHeaders().set(FLAGS_HEADER, "prompt-injection");
-                            exchange.getResponse().getHeaders().set(INJECTION_SCORE_HEADER, score(verdict.score()));
-                            return Mono.empty();
-                        });
-                    }
-                    return chain.filter(exchange);
+        // a request whose every message was scanned before is judged here, without the hand-off to a scan thread
+        Mono<ScanResult> scanned = scanner.remembered(messages).map(Mono::just)
+                .orElseGet(() -> WorkerPools.on(scanThreads, Mono.fromCallable(() -> scanner.scan(messages, residency)), "prompt scans"));
+        return scanned.flatMap(scan -> {
+            ComplianceProfile profile = context.complianceProfile();
+            Verdict verdict = new ScanPolicy(profile.injectionThreshold(), action(profile.injectionAction())).judge(scan);
+            context.inspection(inspectionOf(scan, verdict, declared));
+            if (verdict.blocks()) {
+                return Mono.error(new ApiProblem(ProblemType.PROMPT_INJECTION_BLOCKED,
+                        "The request looks like a prompt injection (score " + score(verdict.score())
+                                + "); it was not sent to the model.")
+                        .with("findings", findingsOf(verdict.reasons())));
+            }
+            if (verdict.flags()) {
+                exchange.getResponse().beforeCommit(() -> {
+                    exchange.getResponse().getHeaders().set(FLAGS_HEADER, "prompt-injection");
+                    exchange.getResponse().getHeaders().set(INJECTION_SCORE_HEADER, score(verdict.score()));
+                    return Mono.empty();
                 });
+            }
+            return chain.filter(exchange);
+        });
     }
 
     private static PromptInspection inspectionOf(ScanResult scan, Verdict verdict, Set<String> declared) {

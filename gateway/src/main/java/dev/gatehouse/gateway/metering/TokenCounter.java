@@ -1,6 +1,8 @@
 package dev.gatehouse.gateway.metering;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.knuddels.jtokkit.Encodings;
@@ -8,6 +10,10 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -20,6 +26,9 @@ import java.util.OptionalLong;
  * here), which is why a record counted here names the encoding it was counted with.
  * Chat prompts are counted as OpenAI bills them: each message costs its role, name and content
  * tokens plus three of framing, and every reply three more for its priming.
+ * o200k's vocabulary (tens of MB on the heap) is loaded only when a model first needs it. Counts
+ * of long texts (a system prompt or document repeated across calls) are remembered under a
+ * SHA-256 digest, never the text: hashing costs a fraction of encoding.
  */
 public final class TokenCounter {
 
@@ -28,13 +37,16 @@ public final class TokenCounter {
     private static final int TOKENS_PRIMING_THE_REPLY = 3;
     private static final List<String> O200K_FAMILIES = List.of("gpt-4o", "gpt-4.1", "gpt-5", "o1", "o3", "o4");
 
-    private final Encoding cl100k;
-    private final Encoding o200k;
+    /** Texts shorter than this are counted each time: encoding them costs about what hashing them would. */
+    static final int REMEMBERED_CHARS = 256;
+    private static final int REMEMBERED_TEXTS = 8_192;
 
+    private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+    private final Cache<ByteBuffer, Integer> rememberedCounts = Caffeine.newBuilder().maximumSize(REMEMBERED_TEXTS).build();
+
+    /** Loads cl100k, which counts most models, now rather than on the first call's thread. */
     public TokenCounter() {
-        EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-        this.cl100k = registry.getEncoding(EncodingType.CL100K_BASE);
-        this.o200k = registry.getEncoding(EncodingType.O200K_BASE);
+        registry.getEncoding(EncodingType.CL100K_BASE);
     }
 
     /** The name of the encoding that counts this model's tokens. */
@@ -81,7 +93,7 @@ public final class TokenCounter {
         return texts;
     }
 
-    private static int countContent(Encoding encoding, JsonNode content) {
+    private int countContent(Encoding encoding, JsonNode content) {
         if (content == null || content.isNull()) {
             return 0;
         }
@@ -96,7 +108,7 @@ public final class TokenCounter {
     }
 
     /** Embeddings input or completion prompt: a string, strings, or already tokenized arrays (counted by their length). */
-    private static int countInput(Encoding encoding, JsonNode input) {
+    private int countInput(Encoding encoding, JsonNode input) {
         if (input == null || input.isNull()) {
             return 0;
         }
@@ -111,14 +123,31 @@ public final class TokenCounter {
     }
 
     /** A Responses API input item: a message, counted as a chat message is, or a function call's arguments or output. */
-    private static int countInputItem(Encoding encoding, JsonNode item) {
+    private int countInputItem(Encoding encoding, JsonNode item) {
         return TOKENS_PER_MESSAGE + count(encoding, item.path("role").asText("")) + countContent(encoding, item.get("content"))
                 + count(encoding, item.path("arguments").asText("")) + count(encoding, item.path("output").asText(""));
     }
 
     /** Counts any text: callers' input is counted before it is validated, and the encoder refuses unpaired surrogates. */
-    private static int count(Encoding encoding, String text) {
-        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(withoutUnpairedSurrogates(text));
+    private int count(Encoding encoding, String text) {
+        if (text.isEmpty()) {
+            return 0;
+        }
+        if (text.length() < REMEMBERED_CHARS) {
+            return encoding.countTokensOrdinary(withoutUnpairedSurrogates(text));
+        }
+        return rememberedCounts.get(keyOf(encoding, text), key -> encoding.countTokensOrdinary(withoutUnpairedSurrogates(text)));
+    }
+
+    private static ByteBuffer keyOf(Encoding encoding, String text) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(encoding.getName().getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+            return ByteBuffer.wrap(sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** The text with each unpaired surrogate replaced by U+FFFD, the replacement character; itself when it has none. */
@@ -138,7 +167,7 @@ public final class TokenCounter {
 
     private Encoding encoding(String modelId) {
         String id = modelId.toLowerCase(Locale.ROOT);
-        return O200K_FAMILIES.stream().anyMatch(id::startsWith) ? o200k : cl100k;
+        return registry.getEncoding(O200K_FAMILIES.stream().anyMatch(id::startsWith) ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
     }
 
     /** The output the caller allows at most ({@code max_completion_tokens}, else {@code max_tokens}, or the Responses API's {@code max_output_tokens}); empty when unbounded. */

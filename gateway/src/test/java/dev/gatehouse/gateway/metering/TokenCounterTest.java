@@ -27,6 +27,22 @@ class TokenCounterTest {
     }
 
     @Test
+    void aLongTextCountedAgainGetsTheSameCountAndEachEncodingItsOwn() {
+        String document = "hello world ".repeat(40) + "\u4e2d\u6587\u6587\u6863\u7684\u5185\u5bb9\u548c\u6458\u8981";
+        assertThat(document.length()).isGreaterThanOrEqualTo(TokenCounter.REMEMBERED_CHARS);
+        int cl100k = new TokenCounter().countText("chat-simulator", document);
+        int o200k = new TokenCounter().countText("gpt-4o", document);
+
+        assertThat(counter.countText("chat-simulator", document)).isEqualTo(cl100k);
+        assertThat(counter.countText("chat-simulator", document)).isEqualTo(cl100k);
+        assertThat(counter.countText("gpt-4o", document)).isEqualTo(o200k);
+        assertThat(counter.countText("gpt-4o", document)).isEqualTo(o200k);
+        assertThat(counter.countText("gpt-4-turbo", document))
+                .as("counted with cl100k, not answered from o200k's remembered count")
+                .isEqualTo(cl100k).isNotEqualTo(o200k);
+    }
+
+    @Test
     void countsTextWithUnpairedSurrogatesAsTheReplacementCharacter() {
         assertThat(counter.countText("chat-simulator", "hello \ud800 world")).isEqualTo(counter.countText("chat-simulator", "hello \ufffd world"));
         assertThat(counter.countText("chat-simulator", "\udc00")).isEqualTo(counter.countText("chat-simulator", "\ufffd"));
