@@ -47,8 +47,10 @@ public final class CallContext {
     private BackendLease backendLease;
     private boolean streamed;
     private int promptTokens;
-    private TokenUsage usage;
-    private CallCost cost;
+    // metering books them on whichever thread ends the answer (a caller's cancel, the backend's last
+    // piece), and the budget settles from another
+    private volatile TokenUsage usage;
+    private volatile CallCost cost;
     private PromptInspection inspection;
     private PolicyDecision decision;
     private byte[] completion;

@@ -25,6 +25,8 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -42,6 +44,8 @@ import java.util.function.Supplier;
  * that reports no usage has its tokens counted by the {@link TokenCounter}, and the record says so.
  */
 public final class MeteringFilter implements GlobalFilter, Ordered {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MeteringFilter.class);
 
     private final AsyncBatchWriter<UsageRecord> ledger;
     private final TokenCounter tokens;
@@ -150,8 +154,16 @@ public final class MeteringFilter implements GlobalFilter, Ordered {
          * the write, and with it the filter chain, may complete inside that signal, and the steps
          * that run when the chain completes (audit, content log) read what this records.
          */
-        private static <T> Flux<T> whenBodyEnds(Flux<T> body, Runnable record) {
-            return body.doOnTerminate(record).doOnCancel(record);
+        private <T> Flux<T> whenBodyEnds(Flux<T> body, Runnable record) {
+            Runnable loudly = () -> {
+                try {
+                    record.run();
+                } catch (RuntimeException e) {
+                    // Reactor drops what a cancel hook throws without a word: a usage record must not go that way
+                    LOG.error("usage of call {} not booked", context.callId(), e);
+                }
+            };
+            return body.doOnTerminate(loudly).doOnCancel(loudly);
         }
 
         private boolean isSuccess() {

@@ -22,7 +22,8 @@ import java.util.Optional;
  * answered (each choice's text or message content; a Responses API answer's output text and
  * function-call arguments), to count its tokens when the backend reports none. The pieces flow on
  * untouched; a copy of them is kept (bounded) only when asked for, for the content log. An answer
- * that is not a JSON object has neither usage nor text.
+ * that is not a JSON object has neither usage nor text. Thread-safe, as {@link StreamingUsageTap}
+ * is: a caller's cancel and the backend's pieces may arrive on different threads.
  */
 public final class PlainAnswerReader {
 
@@ -72,7 +73,7 @@ public final class PlainAnswerReader {
     }
 
     /** The backend's own count, if the answer carried a usable one; read once the body has ended. */
-    public Optional<TokenUsage> reportedUsage() {
+    public synchronized Optional<TokenUsage> reportedUsage() {
         if (unreadable || usage == null) {
             return Optional.empty();
         }
@@ -80,16 +81,16 @@ public final class PlainAnswerReader {
     }
 
     /** The text the model answered, for counting its tokens; empty if the answer was unreadable. */
-    public String answerText() {
+    public synchronized String answerText() {
         return unreadable ? "" : choicesText + outputText.toString();
     }
 
     /** The answer as it passed, or empty when no copy was asked for or it exceeded the copy bound. */
-    public byte[] copy() {
+    public synchronized byte[] copy() {
         return copy == null || copyOverflowed ? new byte[0] : copy.toByteArray();
     }
 
-    private void read(DataBuffer piece) {
+    private synchronized void read(DataBuffer piece) {
         keepCopy(piece);
         if (unreadable || ended) {
             return;
@@ -108,7 +109,7 @@ public final class PlainAnswerReader {
         }
     }
 
-    private void endOfInput() {
+    private synchronized void endOfInput() {
         if (unreadable || ended) {
             return;
         }
@@ -120,7 +121,7 @@ public final class PlainAnswerReader {
         }
     }
 
-    private void close() {
+    private synchronized void close() {
         try {
             parser.close();
         } catch (IOException closing) {

@@ -16,7 +16,9 @@ import java.util.Optional;
  * for counting its tokens when the backend reports no usage. Only an event that may carry a usage
  * object is parsed as it passes; the others are read for their text as they pass only when the
  * text is sure to be wanted (the content is logged), else their bytes are kept (bounded) and read
- * only if the stream ends without usage.
+ * only if the stream ends without usage. Thread-safe: a caller who goes away cancels the stream on
+ * the caller's connection's thread while the backend's events still pass on the backend's, and
+ * metering then reads what has passed; the lock is this call's own, never contended otherwise.
  */
 public final class StreamingUsageTap {
 
@@ -41,17 +43,17 @@ public final class StreamingUsageTap {
         return events.filter(event -> !inspectAndHide(event));
     }
 
-    public Optional<TokenUsage> reportedUsage() {
+    public synchronized Optional<TokenUsage> reportedUsage() {
         return Optional.ofNullable(reportedUsage);
     }
 
     /** The streamed answer assembled from its content deltas (bounded), for content logging and counting its tokens. */
-    public String completionText() {
+    public synchronized String completionText() {
         readUnread();
         return completion.toString();
     }
 
-    private boolean inspectAndHide(AnswerEvent event) {
+    private synchronized boolean inspectAndHide(AnswerEvent event) {
         boolean hidden = false;
         if (event.mayCarryObject("usage")) {
             JsonNode chunk = event.data();

@@ -87,6 +87,25 @@ class StreamingUsageTapTest {
         }
     }
 
+    @Test
+    void theAnswerSoFarCanBeReadWhileEventsStillPassOnAnotherThread() throws Exception {
+        // a caller who goes away cancels on its connection's thread; metering then reads the answer so far
+        StreamingUsageTap tap = new StreamingUsageTap(false, false);
+        int events = 20_000;
+        java.util.concurrent.CompletableFuture<String> passing = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run(tap, java.util.Collections.nCopies(events, CONTENT)));
+
+        int reads = 0;
+        while (!passing.isDone()) {
+            assertThat(tap.completionText().length() % 2).isZero();
+            reads++;
+        }
+
+        assertThat(passing.get()).hasSize(events * CONTENT.length());
+        assertThat(tap.completionText()).hasSize(events * 2);
+        assertThat(reads).isPositive();
+    }
+
     private static String run(StreamingUsageTap tap, String stream) {
         return run(tap, List.of(stream));
     }
