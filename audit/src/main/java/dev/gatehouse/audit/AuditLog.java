@@ -9,6 +9,7 @@ import dev.gatehouse.audit.tree.MerkleProofs;
 import dev.gatehouse.audit.tree.SubtreeHashes;
 import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -16,8 +17,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -152,6 +151,8 @@ public final class AuditLog {
     /**
      * Writes the rows with one {@code COPY}, in the append's transaction: a busy journal appends
      * thousands of records at once, and PostgreSQL takes COPY's rows for a fraction of an INSERT's cost.
+     * The rows go as UTF-8 bytes in one write: the driver's copy from a reader would allocate a
+     * 64-Ki-character buffer for every append, however few its rows.
      */
     private void copyIn(String tableAndColumns, List<Object[]> rows) {
         StringBuilder csv = new StringBuilder(rows.size() * 128);
@@ -164,12 +165,17 @@ public final class AuditLog {
             }
             csv.append('\n');
         }
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
         batches.execute((ConnectionCallback<Long>) connection -> {
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY " + tableAndColumns + " FROM STDIN (FORMAT csv)");
             try {
-                return connection.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY " + tableAndColumns + " FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
-            } catch (IOException e) {
-                throw new SQLException("cannot stream rows to COPY " + tableAndColumns, e);
+                copy.writeToCopy(bytes, 0, bytes.length);
+                return copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
             }
         });
     }
