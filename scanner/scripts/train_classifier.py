@@ -9,8 +9,9 @@ stride, threshold, SHA-256) into the scanner's resources.
 
 A text is scored as the scanner scores it: word pieces without markers, cut into windows of
 WINDOW pieces every STRIDE pieces, each window wrapped in [CLS]/[SEP], all windows of a text in one
-batch, the highest logit wins. Training sees one window per example: the head window, or for the
-composed documents the window that holds the inserted attack (or a random window of a benign one).
+batch, the highest logit wins. Training sees every window of a long benign text (at most
+--benign-windows-per-text of them), the window that holds the inserted attack of a composed
+document, and the head window of any other attack.
 
 Usage (from the module directory, in a virtualenv with requirements-train.txt):
   python scripts/train_classifier.py --base-jar <all-minilm-l6-v2 jar> --tokenizer-jar <-q jar>
@@ -50,7 +51,7 @@ def parse():
     p.add_argument("--layers", type=int, default=3)
     p.add_argument("--window", type=int, default=128)
     p.add_argument("--stride", type=int, default=112)
-    p.add_argument("--epochs", type=float, default=1.0)
+    p.add_argument("--epochs", type=float, default=2.0)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=8e-5)
     p.add_argument("--seed", type=int, default=20261201)
@@ -60,6 +61,8 @@ def parse():
                    help="skip training: calibrate this already trained int8 model and write it to the resources")
     p.add_argument("--work", default="target/classifier")
     p.add_argument("--max-train", type=int, default=0, help="cap on training windows (0: all)")
+    p.add_argument("--benign-windows-per-text", type=int, default=6,
+                   help="most windows a long benign text contributes to training")
     p.add_argument("--threads", type=int, default=1)
     return p.parse_args()
 
@@ -134,7 +137,7 @@ def windows(ids, window, stride):
     return starts
 
 
-def training_windows(rows, tokenizer, window, stride, rng):
+def training_windows(rows, tokenizer, window, stride, benign_windows_per_text, rng):
     out = []
     for r in rows:
         ids = tokenizer.encode(r["text"], add_special_tokens=False).ids
@@ -147,8 +150,12 @@ def training_windows(rows, tokenizer, window, stride, rng):
             start = max(0, min(prefix - rng.randrange(0, window // 2), len(ids) - window))
             out.append((ids[start:start + window], 1))
         elif r["label"] == 0:
+            # the scanner judges a long text by its most suspicious window, so every window of a
+            # benign one is a benign example (the head and a seeded sample of the rest beyond the cap)
             starts = windows(ids, window, stride)
-            for start in {starts[0], rng.choice(starts)}:
+            if len(starts) > benign_windows_per_text:
+                starts = [starts[0]] + sorted(rng.sample(starts[1:], benign_windows_per_text - 1))
+            for start in starts:
                 out.append((ids[start:start + window], 0))
         else:
             out.append((ids[:window], 1))
@@ -289,7 +296,7 @@ def main():
             rows.append(r)
     print(f"training texts: {len(rows)} ({sum(r['label'] for r in rows)} injections), "
           f"composed documents: {len(composed)}", flush=True)
-    examples = training_windows(rows, tokenizer, args.window, args.stride, rng)
+    examples = training_windows(rows, tokenizer, args.window, args.stride, args.benign_windows_per_text, rng)
     if args.max_train and len(examples) > args.max_train:
         examples = rng.sample(examples, args.max_train)
     print(f"training windows: {len(examples)}", flush=True)
@@ -326,7 +333,8 @@ def main():
         "strideTokens": args.stride,
         "threshold": threshold,
         "training": {"seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
-                     "windows": len(examples), "targetFalsePositiveRate": args.target_fpr,
+                     "windows": len(examples),
+                     "benignWindowsPerText": args.benign_windows_per_text, "targetFalsePositiveRate": args.target_fpr,
                      "calibrationSources": sources,
                      "torch": torch.__version__.split("+")[0], "onnxruntime": ort.__version__},
     }
